@@ -1,0 +1,1 @@
+"""The ``ehcp`` command: the composition root where clock, calendar and settings are built."""

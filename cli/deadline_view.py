@@ -1,0 +1,105 @@
+"""The deadline set of one review, shaped for a caseworker (table) and for machines (JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from rules.advisories import advisory_deadlines
+from rules.calendar import IsWorkingDay
+from rules.deadlines import DEADLINE_KEYS, Deadline, deadlines_for, due_dates
+from rules.facts import ReviewFacts
+from rules.rule_set import RuleSet
+from rules.stages import completed_stages, current_stage
+from rules.status import Status, met_on, status_of
+
+LABELS: Final = {
+    "review_due": "Review completed (LA decision notified)",
+    "meeting_due": "Review meeting held",
+    "preparation_opens": "Preparation opens",
+    "invitations_due": "Meeting invitations sent",
+    "advice_due": "Advice gathered and circulated",
+    "report_due": "Post-meeting report sent",
+    "decision_due": "LA decision notified",
+    "representations_close": "Representations window closes",
+    "final_plan_due": "Final amended plan issued",
+    "phase_transfer_due": "Phase transfer: plan amended",
+    "appeal_due": "Appeal reaches the Tribunal",
+    "next_review_due": "Next review completed",
+    "interim_review_due": "Interim review (under 5, advisory)",
+    "transfer_meeting_by": "Transfer: latest safe meeting (advisory)",
+    "transfer_decision_by": "Transfer: latest safe decision (advisory)",
+}
+OWNER_LABELS: Final = {"setting": "setting", "la": "LA", "none": "-"}
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRow:
+    """One line of the table: a dated deadline and where it stands."""
+
+    deadline: Deadline
+    status: Status
+    done_on: date | None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.deadline.key, self.deadline.key)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineView:
+    """Everything ``ehcp deadlines`` shows about one review."""
+
+    dates: dict[str, date | None]
+    rows: tuple[DeadlineRow, ...]
+    stage: str
+    as_of: date
+    rule_set: RuleSet
+
+
+def deadline_view(facts: ReviewFacts, rule_set: RuleSet, as_of: date, is_working_day: IsWorkingDay) -> DeadlineView:
+    """Return the review's deadlines with each one's status on ``as_of``."""
+    completed = completed_stages(facts)
+    found = (*deadlines_for(facts, rule_set, is_working_day=is_working_day), *advisory_deadlines(facts, rule_set))
+    rows = tuple(
+        DeadlineRow(d, status_of(d, met_on(d.key, facts), completed, as_of), met_on(d.key, facts)) for d in found
+    )
+    stage = current_stage(facts)
+    return DeadlineView(
+        dates=due_dates(facts, rule_set, is_working_day=is_working_day),
+        rows=rows,
+        stage=f"{int(stage)} {stage.label}" if stage is not None else "complete",
+        as_of=as_of,
+        rule_set=rule_set,
+    )
+
+
+def as_json(view: DeadlineView) -> dict[str, Any]:
+    """Return the JSON document: the contract's ``deadlines`` plus detail under other keys."""
+    return {
+        "deadlines": {key: _iso(view.dates[key]) for key in DEADLINE_KEYS},
+        "as_of": view.as_of.isoformat(),
+        "stage": view.stage,
+        "rule_set": {
+            "name": view.rule_set.name,
+            "version": view.rule_set.version,
+            "cycle_anchor": str(view.rule_set.cycle_anchor),
+        },
+        "detail": {
+            row.deadline.key: {
+                "due_on": row.deadline.due_on.isoformat(),
+                "weekday": row.deadline.due_on.strftime("%A"),
+                "owner": str(row.deadline.owner),
+                "status": str(row.status),
+                "done_on": _iso(row.done_on),
+                "advisory": row.deadline.advisory,
+                "citation": row.deadline.citation,
+            }
+            for row in view.rows
+        },
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
