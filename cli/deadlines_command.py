@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -51,7 +52,8 @@ def read_facts(path: Path) -> ReviewFacts:
         return review_facts_from(data)
     except FactsError as exc:
         count = len(exc.problems)
-        raise fail(f"{path}: {count} problem{'s' if count != 1 else ''} with the review's facts", exc.problems) from None
+        headline = f"{path}: {count} problem{'s' if count != 1 else ''} with the review's facts"
+        raise fail(headline, exc.problems) from None
 
 
 def parse_as_of(value: str | None) -> date:
@@ -87,12 +89,14 @@ def render_table(view: DeadlineView, console: Console) -> None:
 
 
 def deadlines(
-    file: Path = typer.Argument(..., help="JSON file with the facts of one review (see README)."),
-    as_json_flag: bool = typer.Option(False, "--json", help="Print the JSON contract instead of a table."),
-    cycle_anchor: CycleAnchor = typer.Option(
-        CycleAnchor.DECISION, "--cycle-anchor", help="Count the cycle from the previous decision or meeting."
-    ),
-    as_of: str | None = typer.Option(None, "--as-of", help="Business date YYYY-MM-DD for statuses (default today)."),
+    file: Annotated[Path, typer.Argument(help="JSON file with the facts of one review (see README).")],
+    as_json_flag: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of a table.")] = False,
+    cycle_anchor: Annotated[
+        CycleAnchor, typer.Option("--cycle-anchor", help="Count the cycle from the previous decision or meeting.")
+    ] = CycleAnchor.DECISION,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD for statuses (default: today in London).")
+    ] = None,
 ) -> None:
     """Show every statutory deadline of one review, who owes it and where it stands."""
     facts = read_facts(file)

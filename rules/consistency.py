@@ -29,15 +29,15 @@ def _plan_problems(facts: ReviewFacts) -> Iterator[Problem]:
     if _before(facts.meeting_planned_on, first):
         yield Problem("meeting_planned_on", f"the meeting cannot be planned before the plan was first issued ({first})")
     if _before(first, facts.date_of_birth):
-        yield Problem("plan_first_issued_on", f"the plan cannot be issued before the date of birth ({facts.date_of_birth})")
+        yield Problem("plan_first_issued_on", f"cannot be before the date of birth ({facts.date_of_birth})")
     previous = facts.previous_review
     if previous is not None:
         if _before(previous.meeting_on, first):
             yield Problem("previous_review.meeting_on", f"before the plan was first issued ({first})")
         if _before(previous.decision_on, previous.meeting_on):
-            yield Problem("previous_review.decision_on", f"the decision cannot precede its meeting ({previous.meeting_on})")
+            yield Problem("previous_review.decision_on", f"cannot precede its meeting ({previous.meeting_on})")
         if _before(facts.meeting_held_on, previous.meeting_on):
-            yield Problem("meeting_held_on", f"this meeting cannot precede the previous review's ({previous.meeting_on})")
+            yield Problem("meeting_held_on", f"cannot precede the previous review's meeting ({previous.meeting_on})")
 
 
 def _review_problems(facts: ReviewFacts) -> Iterator[Problem]:
