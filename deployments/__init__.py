@@ -1,0 +1,1 @@
+"""deployments: Prefect orchestration (filled in by the review-flow and clock issues)."""

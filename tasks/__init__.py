@@ -1,0 +1,1 @@
+"""tasks: Prefect orchestration (filled in by the review-flow and clock issues)."""
