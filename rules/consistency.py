@@ -54,11 +54,22 @@ def _review_problems(facts: ReviewFacts) -> Iterator[Problem]:
         yield Problem("final_plan_issued_on", "a final amended plan needs amendment_notice_sent_on")
     elif _before(facts.final_plan_issued_on, notice):
         yield Problem("final_plan_issued_on", f"the final plan cannot precede the amendment notice ({notice})")
+    yield from _cease_problems(facts)
     for name in ("invitations_sent_on", "advice_circulated_on"):
         if _before(held, getattr(facts, name)):
             yield Problem(name, f"cannot be after the meeting was held ({held})")
     if _before(facts.report_received_on, held):
         yield Problem("report_received_on", f"the report cannot precede the meeting ({held})")
+
+
+def _cease_problems(facts: ReviewFacts) -> Iterator[Problem]:
+    sent, decision = facts.cease_notice_sent_on, facts.decision
+    if sent is None:
+        return
+    if decision is None or decision.outcome is not Outcome.CEASE:
+        yield Problem("cease_notice_sent_on", "a cease notice needs a decision with outcome 'cease'")
+    elif sent < decision.notified_on:
+        yield Problem("cease_notice_sent_on", f"cannot precede the cease decision ({decision.notified_on})")
 
 
 def _transfer_problems(facts: ReviewFacts) -> Iterator[Problem]:

@@ -69,6 +69,7 @@ class ReviewFacts:
     decision: Decision | None = None
     amendment_notice_sent_on: date | None = None
     final_plan_issued_on: date | None = None
+    cease_notice_sent_on: date | None = None
     invitations_sent_on: date | None = None
     advice_circulated_on: date | None = None
     report_received_on: date | None = None

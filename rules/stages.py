@@ -3,9 +3,9 @@
 Pure module (STATUTORY.md section 3; Regs 19-22). A stage is done when the
 fact that ends it is recorded: preparation by circulated advice (or a held
 meeting, which implies it), the meeting by its date, the report by its receipt,
-the decision by its notification, the plan by the final amended plan (amend)
-or by the decision itself (maintain: nothing further; cease: the decision
-letter is the cease notice). A later stage's fact closes every earlier stage:
+the decision by its notification, the plan by the final amended plan (amend),
+by the cease notice with its appeal rights (cease), or by the decision itself
+(maintain: nothing further). A later stage's fact closes every earlier stage:
 once the decision is notified, the report stage is over whether or not its
 receipt was recorded.
 """
@@ -44,7 +44,11 @@ def _plan_done(facts: ReviewFacts) -> bool:
     decision = facts.decision
     if decision is None:
         return False
-    return decision.outcome is not Outcome.AMEND or facts.final_plan_issued_on is not None
+    if decision.outcome is Outcome.AMEND:
+        return facts.final_plan_issued_on is not None
+    if decision.outcome is Outcome.CEASE:
+        return facts.cease_notice_sent_on is not None
+    return True
 
 
 def completed_stages(facts: ReviewFacts) -> frozenset[Stage]:
