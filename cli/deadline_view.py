@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final
+from typing import Any
 
 from rules.advisories import advisory_deadlines
 from rules.calendar import IsWorkingDay
 from rules.deadlines import DEADLINE_KEYS, Deadline, deadlines_for, due_dates
 from rules.facts import ReviewFacts
+from rules.labels import LABELS
 from rules.rule_set import RuleSet
 from rules.stages import completed_stages, current_stage
 from rules.status import Status, met_on, status_of
-
-LABELS: Final = {
-    "review_due": "Review completed (LA decision notified)",
-    "meeting_due": "Review meeting held",
-    "preparation_opens": "Preparation opens",
-    "invitations_due": "Meeting invitations sent",
-    "advice_due": "Advice gathered and circulated",
-    "report_due": "Post-meeting report sent",
-    "decision_due": "LA decision notified",
-    "representations_close": "Representations window closes",
-    "final_plan_due": "Final amended plan issued",
-    "phase_transfer_due": "Phase transfer: plan amended",
-    "appeal_due": "Appeal reaches the Tribunal",
-    "next_review_due": "Next review completed",
-    "interim_review_due": "Interim review (under 5, advisory)",
-    "transfer_meeting_by": "Transfer: latest safe meeting (advisory)",
-    "transfer_decision_by": "Transfer: latest safe decision (advisory)",
-}
-OWNER_LABELS: Final = {"setting": "setting", "la": "LA", "none": "-"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.clock import today_in_london
-from cli.deadline_view import OWNER_LABELS, DeadlineView, as_json, deadline_view
+from cli.deadline_view import DeadlineView, as_json, deadline_view
 from cli.errors import fail
+from flows.clock import today_in_london
 from rules.bank_holidays import england_and_wales_working_days
 from rules.errors import FactsError, Problem
 from rules.facts import ReviewFacts
 from rules.facts_input import parse_date, review_facts_from
+from rules.labels import OWNER_LABELS
 from rules.rule_set import ENGLAND_2014, CycleAnchor
 from rules.status import Status
 

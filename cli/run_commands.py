@@ -1,0 +1,135 @@
+"""``ehcp start`` and ``ehcp status``: begin a review's long-lived run, and see where a review stands."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from prefect.settings import PREFECT_API_URL
+from rich.console import Console
+from rich.progress import Progress
+
+from cli.deadlines_command import parse_as_of
+from cli.errors import fail
+from cli.records_access import current_settings, open_records
+from records.review_progress import UnknownReview
+from records.review_runs import reviews_due_to_start, set_flow_run
+from records.review_view import ReviewView, review_view
+from records.session import SessionFactory, session_scope
+from rules.errors import Problem
+from rules.labels import LABELS
+from tasks.run_control import RunState, read_run_state, start_review_run, ui_link
+
+START_PACE_SECONDS = 0.25  # SQLite answers bursts of writes with "database is locked": start runs at this pace
+console = Console(highlight=False)
+
+
+def _view(factory: SessionFactory, reference: str) -> ReviewView:
+    try:
+        with session_scope(factory) as session:
+            return review_view(session, reference)
+    except UnknownReview as exc:
+        raise fail(str(exc), [Problem("REF", "check the reference with `ehcp reviews`")]) from None
+
+
+def _is_live(state: RunState | None) -> bool:
+    return state is not None and not state.is_final
+
+
+def _run_state(view: ReviewView) -> RunState | None:
+    return read_run_state(view.flow_run_id) if view.flow_run_id else None
+
+
+def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple[str, bool]:
+    """Start the review's run unless a live one exists; return (flow run id, started)."""
+    view = _view(factory, reference)
+    if view.stage is None:
+        raise fail(f"review {reference} is complete; its next cycle has its own reference")
+    state = _run_state(view)
+    if state is not None and _is_live(state):
+        return state.flow_run_id, False
+    flow_run_id = start_review_run(reference, view.setting_urn, view.stage, deployment)
+    with session_scope(factory) as session:
+        set_flow_run(session, reference, flow_run_id, actor=current_settings().actor)
+    return flow_run_id, True
+
+
+def _start_all(factory: SessionFactory, as_of: date, deployment: str) -> None:
+    with session_scope(factory) as session:
+        due = reviews_due_to_start(session, as_of)
+    started = 0
+    with Progress(console=console, transient=True, disable=len(due) < 20) as progress:
+        bar = progress.add_task("Starting review runs", total=len(due))
+        for reference in due:
+            _, was_started = start_one(factory, reference, deployment)
+            started += was_started
+            progress.advance(bar)
+            if was_started:
+                time.sleep(START_PACE_SECONDS)
+    console.print(f"{started} review runs started; {len(due) - started} already running "
+                  f"({len(due)} reviews with preparation open on {as_of:%a %d %b %Y}).")
+
+
+def start(
+    reference: Annotated[str | None, typer.Argument(help="The review reference, e.g. AR-2026-00123.")] = None,
+    all_due: Annotated[bool, typer.Option("--all-due", help="Start every review whose preparation has opened.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Business date for --all-due (default today).")] = None,
+) -> None:
+    """Start the long-lived Prefect run of a review (or of every review whose preparation has opened)."""
+    settings = current_settings()
+    factory = open_records(settings)
+    if all_due == (reference is not None):
+        raise fail("give either a review reference or --all-due", [Problem("REF", "ehcp start AR-2026-00123")])
+    if all_due:
+        _start_all(factory, parse_as_of(as_of), settings.review_deployment)
+        return
+    assert reference is not None
+    flow_run_id, started = start_one(factory, reference, settings.review_deployment)
+    verb = "Started" if started else "Already running:"
+    console.print(f"{verb} review {reference}: {ui_link(flow_run_id, str(PREFECT_API_URL.value()))}")
+
+
+def _status_document(view: ReviewView, state: RunState | None) -> dict[str, Any]:
+    api = str(PREFECT_API_URL.value())
+    return {
+        "reference": view.reference,
+        "stage": view.stage,
+        "outcome": view.outcome,
+        "setting_urn": view.setting_urn,
+        "stage_dates": {name: value.isoformat() for name, value in view.stage_dates},
+        "deadlines": [
+            {"key": d.key, "due_on": d.due_on.isoformat(), "owner": d.owner, "open": d.is_open,
+             "met_on": d.met_on.isoformat() if d.met_on else None, "advisory": d.advisory}
+            for d in view.deadlines
+        ],
+        "last_refusal": [{"field": f, "message": m} for f, m in view.last_refusal],
+        "run": None if state is None else {
+            "id": state.flow_run_id, "state": state.state_name, "type": state.state_type,
+            "waiting_at": state.pause_key, "message": state.message, "ui": ui_link(state.flow_run_id, api),
+        },
+    }
+
+
+def status(
+    reference: Annotated[str, typer.Argument(help="The review reference, e.g. AR-2026-00123.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Show a review's stage, deadlines and the state of its Prefect run, with the UI link."""
+    view = _view(open_records(current_settings()), reference)
+    document = _status_document(view, _run_state(view))
+    if as_json:
+        typer.echo(json.dumps(document, indent=2))
+        return
+    stage = "complete" if view.stage is None else f"stage {view.stage}"
+    console.print(f"[bold]{view.reference}[/] (setting {view.setting_urn}): {stage}"
+                  + (f", decision {view.outcome}" if view.outcome else ""))
+    for line in view.deadlines:
+        if line.is_open:
+            console.print(f"  open: {LABELS.get(line.key, line.key)} by {line.due_on:%a %d %b %Y} ({line.owner})")
+    for field, message in view.last_refusal:
+        console.print(f"  [red]last input refused[/]: {field}: {message}")
+    run = document["run"]
+    console.print(f"  run: {run['state']} at {run['waiting_at'] or '-'}; {run['ui']}" if run else "  run: not started")

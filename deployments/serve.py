@@ -1,0 +1,24 @@
+"""Serve every deployment from one process (the embedded stack, and the end-to-end tests).
+
+``python -m deployments.serve`` registers the review flow as ``annual-review/embedded``
+and polls for its runs. Production uses ``deployments/prefect.yaml`` with a process
+work pool instead. Stop it with SIGTERM only when no stage is executing (the
+embedded stack waits for that): Prefect cancels runs whose process is alive at shutdown.
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+
+from flows.annual_review import annual_review
+
+EMBEDDED = "embedded"
+
+
+def main() -> None:
+    """Serve the deployments until stopped."""
+    serve(annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"]), limit=4)
+
+
+if __name__ == "__main__":
+    main()

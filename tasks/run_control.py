@@ -1,0 +1,98 @@
+"""Starting, reading and resuming review runs through the Prefect API (used by ``ehcp`` and the clock).
+
+Plain functions, not tasks: they are called from the CLI's process and from
+the statutory clock. A review's run is found by the id the record keeps; its
+wait is found by the pause key ``stage-<n>-<attempt>`` of the suspended state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.flow_runs import resume_flow_run
+
+REVIEW_DEPLOYMENT: Final = "annual-review/embedded"
+FINAL_STATES: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """Where a review's run stands: its state and, when waiting, the stage and key it waits at."""
+
+    flow_run_id: str
+    state_type: str
+    state_name: str
+    message: str | None
+    pause_key: str | None
+
+    @property
+    def waiting_stage(self) -> int | None:
+        if self.state_type != "PAUSED" or not self.pause_key or not self.pause_key.startswith("stage-"):
+            return None
+        return int(self.pause_key.split("-")[1])
+
+    @property
+    def is_final(self) -> bool:
+        return self.state_type in FINAL_STATES
+
+
+def _state_of(run: FlowRun) -> RunState:
+    state = run.state
+    if state is None:
+        return RunState(str(run.id), "UNKNOWN", "unknown", None, None)
+    return RunState(str(run.id), state.type.value, state.name or state.type.value, state.message,
+                    state.state_details.pause_key)
+
+
+def read_run_state(flow_run_id: str) -> RunState:
+    """Return the run's current state."""
+    with get_client(sync_client=True) as client:
+        return _state_of(client.read_flow_run(UUID(flow_run_id)))
+
+
+def start_review_run(review_ref: str, setting_urn: str, stage: int | None,
+                     deployment: str = REVIEW_DEPLOYMENT) -> str:
+    """Create the review's flow run (named by its reference, tagged by setting and stage); return its id."""
+    run = run_deployment(
+        deployment,
+        parameters={"review_ref": review_ref},
+        flow_run_name=review_ref,
+        tags=[f"setting:{setting_urn}", f"stage:{stage}" if stage else "stage:complete"],
+        timeout=0,
+    )
+    return str(run.id)
+
+
+class ResumeRefused(RuntimeError):
+    """Prefect would not resume the run (not waiting, or its input failed the form's schema)."""
+
+
+def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
+    """Resume a waiting run with a form's input; raise ResumeRefused with Prefect's reason."""
+    try:
+        resume_flow_run(UUID(flow_run_id), run_input=run_input)
+    except RuntimeError as exc:  # NotPausedError and validation rejections are RuntimeErrors
+        raise ResumeRefused(str(exc)) from None
+
+
+def wait_for_run(flow_run_id: str, done: Callable[[RunState], bool], *, timeout_s: float = 120.0,
+                 poll_s: float = 0.5) -> RunState:
+    """Poll the run until ``done`` says so or it ends; return the last state seen (also on timeout)."""
+    deadline = time.monotonic() + timeout_s
+    state = read_run_state(flow_run_id)
+    while not done(state) and not state.is_final and time.monotonic() < deadline:
+        time.sleep(poll_s)
+        state = read_run_state(flow_run_id)
+    return state
+
+
+def ui_link(flow_run_id: str, api_url: str) -> str:
+    """Return the Prefect UI page of a run, from the API URL (``.../api`` -> UI root)."""
+    return f"{api_url.removesuffix('/').removesuffix('/api')}/runs/flow-run/{flow_run_id}"
