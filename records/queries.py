@@ -31,6 +31,15 @@ def setting_ids_by_urn(session: Session, urns: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def ids_by(session: Session, key: Any, values: Sequence[Any]) -> dict[Any, int]:
+    """Return the row id for each value of a unique ``key`` column among ``values``."""
+    id_column = key.table.c.id
+    found: dict[Any, int] = {}
+    for part in chunked(sorted(set(values))):
+        found.update(session.execute(select(key, id_column).where(key.in_(part))).tuples().all())
+    return found
+
+
 def settings_by_urn(session: Session, urns: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Return the stored columns of each known setting among ``urns``."""
     return {row["urn"]: row for row in _rows_in(session, Setting.__table__.c.urn, urns)}

@@ -22,7 +22,7 @@ from records.importing.csv_file import CsvRows, read_csv
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
 from records.models import Child, DeadlineRecord, Plan, Review
-from records.queries import chunked, setting_ids_by_urn, stored_cases
+from records.queries import chunked, ids_by, setting_ids_by_urn, stored_cases
 from records.session import SessionFactory
 from rules.calendar import IsWorkingDay
 from rules.rule_set import RuleSet
@@ -74,16 +74,15 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
 def _apply(session: Session, changes: Changes, stored: dict[str, Any], actor: str) -> None:
     child_ids = {ref: case.child["id"] for ref, case in stored.items()}
     plan_ids = {ref: case.plan["id"] for ref, case in stored.items() if case.plan is not None}
+    # Plain executemany inserts, then ids read back by natural key: portable and fast on both backends.
     if changes.new_children:
-        inserted = session.execute(insert(Child).returning(Child.id, Child.child_ref), changes.new_children)
-        child_ids.update({ref: child_id for child_id, ref in inserted.tuples()})
+        session.execute(insert(Child), changes.new_children)
+        child_ids |= ids_by(session, Child.child_ref, [child["child_ref"] for child in changes.new_children])
     _bulk_update(session, Child, changes.child_updates)
     if changes.new_plans:
-        rows = [{**plan, "child_id": child_ids[ref]} for ref, plan in changes.new_plans]
-        inserted = session.execute(insert(Plan).returning(Plan.id, Plan.child_id), rows)
-        by_child = dict(inserted.tuples().all())
-        ref_of = {child_id: ref for ref, child_id in child_ids.items()}
-        plan_ids.update({ref_of[child_id]: plan_id for plan_id, child_id in by_child.items()})
+        session.execute(insert(Plan), [{**plan, "child_id": child_ids[ref]} for ref, plan in changes.new_plans])
+        by_child = ids_by(session, Plan.child_id, [child_ids[ref] for ref, _ in changes.new_plans])
+        plan_ids |= {ref: by_child[child_ids[ref]] for ref, _ in changes.new_plans}
     _bulk_update(session, Plan, changes.plan_updates)
     new_ids = _insert_reviews(session, changes, plan_ids)
     _bulk_update(session, Review, [values for values, _ in changes.review_updates])
@@ -110,9 +109,9 @@ def _insert_reviews(session: Session, changes: Changes, plan_ids: dict[str, int]
         plan_id = plan_ids[new.child_ref]
         placeholder = f"new-{plan_id}-{new.values['cycle_number']}"  # unique by (plan, cycle) until renamed
         rows.append({**new.values, **new.derived.review_columns, "plan_id": plan_id, "reference": placeholder})
-    statement = insert(Review).returning(Review.id, Review.reference, sort_by_parameter_order=True)
-    inserted = session.execute(statement, rows)
-    ids = [review_id for review_id, _ in inserted.tuples()]
+    session.execute(insert(Review), rows)
+    by_placeholder = ids_by(session, Review.reference, [row["reference"] for row in rows])
+    ids = [by_placeholder[row["reference"]] for row in rows]
     references = []
     for review_id, new in zip(ids, changes.new_reviews, strict=True):
         year = next(d["due_on"].year for d in new.derived.deadline_rows if d["key"] == "review_due")

@@ -17,9 +17,13 @@ class RowProblem:
     value: str
     reason: str
 
-    def __str__(self) -> str:
+    def detail(self) -> str:
+        """Return the problem without its row number: column, value (unless personal) and reason."""
         shown = "(withheld)" if self.column in PERSONAL_COLUMNS else repr(self.value)
-        return f"row {self.row}, column {self.column}, value {shown}: {self.reason}"
+        return f"column {self.column}, value {shown}: {self.reason}"
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.detail()}"
 
 
 class ImportRejected(Exception):

@@ -21,6 +21,11 @@ from records.session import SessionFactory
 def import_settings(factory: SessionFactory, path: Path, *, actor: str) -> ImportSummary:
     """Import a settings file; raise ImportRejected (nothing written) if any row is bad."""
     values = setting_values(read_csv(path, SETTINGS_COLUMNS, SETTINGS_OPTIONAL_COLUMNS))
+    return import_setting_values(factory, values, actor=actor)
+
+
+def import_setting_values(factory: SessionFactory, values: list[dict[str, Any]], *, actor: str) -> ImportSummary:
+    """Write checked settings values (the file's or the demo generator's) in one transaction."""
     return in_one_transaction(factory, lambda session: write_settings(session, values, actor=actor))
 
 
