@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from cli.db_command import db_app
 from cli.deadlines_command import deadlines
+from cli.demo_command import demo_data
+from cli.import_command import import_app
+from cli.reviews_command import reviews
 
 app = typer.Typer(
     name="ehcp",
@@ -14,6 +18,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("deadlines")(deadlines)
+app.command("reviews")(reviews)
+app.command("demo-data")(demo_data)
+app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Importing settings and caseloads from CSV: every bad row reported, all or nothing, idempotent."""

@@ -1,0 +1,137 @@
+"""The caseload file: one row per child's plan and its current review (README "Caseload file").
+
+Each row is read into the column values of a child, a plan and a review, plus the review's facts;
+facts in an impossible order are refused with ``rules.consistency.order_problems``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from records.importing.cells import RowReader
+from records.importing.csv_file import CsvRows
+from records.importing.problems import ImportRejected, RowProblem
+from records.models import PlanStatus
+from records.review_facts import facts_from_columns
+from rules.consistency import order_problems
+from rules.facts import Outcome, ReviewFacts, TransferKind
+
+CASELOAD_COLUMNS: Final = (
+    "child_ref", "given_name", "family_name", "date_of_birth", "setting_urn", "plan_first_issued_on",
+)
+REVIEW_DATE_COLUMNS: Final = (
+    "previous_meeting_on", "previous_decision_on", "meeting_planned_on", "invitations_sent_on",
+    "advice_circulated_on", "meeting_held_on", "report_received_on", "decision_notified_on",
+    "amendment_notice_sent_on", "final_plan_issued_on", "cease_notice_sent_on",
+)
+CASELOAD_OPTIONAL_COLUMNS: Final = (
+    "year_group", "plan_status", "transfer_kind", "transfer_year", "transfer_on", "decision_outcome",
+    *REVIEW_DATE_COLUMNS,
+)
+YEAR_GROUPS: Final = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
+_CHILD_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
+# rules.consistency names fields by their path in ReviewFacts; the file names them by column.
+_FACT_COLUMN: Final = {
+    "previous_review.meeting_on": "previous_meeting_on",
+    "previous_review.decision_on": "previous_decision_on",
+    "decision": "decision_notified_on",
+    "decision.notified_on": "decision_notified_on",
+    "phase_transfer.year": "transfer_year",
+    "phase_transfer.transfer_on": "transfer_on",
+}
+
+_GIVEN_TOGETHER: Final = (("previous_meeting_on", "previous_decision_on"), ("decision_outcome", "decision_notified_on"))
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """One valid row: the values of its child, plan and review, and the review's facts."""
+
+    number: int
+    child: dict[str, Any]
+    plan: dict[str, Any]
+    review: dict[str, Any]
+    facts: ReviewFacts
+
+
+def _pairs(reader: RowReader, values: dict[str, Any]) -> None:
+    """Dates that only make sense together must be given together."""
+    for first, second in _GIVEN_TOGETHER:
+        if (values[first] is None) != (values[second] is None) and not reader.problems_for(first, second):
+            missing = second if values[second] is None else first
+            reader.problem(missing, f"give {first} and {second} together")
+
+
+def _cease_problem(reader: RowReader, review: dict[str, Any]) -> None:
+    sent = review["cease_notice_sent_on"]
+    if sent is None:
+        return
+    if review["decision_outcome"] != Outcome.CEASE.value:
+        reader.problem("cease_notice_sent_on", "a cease notice needs decision_outcome 'cease'")
+    elif review["decision_notified_on"] is not None and sent < review["decision_notified_on"]:
+        reader.problem("cease_notice_sent_on", "cannot precede the cease decision")
+
+
+def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow | None:
+    child_ref = reader.text("child_ref", required=True, max_length=32)
+    if child_ref is not None and not _CHILD_REF.match(child_ref):
+        reader.problem("child_ref", "letters, digits and hyphens only (a pseudonymous reference, not a name)")
+    urn = (reader.text("setting_urn", required=True, max_length=12) or "").upper()
+    if urn and urn not in setting_ids:
+        reader.problem("setting_urn", "unknown setting URN: import it with `ehcp import settings` first")
+    year_group = reader.text("year_group", max_length=4)
+    if year_group is not None and year_group.upper() not in YEAR_GROUPS:
+        reader.problem("year_group", f"expected one of {', '.join(YEAR_GROUPS)}")
+    child: dict[str, Any] = {
+        "child_ref": child_ref,
+        "given_name": reader.text("given_name", required=True, max_length=100),
+        "family_name": reader.text("family_name", required=True, max_length=100),
+        "date_of_birth": reader.date("date_of_birth", required=True),
+        "year_group": year_group.upper() if year_group else None,
+    }
+    kind = reader.choice("transfer_kind", TransferKind)
+    status = reader.choice("plan_status", PlanStatus) or PlanStatus.ACTIVE
+    plan = {
+        "setting_id": setting_ids.get(urn),
+        "first_issued_on": reader.date("plan_first_issued_on", required=True),
+        "status": str(status),
+        "transfer_kind": str(kind) if kind else None,
+        "transfer_year": reader.year("transfer_year"),
+        "transfer_on": reader.date("transfer_on"),
+    }
+    outcome = reader.choice("decision_outcome", Outcome)
+    review: dict[str, Any] = {name: reader.date(name) for name in REVIEW_DATE_COLUMNS}
+    review["decision_outcome"] = str(outcome) if outcome else None
+    _pairs(reader, review)
+    _cease_problem(reader, review)
+    if reader.has_problems() or plan["first_issued_on"] is None:
+        return None
+    facts = facts_from_columns(plan, review, child["date_of_birth"])
+    for problem in order_problems(facts):
+        reader.problem(_FACT_COLUMN.get(problem.field, problem.field), problem.message)
+    if reader.has_problems():
+        return None
+    return CaseloadRow(reader.number, child, plan, review, facts)
+
+
+def caseload_rows(rows: CsvRows, setting_ids: Mapping[str, int]) -> list[CaseloadRow]:
+    """Return every row read and checked; raise ImportRejected naming every bad row."""
+    problems: list[RowProblem] = []
+    found: list[CaseloadRow] = []
+    first_row_of: dict[str, int] = {}
+    for number, cells in rows.rows:
+        reader = RowReader(number, cells, problems)
+        row = _read_row(reader, setting_ids)
+        ref = cells.get("child_ref", "")
+        if ref and ref in first_row_of:
+            reader.problem("child_ref", f"duplicate child reference: already on row {first_row_of[ref]}")
+        elif ref:
+            first_row_of[ref] = number
+        if row is not None and not reader.has_problems():
+            found.append(row)
+    if problems:
+        raise ImportRejected(problems)
+    return found

@@ -1,0 +1,25 @@
+"""The records models, split by concern; importing this package registers every table on ``Base.metadata``."""
+
+from records.models.audit import AuditEntry
+from records.models.base import Base
+from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
+from records.models.clock import ClockEvent, Escalation, EventStatus
+from records.models.outbox import Notification, NotificationStatus
+from records.models.reviews import DeadlineRecord, Review
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Child",
+    "ClockEvent",
+    "DeadlineRecord",
+    "Escalation",
+    "EventStatus",
+    "Notification",
+    "NotificationStatus",
+    "Phase",
+    "Plan",
+    "PlanStatus",
+    "Review",
+    "Setting",
+]

@@ -1,0 +1,88 @@
+"""Who is on the caseload: settings (schools, colleges, early-years providers), children and their plans.
+
+A child's name, date of birth and year group are kept here and nowhere else; everything
+outside the records database names a child only by the pseudonymous ``child_ref``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from records.models.base import Base
+
+if TYPE_CHECKING:
+    from records.models.reviews import Review
+
+
+class Phase(StrEnum):
+    """The phase a setting serves (drives which phase transfers its children make)."""
+
+    EARLY_YEARS = "early_years"
+    INFANT = "infant"
+    JUNIOR = "junior"
+    PRIMARY = "primary"
+    MIDDLE = "middle"
+    SECONDARY = "secondary"
+    ALL_THROUGH = "all_through"
+    SPECIAL = "special"
+    POST16 = "post16"
+    ALTERNATIVE_PROVISION = "alternative_provision"
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    CEASED = "ceased"
+
+
+class Setting(Base):
+    """A school, college or early-years provider, known by its URN."""
+
+    __tablename__ = "settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    urn: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phase: Mapped[str] = mapped_column(String(24))
+    senco_name: Mapped[str | None] = mapped_column(String(200))
+    senco_email: Mapped[str | None] = mapped_column(String(254))
+    head_teacher_name: Mapped[str | None] = mapped_column(String(200))
+    head_teacher_email: Mapped[str | None] = mapped_column(String(254))
+
+
+class Child(Base):
+    """A child or young person with a plan; ``child_ref`` is the only identifier that leaves this table."""
+
+    __tablename__ = "children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_ref: Mapped[str] = mapped_column(String(32), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    year_group: Mapped[str | None] = mapped_column(String(4))
+
+    plan: Mapped[Plan | None] = relationship(back_populates="child")
+
+
+class Plan(Base):
+    """A child's EHC plan: when it was first issued, the setting it names and its next phase transfer."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="RESTRICT"), unique=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("settings.id", ondelete="RESTRICT"), index=True)
+    first_issued_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default=PlanStatus.ACTIVE.value)
+    transfer_kind: Mapped[str | None] = mapped_column(String(24))
+    transfer_year: Mapped[int | None] = mapped_column(Integer)
+    transfer_on: Mapped[date | None] = mapped_column(Date)
+
+    child: Mapped[Child] = relationship(back_populates="plan")
+    setting: Mapped[Setting] = relationship()
+    reviews: Mapped[list[Review]] = relationship(back_populates="plan", order_by="Review.cycle_number")

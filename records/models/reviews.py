@@ -1,0 +1,85 @@
+"""Annual reviews and their deadlines: every stage date, the decision, and the deadlines rules/ computed.
+
+``deadlines`` rows are derived from a review's facts by ``rules/`` (never typed in); the review keeps a
+pointer to its next open deadline so the caseload list is one indexed query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from records.models.base import Base
+
+if TYPE_CHECKING:
+    from records.models.caseload import Plan
+
+
+class Review(Base):
+    """One annual review (one cycle) of a plan, named outside the records only by ``reference``."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "cycle_number"),
+        Index("ix_reviews_next_due_on", "next_due_on"),
+        Index("ix_reviews_stage_next_due_on", "stage", "next_due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    cycle_number: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[int | None] = mapped_column(Integer)
+    """Current stage 1-5 (rules.stages.Stage); NULL once the review is complete."""
+    previous_meeting_on: Mapped[date | None] = mapped_column(Date)
+    previous_decision_on: Mapped[date | None] = mapped_column(Date)
+    invitations_sent_on: Mapped[date | None] = mapped_column(Date)
+    advice_circulated_on: Mapped[date | None] = mapped_column(Date)
+    meeting_planned_on: Mapped[date | None] = mapped_column(Date)
+    meeting_held_on: Mapped[date | None] = mapped_column(Date)
+    report_received_on: Mapped[date | None] = mapped_column(Date)
+    decision_outcome: Mapped[str | None] = mapped_column(String(12))
+    decision_notified_on: Mapped[date | None] = mapped_column(Date)
+    amendment_notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    final_plan_issued_on: Mapped[date | None] = mapped_column(Date)
+    cease_notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    rule_set_name: Mapped[str] = mapped_column(String(40))
+    rule_set_version: Mapped[str] = mapped_column(String(20))
+    cycle_anchor: Mapped[str] = mapped_column(String(12))
+    next_deadline_key: Mapped[str | None] = mapped_column(String(32))
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    next_owner: Mapped[str | None] = mapped_column(String(12))
+    flow_run_id: Mapped[str | None] = mapped_column(String(36))
+    """The Prefect flow run that orchestrates this review (issue 4); NULL until one is started."""
+
+    plan: Mapped[Plan] = relationship(back_populates="reviews")
+    deadlines: Mapped[list[DeadlineRecord]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="DeadlineRecord.due_on"
+    )
+
+
+class DeadlineRecord(Base):
+    """One computed deadline of a review: its last compliant day, who owes it, and when it was met."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("review_id", "key"),
+        # The clock's "what falls due" query: open deadlines by date, nothing else in the index.
+        Index("ix_deadlines_open_due_on", "due_on", sqlite_where=text("is_open"), postgresql_where=text("is_open")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    owner: Mapped[str] = mapped_column(String(12))
+    stage: Mapped[int | None] = mapped_column(Integer)
+    advisory: Mapped[bool] = mapped_column(Boolean, default=False)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    """Owed by someone, not met and its stage not over: what the clock and the caseload list watch."""
+
+    review: Mapped[Review] = relationship(back_populates="deadlines")

@@ -1,0 +1,36 @@
+"""The one settings object (environment variables ``EHCP_*``), built once at the composition root."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rules.rule_set import CycleAnchor
+
+DEFAULT_DATABASE_URL = "sqlite:///data/ehcp.sqlite3"
+
+
+class Settings(BaseSettings):
+    """Where the records live and how the authority reads the law; one field per value."""
+
+    model_config = SettingsConfigDict(env_prefix="EHCP_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy URL of the records database; the default is a SQLite file under ``./data``.
+    For PostgreSQL: ``postgresql+psycopg://user@host:5432/ehcp``."""
+
+    cycle_anchor: CycleAnchor = CycleAnchor.DECISION
+    """What "the previous review" means when counting the 12-month cycle (STATUTORY.md section 2)."""
+
+    actor: str = "ehcp-cli"
+    """Who the audit log names for changes made by this process (an account name, never a child's)."""
+
+    sqlite_busy_timeout_ms: int = 30_000
+    """How long a SQLite writer waits for another writer before giving up."""
+
+
+@cache
+def get_settings() -> Settings:
+    """Return the process's settings, read from the environment once."""
+    return Settings()
