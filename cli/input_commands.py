@@ -49,8 +49,9 @@ def _check_against_record(factory: SessionFactory, reference: str, form: RunInpu
     try:
         with session_scope(factory) as session:
             review = review_by_reference(session, reference)
-            result = apply_stage_input(review_facts(review), to_stage_input(form), today=today_in_london(),
-                                       year_group=year_group_of(review))
+            result = apply_stage_input(
+                review_facts(review), to_stage_input(form), today=today_in_london(), year_group=year_group_of(review)
+            )
             stage, run_id = review.stage, review.flow_run_id
     except UnknownReview as exc:
         raise fail(str(exc)) from None
@@ -65,25 +66,31 @@ def _waiting_run(reference: str, stage: int | None, run_id: str | None) -> RunSt
     state = read_run_state(run_id)
     if state.waiting_stage != stage:
         hint = "it is busy; try again in a few seconds" if not state.is_final else f"restart it: ehcp start {reference}"
-        raise fail(f"review {reference}'s run is not waiting for stage {stage} ({state.state_name})",
-                   [Problem("run", hint)])
+        raise fail(
+            f"review {reference}'s run is not waiting for stage {stage} ({state.state_name})", [Problem("run", hint)]
+        )
     return state
 
 
 def _report_outcome(factory: SessionFactory, reference: str, before: RunState) -> None:
-    after = wait_for_run(before.flow_run_id, lambda s: s.pause_key != before.pause_key and not s.state_type
-                         in ("RUNNING", "SCHEDULED", "PENDING"))
+    after = wait_for_run(
+        before.flow_run_id,
+        lambda s: s.pause_key != before.pause_key and s.state_type not in ("RUNNING", "SCHEDULED", "PENDING"),
+    )
     with session_scope(factory) as session:
         view = review_view(session, reference)
     if view.last_refusal:
-        raise fail(f"review {reference}: input refused by the run; nothing was recorded",
-                   [Problem(field, message) for field, message in view.last_refusal])
+        raise fail(
+            f"review {reference}: input refused by the run; nothing was recorded",
+            [Problem(field, message) for field, message in view.last_refusal],
+        )
     where = "complete" if view.stage is None else f"stage {view.stage}"
     console.print(f"Recorded. Review {reference} is now {where} (run: {after.state_name}).")
 
 
-def submit_form(reference: str, form_type: type[RunInput], values: dict[str, Any], options: dict[str, str],
-                *, wait: bool) -> None:
+def submit_form(
+    reference: str, form_type: type[RunInput], values: dict[str, Any], options: dict[str, str], *, wait: bool
+) -> None:
     """Validate, check against the record, resume the run, and report what the run recorded."""
     settings = current_settings()
     factory = open_records(settings)
@@ -114,10 +121,18 @@ def submit_preparation(
     wait: Wait = True,
 ) -> None:
     """Stage 1: the meeting date is fixed, invitations are out and advice is circulated."""
-    values = {"meeting_planned_on": meeting_planned_on, "invitations_sent_on": invitations_sent_on,
-              "advice_circulated_on": advice_circulated_on, "submitted_by": by}
-    options = {"meeting_planned_on": "--meeting-planned-on", "invitations_sent_on": "--invitations-sent-on",
-               "advice_circulated_on": "--advice-circulated-on", "submitted_by": "--by"}
+    values = {
+        "meeting_planned_on": meeting_planned_on,
+        "invitations_sent_on": invitations_sent_on,
+        "advice_circulated_on": advice_circulated_on,
+        "submitted_by": by,
+    }
+    options = {
+        "meeting_planned_on": "--meeting-planned-on",
+        "invitations_sent_on": "--invitations-sent-on",
+        "advice_circulated_on": "--advice-circulated-on",
+        "submitted_by": "--by",
+    }
     submit_form(reference, PreparationForm, values, options, wait=wait)
 
 
@@ -125,15 +140,22 @@ def submit_preparation(
 def submit_meeting(
     reference: Ref,
     held_on: Annotated[str, typer.Option("--held-on", help="Date the review meeting was held.")],
-    pfa: Annotated[bool, typer.Option("--pfa-discussed/--no-pfa-discussed",
-                                      help="Preparing for adulthood considered (required from Year 9).")] = False,
+    pfa: Annotated[
+        bool,
+        typer.Option(
+            "--pfa-discussed/--no-pfa-discussed", help="Preparing for adulthood considered (required from Year 9)."
+        ),
+    ] = False,
     by: By = None,
     wait: Wait = True,
 ) -> None:
     """Stage 2: the review meeting was held."""
     values = {"meeting_held_on": held_on, "preparing_for_adulthood_discussed": pfa, "submitted_by": by}
-    options = {"meeting_held_on": "--held-on", "preparing_for_adulthood_discussed": "--pfa-discussed",
-               "submitted_by": "--by"}
+    options = {
+        "meeting_held_on": "--held-on",
+        "preparing_for_adulthood_discussed": "--pfa-discussed",
+        "submitted_by": "--by",
+    }
     submit_form(reference, MeetingForm, values, options, wait=wait)
 
 
@@ -147,8 +169,12 @@ def submit_report(
     wait: Wait = True,
 ) -> None:
     """Stage 3: the setting's post-meeting report reached the LA."""
-    values = {"report_received_on": received_on, "recommendation": recommendation.value,
-              "disagreement_recorded": disagreement, "submitted_by": by}
+    values = {
+        "report_received_on": received_on,
+        "recommendation": recommendation.value,
+        "disagreement_recorded": disagreement,
+        "submitted_by": by,
+    }
     options = {"report_received_on": "--received-on", "recommendation": "--recommendation", "submitted_by": "--by"}
     submit_form(reference, ReportForm, values, options, wait=wait)
 
@@ -157,16 +183,26 @@ def decide(
     reference: Ref,
     outcome: Annotated[Outcome, typer.Option("--outcome", help="maintain, amend or cease.")],
     notified_on: Annotated[str, typer.Option("--notified-on", help="Date the decision was notified.")],
-    amendment_notice_on: Annotated[str | None, typer.Option(
-        "--amendment-notice-on", help="Amend only: date the proposed amendments were served, if later.")] = None,
+    amendment_notice_on: Annotated[
+        str | None,
+        typer.Option("--amendment-notice-on", help="Amend only: date the proposed amendments were served, if later."),
+    ] = None,
     by: By = None,
     wait: Wait = True,
 ) -> None:
     """Stage 4: record the LA's decision to maintain, amend or cease the plan."""
-    values = {"outcome": outcome.value, "notified_on": notified_on, "amendment_notice_sent_on": amendment_notice_on,
-              "submitted_by": by}
-    options = {"notified_on": "--notified-on", "amendment_notice_sent_on": "--amendment-notice-on",
-               "outcome": "--outcome", "submitted_by": "--by"}
+    values = {
+        "outcome": outcome.value,
+        "notified_on": notified_on,
+        "amendment_notice_sent_on": amendment_notice_on,
+        "submitted_by": by,
+    }
+    options = {
+        "notified_on": "--notified-on",
+        "amendment_notice_sent_on": "--amendment-notice-on",
+        "outcome": "--outcome",
+        "submitted_by": "--by",
+    }
     submit_form(reference, DecisionForm, values, options, wait=wait)
 
 

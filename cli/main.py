@@ -8,7 +8,9 @@ from cli.db_command import db_app
 from cli.deadlines_command import deadlines
 from cli.demo_command import demo_data
 from cli.import_command import import_app
+from cli.input_commands import decide, issue, submit_app
 from cli.reviews_command import reviews
+from cli.run_commands import start, status
 
 app = typer.Typer(
     name="ehcp",
@@ -20,6 +22,11 @@ app = typer.Typer(
 app.command("deadlines")(deadlines)
 app.command("reviews")(reviews)
 app.command("demo-data")(demo_data)
+app.command("start")(start)
+app.command("status")(status)
+app.add_typer(submit_app, name="submit")
+app.command("decide")(decide)
+app.command("issue")(issue)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 

@@ -12,7 +12,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.deadline_view import LABELS, OWNER_LABELS
 from cli.deadlines_command import TABLE_WIDTH, parse_as_of
 from cli.errors import fail
 from cli.records_access import current_settings, open_records
@@ -20,6 +19,7 @@ from records.queries import ReviewFilter, ReviewLine, review_lines
 from records.session import session_scope
 from rules.errors import Problem
 from rules.facts_input import parse_date
+from rules.labels import LABELS, OWNER_LABELS
 from rules.stages import Stage
 
 

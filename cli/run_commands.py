@@ -69,13 +69,17 @@ def _start_all(factory: SessionFactory, as_of: date, deployment: str) -> None:
             progress.advance(bar)
             if was_started:
                 time.sleep(START_PACE_SECONDS)
-    console.print(f"{started} review runs started; {len(due) - started} already running "
-                  f"({len(due)} reviews with preparation open on {as_of:%a %d %b %Y}).")
+    console.print(
+        f"{started} review runs started; {len(due) - started} already running "
+        f"({len(due)} reviews with preparation open on {as_of:%a %d %b %Y})."
+    )
 
 
 def start(
     reference: Annotated[str | None, typer.Argument(help="The review reference, e.g. AR-2026-00123.")] = None,
-    all_due: Annotated[bool, typer.Option("--all-due", help="Start every review whose preparation has opened.")] = False,
+    all_due: Annotated[
+        bool, typer.Option("--all-due", help="Start every review whose preparation has opened.")
+    ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Business date for --all-due (default today).")] = None,
 ) -> None:
     """Start the long-lived Prefect run of a review (or of every review whose preparation has opened)."""
@@ -101,14 +105,26 @@ def _status_document(view: ReviewView, state: RunState | None) -> dict[str, Any]
         "setting_urn": view.setting_urn,
         "stage_dates": {name: value.isoformat() for name, value in view.stage_dates},
         "deadlines": [
-            {"key": d.key, "due_on": d.due_on.isoformat(), "owner": d.owner, "open": d.is_open,
-             "met_on": d.met_on.isoformat() if d.met_on else None, "advisory": d.advisory}
+            {
+                "key": d.key,
+                "due_on": d.due_on.isoformat(),
+                "owner": d.owner,
+                "open": d.is_open,
+                "met_on": d.met_on.isoformat() if d.met_on else None,
+                "advisory": d.advisory,
+            }
             for d in view.deadlines
         ],
         "last_refusal": [{"field": f, "message": m} for f, m in view.last_refusal],
-        "run": None if state is None else {
-            "id": state.flow_run_id, "state": state.state_name, "type": state.state_type,
-            "waiting_at": state.pause_key, "message": state.message, "ui": ui_link(state.flow_run_id, api),
+        "run": None
+        if state is None
+        else {
+            "id": state.flow_run_id,
+            "state": state.state_name,
+            "type": state.state_type,
+            "waiting_at": state.pause_key,
+            "message": state.message,
+            "ui": ui_link(state.flow_run_id, api),
         },
     }
 
@@ -124,8 +140,10 @@ def status(
         typer.echo(json.dumps(document, indent=2))
         return
     stage = "complete" if view.stage is None else f"stage {view.stage}"
-    console.print(f"[bold]{view.reference}[/] (setting {view.setting_urn}): {stage}"
-                  + (f", decision {view.outcome}" if view.outcome else ""))
+    console.print(
+        f"[bold]{view.reference}[/] (setting {view.setting_urn}): {stage}"
+        + (f", decision {view.outcome}" if view.outcome else "")
+    )
     for line in view.deadlines:
         if line.is_open:
             console.print(f"  open: {LABELS.get(line.key, line.key)} by {line.due_on:%a %d %b %Y} ({line.owner})")

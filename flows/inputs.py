@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Final, Literal
 
-from pydantic import Field
 from prefect.input import RunInput
+from pydantic import Field
 
 from rules.facts import Outcome
 from rules.stages import Stage

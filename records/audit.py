@@ -20,9 +20,10 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 
 def record(session: Session, *, actor: str, action: str, review_id: int | None = None,
-           detail: Mapping[str, Any] | None = None) -> None:
-    """Add one audit row to the session's transaction."""
-    session.add(AuditEntry(actor=actor, action=action, review_id=review_id, detail=dict(detail or {})))
+           detail: Mapping[str, Any] | None = None, idempotency_key: str | None = None) -> None:
+    """Add one audit row to the session's transaction (unique by ``idempotency_key`` when given)."""
+    session.add(AuditEntry(actor=actor, action=action, review_id=review_id, detail=dict(detail or {}),
+                           idempotency_key=idempotency_key))
 
 
 def record_many(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:

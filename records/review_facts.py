@@ -26,6 +26,7 @@ REVIEW_FACT_COLUMNS = (
     "decision_notified_on",
     "amendment_notice_sent_on",
     "final_plan_issued_on",
+    "cease_notice_sent_on",
 )
 
 
@@ -53,6 +54,7 @@ def facts_from_columns(plan: Mapping[str, Any], review: Mapping[str, Any], date_
         invitations_sent_on=review["invitations_sent_on"],
         advice_circulated_on=review["advice_circulated_on"],
         report_received_on=review["report_received_on"],
+        cease_notice_sent_on=review.get("cease_notice_sent_on"),
     )
 
 

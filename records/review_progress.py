@@ -66,10 +66,19 @@ def _recorded(session: Session, idempotency_key: str) -> InputOutcome | None:
     return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems)
 
 
-def _write_facts(session: Session, review: Review, facts: ReviewFacts, rule_set: RuleSet,
-                 is_working_day: IsWorkingDay) -> None:
-    for name in ("meeting_planned_on", "meeting_held_on", "invitations_sent_on", "advice_circulated_on",
-                 "report_received_on", "amendment_notice_sent_on", "final_plan_issued_on", "cease_notice_sent_on"):
+def _write_facts(
+    session: Session, review: Review, facts: ReviewFacts, rule_set: RuleSet, is_working_day: IsWorkingDay
+) -> None:
+    for name in (
+        "meeting_planned_on",
+        "meeting_held_on",
+        "invitations_sent_on",
+        "advice_circulated_on",
+        "report_received_on",
+        "amendment_notice_sent_on",
+        "final_plan_issued_on",
+        "cease_notice_sent_on",
+    ):
         setattr(review, name, getattr(facts, name))
     if facts.decision is not None:
         review.decision_outcome = str(facts.decision.outcome)
@@ -86,12 +95,14 @@ def _write_facts(session: Session, review: Review, facts: ReviewFacts, rule_set:
         review.deadlines.remove(orphan)
 
 
-def _audit(session: Session, review: Review, outcome: InputOutcome, *, actor: str, idempotency_key: str,
-           given: dict[str, Any]) -> None:
+def _audit(
+    session: Session, review: Review, outcome: InputOutcome, *, actor: str, idempotency_key: str, given: dict[str, Any]
+) -> None:
     detail = {"reference": review.reference, "input": given, **outcome.to_detail()}
     action = ACCEPTED if outcome.accepted else REFUSED
-    audit.record(session, actor=actor, action=action, review_id=review.id, detail=detail,
-                 idempotency_key=idempotency_key)
+    audit.record(
+        session, actor=actor, action=action, review_id=review.id, detail=detail, idempotency_key=idempotency_key
+    )
 
 
 def apply_input(
@@ -114,13 +125,16 @@ def apply_input(
     result = apply_stage_input(review_facts(review), given, today=today, year_group=year_group)
     if result.accepted:
         _write_facts(session, review, result.facts, rule_set, is_working_day)
-    outcome = InputOutcome(reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems))
+    outcome = InputOutcome(
+        reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems)
+    )
     _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=_plain(given))
     return outcome
 
 
-def record_refusal(session: Session, reference: str, problems: Iterable[Problem], *, idempotency_key: str,
-                   actor: str) -> InputOutcome:
+def record_refusal(
+    session: Session, reference: str, problems: Iterable[Problem], *, idempotency_key: str, actor: str
+) -> InputOutcome:
     """Record once that an input was refused before it reached the rules (a form that did not validate)."""
     earlier = _recorded(session, idempotency_key)
     if earlier is not None:
@@ -135,7 +149,9 @@ def _plain(given: StageInput) -> dict[str, Any]:
     """Return the input as JSON-ready values for the audit row (dates as ISO text, enums as values)."""
     plain: dict[str, Any] = {}
     for name, value in asdict(given).items():
-        plain[name] = value.isoformat() if isinstance(value, date) else value.value if isinstance(value, Enum) else value
+        plain[name] = (
+            value.isoformat() if isinstance(value, date) else value.value if isinstance(value, Enum) else value
+        )
     return plain
 
 

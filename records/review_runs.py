@@ -32,5 +32,10 @@ def set_flow_run(session: Session, reference: str, flow_run_id: str, *, actor: s
     review = review_by_reference(session, reference)
     previous = review.flow_run_id
     review.flow_run_id = flow_run_id
-    audit.record(session, actor=actor, action="flow-run-started", review_id=review.id,
-                 detail={"reference": reference, "flow_run_id": flow_run_id, "replaces": previous})
+    audit.record(
+        session,
+        actor=actor,
+        action="flow-run-started",
+        review_id=review.id,
+        detail={"reference": reference, "flow_run_id": flow_run_id, "replaces": previous},
+    )

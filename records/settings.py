@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     actor: str = "ehcp-cli"
     """Who the audit log names for changes made by this process (an account name, never a child's)."""
 
+    review_deployment: str = "annual-review/embedded"
+    """The Prefect deployment that runs review flows (``annual-review/production`` with prefect.yaml)."""
+
     sqlite_busy_timeout_ms: int = 30_000
     """How long a SQLite writer waits for another writer before giving up."""
 

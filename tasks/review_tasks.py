@@ -26,7 +26,7 @@ from records.session import session_scope
 from rules.errors import Problem
 from rules.transitions import StageInput
 from tasks.db import rule_set, session_factory, settings, working_days
-from tasks.timeline import form_description, timeline_markdown
+from tasks.timeline import timeline_markdown
 
 __all__ = [
     "artifact_key",
@@ -91,23 +91,33 @@ def publish_timeline(review_ref: str, wait_key: str, today: date) -> str:
     with session_scope(session_factory()) as session:
         view = review_view(session, review_ref)
     key = artifact_key(review_ref)
-    create_markdown_artifact(markdown=timeline_markdown(view, today), key=key,
-                             description=f"Timeline of review {review_ref}")
+    create_markdown_artifact(
+        markdown=timeline_markdown(view, today), key=key, description=f"Timeline of review {review_ref}"
+    )
     return key
 
 
 def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
     logger = get_run_logger()
     if outcome.accepted:
-        logger.info("Input at %s accepted; review %s is now at %s", wait_key, outcome.reference,
-                    f"stage {outcome.stage}" if outcome.stage else "completion")
+        logger.info(
+            "Input at %s accepted; review %s is now at %s",
+            wait_key,
+            outcome.reference,
+            f"stage {outcome.stage}" if outcome.stage else "completion",
+        )
     else:
         for field, message in outcome.problems:
             logger.warning("Input at %s refused: %s: %s", wait_key, field, message)
         create_markdown_artifact(
             key=artifact_key(outcome.reference) + "-refusal",
-            markdown="\n".join([f"## Input refused at {wait_key}", "Nothing was recorded. Correct and resubmit:",
-                                *(f"- `{f}`: {m}" for f, m in outcome.problems)]),
+            markdown="\n".join(
+                [
+                    f"## Input refused at {wait_key}",
+                    "Nothing was recorded. Correct and resubmit:",
+                    *(f"- `{f}`: {m}" for f, m in outcome.problems),
+                ]
+            ),
             description=f"Why the last input to {outcome.reference} was refused",
         )
     return outcome
@@ -126,8 +136,14 @@ def record_stage_input(
     """Apply a person's stage input to the record once (or record why it was refused)."""
     with session_scope(session_factory()) as session:
         outcome = apply_input(
-            session, review_ref, given, idempotency_key=_idempotency_key(wait_key), actor=submitted_by,
-            today=today, rule_set=rule_set(), is_working_day=working_days(),
+            session,
+            review_ref,
+            given,
+            idempotency_key=_idempotency_key(wait_key),
+            actor=submitted_by,
+            today=today,
+            rule_set=rule_set(),
+            is_working_day=working_days(),
         )
     return _report(outcome, wait_key)
 
@@ -137,8 +153,9 @@ def record_form_refusal(review_ref: str, wait_key: str, errors: list[dict[str, A
     """Record once that a submitted form did not validate, naming each field."""
     problems = [Problem(".".join(str(p) for p in error["loc"]) or "form", error["msg"]) for error in errors]
     with session_scope(session_factory()) as session:
-        outcome = record_refusal(session, review_ref, problems, idempotency_key=_idempotency_key(wait_key),
-                                 actor=settings().actor)
+        outcome = record_refusal(
+            session, review_ref, problems, idempotency_key=_idempotency_key(wait_key), actor=settings().actor
+        )
     return _report(outcome, wait_key)
 
 
@@ -146,5 +163,6 @@ def record_form_refusal(review_ref: str, wait_key: str, errors: list[dict[str, A
 def open_next_review(review_ref: str) -> str | None:
     """Create the next cycle's review of a completed one (idempotent); None when the plan ceased."""
     with session_scope(session_factory()) as session:
-        return open_next_cycle(session, review_ref, rule_set=rule_set(), is_working_day=working_days(),
-                               actor=settings().actor)
+        return open_next_cycle(
+            session, review_ref, rule_set=rule_set(), is_working_day=working_days(), actor=settings().actor
+        )

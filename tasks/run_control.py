@@ -47,8 +47,9 @@ def _state_of(run: FlowRun) -> RunState:
     state = run.state
     if state is None:
         return RunState(str(run.id), "UNKNOWN", "unknown", None, None)
-    return RunState(str(run.id), state.type.value, state.name or state.type.value, state.message,
-                    state.state_details.pause_key)
+    return RunState(
+        str(run.id), state.type.value, state.name or state.type.value, state.message, state.state_details.pause_key
+    )
 
 
 def read_run_state(flow_run_id: str) -> RunState:
@@ -57,8 +58,7 @@ def read_run_state(flow_run_id: str) -> RunState:
         return _state_of(client.read_flow_run(UUID(flow_run_id)))
 
 
-def start_review_run(review_ref: str, setting_urn: str, stage: int | None,
-                     deployment: str = REVIEW_DEPLOYMENT) -> str:
+def start_review_run(review_ref: str, setting_urn: str, stage: int | None, deployment: str = REVIEW_DEPLOYMENT) -> str:
     """Create the review's flow run (named by its reference, tagged by setting and stage); return its id."""
     run = run_deployment(
         deployment,
@@ -82,8 +82,9 @@ def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
         raise ResumeRefused(str(exc)) from None
 
 
-def wait_for_run(flow_run_id: str, done: Callable[[RunState], bool], *, timeout_s: float = 120.0,
-                 poll_s: float = 0.5) -> RunState:
+def wait_for_run(
+    flow_run_id: str, done: Callable[[RunState], bool], *, timeout_s: float = 120.0, poll_s: float = 0.5
+) -> RunState:
     """Poll the run until ``done`` says so or it ends; return the last state seen (also on timeout)."""
     deadline = time.monotonic() + timeout_s
     state = read_run_state(flow_run_id)

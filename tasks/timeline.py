@@ -54,13 +54,29 @@ def form_description(view: ReviewView, today: date) -> str:
 
 def timeline_markdown(view: ReviewView, today: date) -> str:
     """Return the review's timeline: stages done with dates, open deadlines, escalations so far."""
-    parts = [f"# Review {view.reference} (cycle {view.cycle_number})", f"Now: **{_stage_name(view.stage)}**"
-             + (f"; decision: {view.outcome}" if view.outcome else "") + f" (as of {today:%a %d %b %Y})", ""]
-    parts += ["## Done", *(f"- {name.removesuffix('_on').replace('_', ' ')}: {value:%a %d %b %Y}"
-                            for name, value in view.stage_dates)] if view.stage_dates else ["## Done", "- nothing yet"]
+    parts = [
+        f"# Review {view.reference} (cycle {view.cycle_number})",
+        f"Now: **{_stage_name(view.stage)}**"
+        + (f"; decision: {view.outcome}" if view.outcome else "")
+        + f" (as of {today:%a %d %b %Y})",
+        "",
+    ]
+    parts += (
+        [
+            "## Done",
+            *(
+                f"- {name.removesuffix('_on').replace('_', ' ')}: {value:%a %d %b %Y}"
+                for name, value in view.stage_dates
+            ),
+        ]
+        if view.stage_dates
+        else ["## Done", "- nothing yet"]
+    )
     parts += ["", "## Open deadlines", *open_deadlines_markdown(view, today), "", "## Escalations"]
-    parts += [f"- {e.due_on:%d %b %Y} {e.deadline_key} {e.ladder_step} to {e.recipient_roles} ({e.status})"
-              for e in view.escalations] or ["- none"]
+    parts += [
+        f"- {e.due_on:%d %b %Y} {e.deadline_key} {e.ladder_step} to {e.recipient_roles} ({e.status})"
+        for e in view.escalations
+    ] or ["- none"]
     if view.last_refusal:
         parts += ["", "## Last input refused", *(f"- `{f}`: {m}" for f, m in view.last_refusal)]
     return "\n".join(parts)

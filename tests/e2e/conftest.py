@@ -79,8 +79,9 @@ class Stack:
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
         log = (self.home / log_name).open("ab")
-        return subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def start_server(self) -> None:
         self.server = self._spawn([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"], "server.log")
@@ -96,8 +97,12 @@ class Stack:
         deadline = time.monotonic() + 90
         auth = self.env.get("PREFECT_API_AUTH_STRING")
         while time.monotonic() < deadline:
-            response = httpx.get(f"{self.api_url}/deployments/name/annual-review/embedded", headers=headers,
-                                 auth=tuple(auth.split(":", 1)) if auth else None, timeout=5)  # type: ignore[arg-type]
+            response = httpx.get(
+                f"{self.api_url}/deployments/name/annual-review/embedded",
+                headers=headers,
+                auth=tuple(auth.split(":", 1)) if auth else None,
+                timeout=5,
+            )  # type: ignore[arg-type]
             if response.status_code == 200:
                 time.sleep(1)
                 return
@@ -111,8 +116,9 @@ class Stack:
             stop(self.runner)
 
     def ehcp(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([str(BIN / "ehcp"), *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                                timeout=300)
+        result = subprocess.run(
+            [str(BIN / "ehcp"), *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"ehcp {' '.join(args)} -> {result.returncode}\n{result.stdout}\n{result.stderr}")
         return result
