@@ -19,7 +19,7 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.exceptions import UndefinedError
 
-from notices.context import DecisionLetterContext, NoticeContext, template_vars
+from notices.context import DecisionLetterContext, FamilyLateLetterContext, NoticeContext, template_vars
 from notices.errors import RenderError
 from notices.kinds import MessageKind
 from notices.wording import ROLE_NAMES, deadline_duty, role_list
@@ -84,7 +84,11 @@ def _paragraphs(text: str) -> list[list[str]]:
 
 
 def _summary_template(context: NoticeContext) -> str:
-    return "summary_letter.txt.j2" if isinstance(context, DecisionLetterContext) else "summary_event.txt.j2"
+    if isinstance(context, DecisionLetterContext):
+        return "summary_letter.txt.j2"
+    if isinstance(context, FamilyLateLetterContext):
+        return "summary_family.txt.j2"
+    return "summary_event.txt.j2"
 
 
 def render_message(kind: MessageKind, context: NoticeContext) -> RenderedMessage:
