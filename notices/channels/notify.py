@@ -80,3 +80,7 @@ class NotifyChannel:
             raise error("Notify did not accept the message", channel=NAME, reference=message.reference,
                         status=exc.status_code) from None
         return response
+
+    def close(self) -> None:
+        """Close the client's HTTP session."""
+        self._client.request_session.close()
