@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from notices.context import (
     NoticeContext,
@@ -57,13 +59,14 @@ OUTCOME_OF = {
 }
 
 
-def decided(outcome: Outcome, notified_on: date, **more: date) -> ReviewFacts:
+def decided(outcome: Outcome, notified_on: date, **more: Any) -> ReviewFacts:
     """Return the facts of a review decided on ``notified_on`` (amend: notice sent the same day)."""
-    notice = {"amendment_notice_sent_on": notified_on} if outcome is Outcome.AMEND else {}
-    return ReviewFacts(
+    notice = notified_on if outcome is Outcome.AMEND else None
+    facts = ReviewFacts(
         PLAN_FIRST_ISSUED_ON, meeting_held_on=MEETING_HELD_ON, decision=Decision(outcome, notified_on),
-        **(notice | more),  # type: ignore[arg-type]
+        amendment_notice_sent_on=notice,
     )
+    return replace(facts, **more)
 
 
 def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsWorkingDay) -> NoticeContext:

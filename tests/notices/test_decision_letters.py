@@ -12,7 +12,7 @@ from notices.errors import RenderError
 from notices.kinds import MessageKind
 from notices.render import RenderedMessage, render
 from rules.calendar import IsWorkingDay
-from rules.facts import Outcome, PhaseTransfer, ReviewFacts, TransferKind
+from rules.facts import Decision, Outcome, PhaseTransfer, ReviewFacts, TransferKind
 from rules.rule_set import ENGLAND_2014
 
 SUPPORT = ("First-tier Tribunal (Special Educational Needs and Disability)", "Test SENDIASS",
@@ -100,7 +100,6 @@ def test_decision_letter_needs_a_decision(review: ReviewContext, is_working_day:
 
 
 def test_amend_letter_needs_the_notice_date(review: ReviewContext, is_working_day: IsWorkingDay) -> None:
-    facts = decided(Outcome.MAINTAIN, date(2026, 3, 2))
-    amend = ReviewFacts(facts.plan_first_issued_on, decision=facts.decision.__class__(Outcome.AMEND, date(2026, 3, 2)))
+    amend = ReviewFacts(date(2025, 7, 1), decision=Decision(Outcome.AMEND, date(2026, 3, 2)))
     with pytest.raises(RenderError, match="amendment notice"):
         letter(amend, review, is_working_day)
