@@ -64,6 +64,8 @@ class SmtpChannel:
         self._port = port
         self._from = from_address
         self._starttls = starttls
+        if (username is None) != (password is None):
+            raise ValueError("SMTP login needs both a username and a password")
         self._login = (username, password) if username is not None and password is not None else None
         self._timeout = timeout_seconds
         self._smtp_factory = smtp_factory

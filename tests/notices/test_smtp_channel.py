@@ -121,3 +121,8 @@ def test_smtp_send_without_valid_address_is_permanent(
     with pytest.raises(PermanentDeliveryError):
         channel(port).send(message, Recipient(Role.HEAD_TEACHER, address))
     assert handler.messages == []
+
+
+def test_smtp_channel_login_needs_username_and_password() -> None:
+    with pytest.raises(ValueError, match="both"):
+        SmtpChannel(host="127.0.0.1", port=25, from_address=FROM, username="relay")
