@@ -1,0 +1,107 @@
+"""Email over SMTP (the default channel), with the standard library's smtplib.
+
+One connection per message: the volumes are small (a few hundred a day) and a
+fresh connection never inherits a broken one. SMTP replies map to the error
+tree: 4xx and connection problems are transient, 5xx permanent. No Date header
+is set here (that would read the clock); the submission server adds it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import uuid
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+
+from notices.channels.base import DeliveryResult
+from notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
+from notices.recipients import Recipient
+from notices.render import RenderedMessage
+
+__all__ = ["SmtpChannel", "email_message"]
+
+NAME = "smtp"
+
+
+def email_message(message: RenderedMessage, *, from_address: str, to_address: str) -> EmailMessage:
+    """Return the MIME email (plain text with an HTML alternative) for one recipient."""
+    mail = EmailMessage(policy=SMTP_POLICY)
+    mail["From"] = from_address
+    mail["To"] = to_address
+    mail["Subject"] = message.subject
+    mail["Message-ID"] = f"<{uuid.uuid4().hex}@{from_address.rpartition('@')[2] or 'localhost'}>"
+    mail["X-EHCP-Reference"] = message.reference
+    mail.set_content(message.body_text)
+    mail.add_alternative(message.body_html, subtype="html")
+    return mail
+
+
+def _error_for_code(code: int, what: str, reference: str) -> DeliveryError:
+    error = TransientDeliveryError if 400 <= code < 500 else PermanentDeliveryError
+    return error(what, channel=NAME, reference=reference, status=code)
+
+
+class SmtpChannel:
+    """Send email through one SMTP server."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        from_address: str,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout_seconds: float = 30.0,
+        smtp_factory: Callable[..., smtplib.SMTP] = smtplib.SMTP,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._from = from_address
+        self._starttls = starttls
+        if (username is None) != (password is None):
+            raise ValueError("SMTP login needs both a username and a password")
+        self._login = (username, password) if username is not None and password is not None else None
+        self._timeout = timeout_seconds
+        self._smtp_factory = smtp_factory
+
+    def send(self, message: RenderedMessage, recipient: Recipient) -> DeliveryResult:
+        """Send one email; raise a DeliveryError (transient or permanent) if the server does not take it."""
+        if not recipient.email:
+            raise PermanentDeliveryError(f"no email address for {recipient.role}", channel=NAME,
+                                         reference=message.reference)
+        try:
+            mail = email_message(message, from_address=self._from, to_address=recipient.email)
+        except (ValueError, TypeError):
+            raise PermanentDeliveryError("invalid email address", channel=NAME, reference=message.reference) from None
+        self._deliver(mail, message.reference)
+        return DeliveryResult(NAME, message.reference, str(mail["Message-ID"]))
+
+    def _deliver(self, mail: EmailMessage, reference: str) -> None:
+        # The smtplib exceptions name addresses, so they are not chained (Prefect shows tracebacks).
+        try:
+            with self._smtp_factory(self._host, self._port, timeout=self._timeout) as server:
+                self._open(server)
+                server.send_message(mail)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code = min(code for code, _ in exc.recipients.values())
+            raise _error_for_code(code, "recipient refused", reference) from None
+        except smtplib.SMTPResponseException as exc:
+            raise _error_for_code(exc.smtp_code, "server refused the message", reference) from None
+        except smtplib.SMTPNotSupportedError:
+            raise PermanentDeliveryError("server does not support STARTTLS or AUTH", channel=NAME,
+                                         reference=reference) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransientDeliveryError(f"cannot reach the mail server ({type(exc).__name__})", channel=NAME,
+                                         reference=reference) from None
+
+    def _open(self, server: smtplib.SMTP) -> None:
+        if self._starttls:
+            server.starttls(context=ssl.create_default_context())
+        if self._login is not None:
+            server.login(*self._login)

@@ -1,0 +1,201 @@
+"""What a template may say: plain frozen dataclasses, and builders that take the dates from ``rules/``.
+
+Fields marked ``PERSONAL`` (a child's name, the family's name, free text about
+the child) reach message bodies only: subjects, references and webhook
+summaries are rendered without them, so a template that tries to use one there
+fails to render instead of leaking it (STATUTORY.md section 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any, Final
+
+from notices.errors import RenderError
+from notices.kinds import MessageKind, decision_kind, kind_for_event
+from rules.appeals import appeal_due, mediation_contact_due
+from rules.calendar import IsWorkingDay
+from rules.deadlines import Owner, due_dates
+from rules.escalations import LadderEvent
+from rules.facts import Outcome, ReviewFacts
+from rules.ladder import DEFAULT_LADDER, LadderStep, Role
+from rules.rule_set import RuleSet
+
+__all__ = [
+    "PERSONAL",
+    "AuthorityContext",
+    "DeadlineNoticeContext",
+    "DecisionLetterContext",
+    "FamilyLateLetterContext",
+    "NoticeContext",
+    "ReviewContext",
+    "decision_letter_context",
+    "event_context",
+    "family_late_letter_context",
+    "final_plan_letter_context",
+    "template_vars",
+]
+
+PERSONAL: Final[Mapping[str, Any]] = {"personal": True}
+TRIBUNAL_URL: Final = "https://www.gov.uk/courts-tribunals/first-tier-tribunal-special-educational-needs-and-disability"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorityContext:
+    """The council's own details and the independent services its letters must point to."""
+
+    name: str
+    team_name: str
+    team_email: str
+    team_phone: str
+    sendiass_name: str
+    sendiass_contact: str
+    mediation_service_name: str
+    mediation_contact: str
+    disagreement_resolution_contact: str
+    tribunal_url: str = TRIBUNAL_URL
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewContext:
+    """One review as the letters see it: a pseudonymous reference plus what a person needs."""
+
+    reference: str
+    setting_name: str
+    authority: AuthorityContext
+    child_first_name: str = field(metadata=PERSONAL)
+    family_addressee: str = field(metadata=PERSONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineNoticeContext:
+    """A reminder, missed-deadline or escalation message about one ladder event."""
+
+    kind: MessageKind
+    review: ReviewContext
+    deadline_key: str
+    deadline_due_on: date
+    step: str
+    step_due_on: date
+    step_amount: int
+    owner: Owner
+    audience: tuple[Role, ...]
+    advisory: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyLateLetterContext:
+    """The letter telling a family that the council's decision or plan will be late."""
+
+    review: ReviewContext
+    deadline_key: str
+    deadline_due_on: date
+    expected_on: date
+    step_due_on: date
+    kind: MessageKind = MessageKind.FAMILY_LATE_LETTER
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLetterContext:
+    """A decision letter (maintain, amend, cease) or the letter issuing the final amended plan."""
+
+    kind: MessageKind
+    review: ReviewContext
+    outcome: Outcome
+    letter_on: date
+    meeting_held_on: date | None
+    appeal_due_on: date | None = None
+    mediation_contact_due_on: date | None = None
+    representations_close_on: date | None = None
+    final_plan_due_on: date | None = None
+    proposed_amendments: tuple[str, ...] = field(default=(), metadata=PERSONAL)
+
+
+NoticeContext = DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext
+
+
+def _values(obj: Any, *, personal: bool) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if personal or not f.metadata.get("personal")}
+
+
+def template_vars(context: NoticeContext, *, personal: bool) -> dict[str, Any]:
+    """Return the template variables of a context, flattened; without personal fields unless asked."""
+    values = _values(context, personal=personal)
+    review = values.pop("review")
+    return values | _values(review, personal=personal)
+
+
+def event_context(
+    event: LadderEvent, review: ReviewContext, *, ladder: tuple[LadderStep, ...] = DEFAULT_LADDER
+) -> DeadlineNoticeContext:
+    """Return the context of a reminder, missed-deadline or escalation message for a ladder event."""
+    kind = kind_for_event(event, ladder)
+    if kind is MessageKind.FAMILY_LATE_LETTER:
+        raise RenderError("the family's letter needs family_late_letter_context (an expected date)", kind=kind)
+    amount = next(step.amount for step in ladder if step.name == event.step)
+    return DeadlineNoticeContext(
+        kind, review, event.deadline_key, event.deadline_due_on, event.step, event.due_on, amount,
+        event.owner, event.audience, event.advisory,
+    )
+
+
+def family_late_letter_context(
+    event: LadderEvent, review: ReviewContext, *, expected_on: date
+) -> FamilyLateLetterContext:
+    """Return the context of the family's late letter; ``expected_on`` is the date the council now expects."""
+    if expected_on <= event.deadline_due_on:
+        raise RenderError("a late letter must give a date after the deadline", kind=MessageKind.FAMILY_LATE_LETTER)
+    return FamilyLateLetterContext(review, event.deadline_key, event.deadline_due_on, expected_on, event.due_on)
+
+
+def decision_letter_context(
+    facts: ReviewFacts,
+    review: ReviewContext,
+    *,
+    rule_set: RuleSet,
+    is_working_day: IsWorkingDay,
+    proposed_amendments: tuple[str, ...] = (),
+) -> DecisionLetterContext:
+    """Return the decision letter's context with its statutory dates computed by ``rules/``.
+
+    Maintain and cease: the appeal and mediation dates run from the decision letter.
+    Amend: the letter is the amendment notice; it states the representations window and
+    the final plan date, and the appeal dates follow in the final plan letter.
+    """
+    if facts.decision is None:
+        raise RenderError("no decision is recorded for this review")
+    outcome = facts.decision.outcome
+    kind = decision_kind(outcome)
+    if outcome is not Outcome.AMEND:
+        letter_on = facts.decision.notified_on
+        return DecisionLetterContext(
+            kind, review, outcome, letter_on, facts.meeting_held_on,
+            appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
+            mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
+        )
+    if facts.amendment_notice_sent_on is None:
+        raise RenderError("an amend letter needs the date the amendment notice is sent", kind=kind)
+    dates = due_dates(facts, rule_set, is_working_day=is_working_day)
+    return DecisionLetterContext(
+        kind, review, outcome, facts.amendment_notice_sent_on, facts.meeting_held_on,
+        representations_close_on=dates["representations_close"],
+        final_plan_due_on=dates["final_plan_due"],
+        proposed_amendments=proposed_amendments,
+    )
+
+
+def final_plan_letter_context(
+    facts: ReviewFacts, review: ReviewContext, *, rule_set: RuleSet, is_working_day: IsWorkingDay
+) -> DecisionLetterContext:
+    """Return the context of the letter issuing the final amended plan, with its appeal and mediation dates."""
+    kind = MessageKind.FINAL_PLAN_ISSUED
+    if facts.final_plan_issued_on is None:
+        raise RenderError("the final plan's issue date is not recorded", kind=kind)
+    letter_on = facts.final_plan_issued_on
+    return DecisionLetterContext(
+        kind, review, Outcome.AMEND, letter_on, facts.meeting_held_on,
+        appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
+        mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
+    )

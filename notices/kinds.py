@@ -1,0 +1,87 @@
+"""The kinds of message the product sends, and which kind a ladder event becomes.
+
+A kind names one template directory under ``notices/templates/`` and one GOV.UK
+Notify template id. A ladder step becomes a kind by its timing, not its name, so
+an authority's own ladder (STATUTORY.md section 5) needs no new templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Final
+
+from rules.deadlines import Owner
+from rules.escalations import LadderEvent
+from rules.facts import Outcome
+from rules.ladder import DEFAULT_LADDER, LadderStep, StepTiming
+
+__all__ = ["DECISION_KINDS", "EVENT_KINDS", "MessageKind", "decision_kind", "kind_for_event"]
+
+
+class MessageKind(StrEnum):
+    SETTING_REMINDER = "setting-reminder"
+    SETTING_MISSED = "setting-missed"
+    LA_REMINDER = "la-reminder"
+    LA_MISSED = "la-missed"
+    ESCALATION = "escalation"
+    FAMILY_LATE_LETTER = "family-late-letter"
+    DECISION_MAINTAIN = "decision-maintain"
+    DECISION_AMEND = "decision-amend"
+    DECISION_CEASE = "decision-cease"
+    FINAL_PLAN_ISSUED = "final-plan-issued"
+
+    @property
+    def template_dir(self) -> str:
+        """The template directory of this kind (``setting_reminder``)."""
+        return self.value.replace("-", "_")
+
+
+EVENT_KINDS: Final = frozenset(
+    {
+        MessageKind.SETTING_REMINDER,
+        MessageKind.SETTING_MISSED,
+        MessageKind.LA_REMINDER,
+        MessageKind.LA_MISSED,
+        MessageKind.ESCALATION,
+    }
+)
+DECISION_KINDS: Final = frozenset(
+    {
+        MessageKind.DECISION_MAINTAIN,
+        MessageKind.DECISION_AMEND,
+        MessageKind.DECISION_CEASE,
+        MessageKind.FINAL_PLAN_ISSUED,
+    }
+)
+
+_DECISION_KIND: Final = {
+    Outcome.MAINTAIN: MessageKind.DECISION_MAINTAIN,
+    Outcome.AMEND: MessageKind.DECISION_AMEND,
+    Outcome.CEASE: MessageKind.DECISION_CEASE,
+}
+
+
+def decision_kind(outcome: Outcome) -> MessageKind:
+    """Return the decision letter kind of an outcome."""
+    return _DECISION_KIND[outcome]
+
+
+def _step_named(name: str, ladder: Iterable[LadderStep]) -> LadderStep:
+    for step in ladder:
+        if step.name == name:
+            return step
+    raise KeyError(f"ladder has no step named {name!r}")
+
+
+def kind_for_event(event: LadderEvent, ladder: Iterable[LadderStep] = DEFAULT_LADDER) -> MessageKind:
+    """Return the message kind of a ladder event, from its step's timing and the deadline's owner."""
+    step = _step_named(event.step, ladder)
+    if step.family_letter:
+        return MessageKind.FAMILY_LATE_LETTER
+    by_setting = event.owner is Owner.SETTING
+    if step.timing is StepTiming.DAYS_BEFORE:
+        return MessageKind.SETTING_REMINDER if by_setting else MessageKind.LA_REMINDER
+    if step.timing is StepTiming.DAYS_AFTER:
+        return MessageKind.SETTING_MISSED if by_setting else MessageKind.LA_MISSED
+    return MessageKind.ESCALATION

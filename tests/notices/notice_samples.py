@@ -1,0 +1,85 @@
+"""A representative synthetic context for every message kind."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from notices.context import (
+    NoticeContext,
+    ReviewContext,
+    decision_letter_context,
+    event_context,
+    family_late_letter_context,
+    final_plan_letter_context,
+)
+from notices.kinds import MessageKind
+from rules.calendar import IsWorkingDay
+from rules.deadlines import Owner
+from rules.escalations import LadderEvent
+from rules.facts import Decision, Outcome, ReviewFacts
+from rules.ladder import Role
+from rules.rule_set import ENGLAND_2014
+
+CHILD_NAME = "Zephyrine"  # distinctive synthetic first name: found anywhere public means a leak
+FAMILY_ADDRESSEE = "Mx Quillfeather"
+REFERENCE = "AR-2026-00123"
+PLAN_FIRST_ISSUED_ON = date(2025, 7, 1)
+MEETING_HELD_ON = date(2026, 6, 1)  # Mon
+
+EVENTS = {
+    MessageKind.SETTING_REMINDER: LadderEvent(
+        "report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING, (Role.SENCO,), False
+    ),
+    MessageKind.SETTING_MISSED: LadderEvent(
+        "report_due", date(2026, 6, 15), "missed", date(2026, 6, 16), Owner.SETTING,
+        (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER), False,
+    ),
+    MessageKind.LA_REMINDER: LadderEvent(
+        "decision_due", date(2026, 6, 29), "reminder-3-days", date(2026, 6, 26), Owner.LA, (Role.CASEWORKER,), False
+    ),
+    MessageKind.LA_MISSED: LadderEvent(
+        "decision_due", date(2026, 6, 29), "missed", date(2026, 6, 30), Owner.LA,
+        (Role.CASEWORKER, Role.SEN_TEAM_MANAGER), False,
+    ),
+    MessageKind.ESCALATION: LadderEvent(
+        "decision_due", date(2026, 6, 29), "escalation-15-working-days", date(2026, 7, 21), Owner.LA,
+        (Role.DIRECTOR,), False,
+    ),
+    MessageKind.FAMILY_LATE_LETTER: LadderEvent(
+        "decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA, (Role.FAMILY,), False
+    ),
+}
+
+OUTCOME_OF = {
+    MessageKind.DECISION_MAINTAIN: Outcome.MAINTAIN,
+    MessageKind.DECISION_AMEND: Outcome.AMEND,
+    MessageKind.DECISION_CEASE: Outcome.CEASE,
+}
+
+
+def decided(outcome: Outcome, notified_on: date, **more: Any) -> ReviewFacts:
+    """Return the facts of a review decided on ``notified_on`` (amend: notice sent the same day)."""
+    notice = notified_on if outcome is Outcome.AMEND else None
+    facts = ReviewFacts(
+        PLAN_FIRST_ISSUED_ON, meeting_held_on=MEETING_HELD_ON, decision=Decision(outcome, notified_on),
+        amendment_notice_sent_on=notice,
+    )
+    return replace(facts, **more)
+
+
+def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsWorkingDay) -> NoticeContext:
+    """Return a representative context of ``kind``."""
+    if kind is MessageKind.FAMILY_LATE_LETTER:
+        return family_late_letter_context(EVENTS[kind], review, expected_on=date(2026, 7, 10))
+    if kind in EVENTS:
+        return event_context(EVENTS[kind], review)
+    if kind is MessageKind.FINAL_PLAN_ISSUED:
+        facts = decided(Outcome.AMEND, date(2026, 6, 15), final_plan_issued_on=date(2026, 7, 20))
+        return final_plan_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
+    facts = decided(OUTCOME_OF[kind], date(2026, 6, 15))
+    return decision_letter_context(
+        facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day,
+        proposed_amendments=("Section F: weekly speech and language therapy",),
+    )

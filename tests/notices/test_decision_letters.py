@@ -1,0 +1,105 @@
+"""Decision letters carry what STATUTORY.md sections 3 and 6 require, with dates from rules/."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from notice_samples import decided
+
+from notices.context import ReviewContext, decision_letter_context, final_plan_letter_context
+from notices.errors import RenderError
+from notices.kinds import MessageKind
+from notices.render import RenderedMessage, render
+from rules.calendar import IsWorkingDay
+from rules.facts import Decision, Outcome, PhaseTransfer, ReviewFacts, TransferKind
+from rules.rule_set import ENGLAND_2014
+
+SUPPORT = ("First-tier Tribunal (Special Educational Needs and Disability)", "Test SENDIASS",
+           "SEND Information, Advice and Support Service", "disagreement resolution", "mediation adviser",
+           "Test Mediation Service")
+
+
+def letter(facts: ReviewFacts, review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMessage:
+    return render(decision_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day))
+
+
+@pytest.mark.parametrize(
+    ("outcome", "letter_on", "appeal_by", "mediation_by"),
+    [
+        # 2 months on is Sat 15 Aug 2026: August moves to the first working day of September.
+        (Outcome.MAINTAIN, date(2026, 6, 15), "Tuesday 1 September 2026", "Saturday 15 August 2026"),
+        # 2 months on is Thu 31 Dec 2026: Christmas moves to the first working day after 1 Jan (Sat 2, Sun 3).
+        (Outcome.CEASE, date(2026, 10, 31), "Monday 4 January 2027", "Thursday 31 December 2026"),
+        # 2 months on is Sat 14 Mar 2026: a weekend moves to Monday.
+        (Outcome.MAINTAIN, date(2026, 1, 14), "Monday 16 March 2026", "Saturday 14 March 2026"),
+    ],
+    ids=["maintain-Mon-2026-06-15", "cease-Sat-2026-10-31", "maintain-Wed-2026-01-14"],
+)
+def test_decision_letter_states_appeal_and_mediation_dates(
+    outcome: Outcome, letter_on: date, appeal_by: str, mediation_by: str,
+    review: ReviewContext, is_working_day: IsWorkingDay,
+) -> None:
+    message = letter(decided(outcome, letter_on), review, is_working_day)
+    assert f"Your appeal must reach the Tribunal by {appeal_by}." in message.body_text
+    assert f"You must do this by {mediation_by}" in message.body_text
+    for needed in SUPPORT:
+        assert needed in message.body_text
+    assert appeal_by in message.summary
+
+
+def test_cease_letter_says_plan_stays_in_force_until_appeal_ends_or_is_decided(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    body = letter(decided(Outcome.CEASE, date(2026, 10, 31)), review, is_working_day).body_text
+    assert "stays in force, and the support in it continues, until the time for appealing has ended" in body
+    assert "(Monday 4 January 2027)" in body
+    assert "If you appeal, the plan stays in force until the appeal has been decided." in body
+
+
+def test_amend_letter_states_window_final_plan_date_and_amendments(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    facts = decided(Outcome.AMEND, date(2026, 3, 2))  # Mon: 15 days starting with it end Mon 16 Mar
+    context = decision_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day,
+                                      proposed_amendments=("Section F: weekly speech and language therapy",))
+    message = render(context)
+    assert message.kind is MessageKind.DECISION_AMEND
+    assert "The last day is Monday 16 March 2026." in message.body_text
+    assert "We will issue it by Monday 27 April 2026 at the latest." in message.body_text  # notice + 8 weeks
+    assert "- Section F: weekly speech and language therapy" in message.body_text
+    assert "Monday 16 March 2026" in message.subject
+    for needed in SUPPORT:
+        assert needed in message.body_text
+    assert "Section F" not in message.subject + message.summary
+
+
+def test_amend_letter_final_plan_date_capped_by_phase_transfer(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    facts = decided(Outcome.AMEND, date(2027, 1, 11), phase_transfer=PhaseTransfer(TransferKind.SCHOOL, year=2027))
+    body = letter(facts, review, is_working_day).body_text
+    assert "We will issue it by Sunday 14 February 2027 at the latest." in body  # Reg 18 cap, before 8 weeks
+
+
+def test_final_plan_letter_states_appeal_date_from_its_own_date(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    facts = decided(Outcome.AMEND, date(2026, 3, 2), final_plan_issued_on=date(2026, 4, 27))
+    context = final_plan_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
+    body = render(context).body_text
+    assert "Your appeal must reach the Tribunal by Monday 29 June 2026." in body  # Sat 27 Jun -> Mon
+    assert "You must do this by Saturday 27 June 2026" in body
+    for needed in SUPPORT:
+        assert needed in body
+
+
+def test_decision_letter_needs_a_decision(review: ReviewContext, is_working_day: IsWorkingDay) -> None:
+    with pytest.raises(RenderError, match="no decision"):
+        letter(ReviewFacts(date(2025, 7, 1)), review, is_working_day)
+
+
+def test_amend_letter_needs_the_notice_date(review: ReviewContext, is_working_day: IsWorkingDay) -> None:
+    amend = ReviewFacts(date(2025, 7, 1), decision=Decision(Outcome.AMEND, date(2026, 3, 2)))
+    with pytest.raises(RenderError, match="amendment notice"):
+        letter(amend, review, is_working_day)
