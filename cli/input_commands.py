@@ -44,7 +44,9 @@ def _form_problems(exc: ValidationError, options: dict[str, str]) -> list[Proble
     return problems
 
 
-def _check_against_record(factory: SessionFactory, reference: str, form: RunInput) -> tuple[int | None, str | None]:
+def _check_against_record(
+    factory: SessionFactory, reference: str, form: RunInput, options: dict[str, str]
+) -> tuple[int | None, str | None]:
     """Refuse here what the flow would refuse; return the review's stage and run id."""
     try:
         with session_scope(factory) as session:
@@ -56,7 +58,8 @@ def _check_against_record(factory: SessionFactory, reference: str, form: RunInpu
     except UnknownReview as exc:
         raise fail(str(exc)) from None
     if not result.accepted:
-        raise fail(f"review {reference}: input refused; nothing was recorded", result.problems)
+        problems = [Problem(options.get(p.field, p.field), p.message) for p in result.problems]
+        raise fail(f"review {reference}: input refused; nothing was recorded", problems)
     return stage, run_id
 
 
@@ -99,7 +102,7 @@ def submit_form(
         form = form_type.model_validate(values)
     except ValidationError as exc:
         raise fail(f"review {reference}: input refused; nothing was recorded", _form_problems(exc, options)) from None
-    stage, run_id = _check_against_record(factory, reference, form)
+    stage, run_id = _check_against_record(factory, reference, form, options)
     state = _waiting_run(reference, stage, run_id)
     try:
         resume_review_run(state.flow_run_id, form.model_dump(mode="json"))

@@ -52,11 +52,12 @@ def open_next_cycle(
         previous_meeting_on=review.meeting_held_on,
         previous_decision_on=review.decision_notified_on,
     )
-    session.add(following)
-    derived = derived_from(review_facts(following), rule_set, is_working_day=is_working_day)
-    for column, value in derived.review_columns.items():
-        setattr(following, column, value)
-    following.deadlines = [DeadlineRecord(**row) for row in derived.deadline_rows]
+    with session.no_autoflush:  # the new row is complete only once its derived columns are set
+        session.add(following)
+        derived = derived_from(review_facts(following), rule_set, is_working_day=is_working_day)
+        for column, value in derived.review_columns.items():
+            setattr(following, column, value)
+        following.deadlines = [DeadlineRecord(**row) for row in derived.deadline_rows]
     session.flush()
     review_due = next(row["due_on"] for row in derived.deadline_rows if row["key"] == "review_due")
     following.reference = reference_of(following.id, review_due.year)

@@ -6,12 +6,14 @@ a report before the meeting), as is any input that would leave the facts in an
 impossible order (``rules.consistency``) or that dates an event after the
 business date. A refusal is data: the list of problems a person must fix.
 From Year 9 the meeting must consider preparing for adulthood (Reg 20(6)).
+A final amended plan may not be issued inside the family's 15-day
+representation window (Reg 22(2)(c)): that input is refused too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from rules.consistency import order_problems
@@ -31,6 +33,7 @@ __all__ = [
 ]
 
 PREPARING_FOR_ADULTHOOD_FROM_YEAR: Final = 9
+REPRESENTATION_WINDOW_DAYS: Final = 15  # Reg 22(2)(c): "at least 15 days beginning with the day" of service
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +96,12 @@ class Transition:
 
 def _updated(facts: ReviewFacts, given: StageInput) -> ReviewFacts:
     if isinstance(given, PreparationDone):
-        return replace(facts, meeting_planned_on=given.meeting_planned_on,
-                       invitations_sent_on=given.invitations_sent_on, advice_circulated_on=given.advice_circulated_on)
+        return replace(
+            facts,
+            meeting_planned_on=given.meeting_planned_on,
+            invitations_sent_on=given.invitations_sent_on,
+            advice_circulated_on=given.advice_circulated_on,
+        )
     if isinstance(given, MeetingHeld):
         return replace(facts, meeting_held_on=given.meeting_held_on)
     if isinstance(given, ReportReceived):
@@ -134,8 +141,23 @@ def _stage_problems(facts: ReviewFacts, given: StageInput, year_group: int | Non
             return [Problem("document", f"the decision was {outcome}: the plan stage expects {expected}")]
     needs_pfa = year_group is not None and year_group >= PREPARING_FOR_ADULTHOOD_FROM_YEAR
     if isinstance(given, MeetingHeld) and needs_pfa and not given.preparing_for_adulthood_discussed:
-        return [Problem("preparing_for_adulthood_discussed",
-                        "from Year 9 the review must consider preparing for adulthood (Reg 20(6)); confirm it did")]
+        return [
+            Problem(
+                "preparing_for_adulthood_discussed",
+                "from Year 9 the review must consider preparing for adulthood (Reg 20(6)); confirm it did",
+            )
+        ]
+    notice = facts.amendment_notice_sent_on
+    if isinstance(given, PlanIssued) and given.document == "final-plan" and notice is not None:
+        window_ends = notice + timedelta(days=REPRESENTATION_WINDOW_DAYS)
+        if given.issued_on < window_ends:
+            return [
+                Problem(
+                    "issued_on",
+                    f"the final plan may not be issued before {window_ends} (the family's "
+                    "15 days for representations, Reg 22(2)(c), start with the notice)",
+                )
+            ]
     if isinstance(given, DecisionTaken) and given.amendment_notice_sent_on and given.outcome is not Outcome.AMEND:
         return [Problem("amendment_notice_sent_on", "only an amend decision has an amendment notice")]
     return []
@@ -146,8 +168,11 @@ def apply_stage_input(
 ) -> Transition:
     """Return the facts with the input applied, or the unchanged facts and every reason it was refused."""
     problems = _stage_problems(facts, given, year_group)
-    problems += [Problem(name, f"{value} is after today ({today}); record events once they have happened")
-                 for name, value in _happened_dates(given).items() if value > today]
+    problems += [
+        Problem(name, f"{value} is after today ({today}); record events once they have happened")
+        for name, value in _happened_dates(given).items()
+        if value > today
+    ]
     if problems:
         return Transition(facts, tuple(problems))
     updated = _updated(facts, given)

@@ -78,10 +78,10 @@ class Stack:
         self.runner: subprocess.Popen[bytes] | None = None
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
-        log = (self.home / log_name).open("ab")
-        return subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with (self.home / log_name).open("ab") as log:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen(
+                args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def start_server(self) -> None:
         self.server = self._spawn([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"], "server.log")

@@ -1,0 +1,184 @@
+"""A review's long-lived run, end to end: real Prefect server, served deployment, CLI and raw API input.
+
+Dates are fixed in autumn 2026 (all on or before the day these tests were written), so events are never
+"in the future" for the flow's own clock.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.caseload import Records, write_caseload
+from tests.e2e.conftest import Stack
+
+CHILDREN = [("E2E-MAINTAIN", "5"), ("E2E-AMEND", "5"), ("E2E-CEASE", "10"), ("E2E-BAD", "5"), ("E2E-RESTART", "5"),
+            ("E2E-RAW", "5")]
+PREPARATION = ["--meeting-planned-on", "2026-10-20", "--invitations-sent-on", "2026-10-01",
+               "--advice-circulated-on", "2026-10-02"]
+
+
+@pytest.fixture(scope="module")
+def records(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Records:
+    settings, caseload = write_caseload(tmp_path_factory.mktemp("caseload"), CHILDREN)
+    stack.ehcp("import", "settings", str(settings))
+    stack.ehcp("import", "caseload", str(caseload))
+    return Records(stack.env["EHCP_DATABASE_URL"])
+
+
+def run_state(stack: Stack, reference: str) -> dict[str, Any]:
+    return json.loads(stack.ehcp("status", reference, "--json").stdout)["run"]
+
+
+def wait_paused_at(stack: Stack, reference: str, key: str, timeout_s: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        run = run_state(stack, reference)
+        if run and run["type"] == "PAUSED" and run["waiting_at"] == key:
+            return run
+        time.sleep(1)
+    raise AssertionError(f"{reference} not paused at {key}: {run_state(stack, reference)}")
+
+
+def start(stack: Stack, records: Records, child_ref: str) -> str:
+    reference = records.reference_of(child_ref)
+    stack.ehcp("start", reference)
+    wait_paused_at(stack, reference, "stage-1-1")
+    return reference
+
+
+def walk_to_decision(stack: Stack, reference: str, recommendation: str, *meeting_flags: str) -> None:
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20", *meeting_flags)
+    stack.ehcp("submit", "report", reference, "--received-on", "2026-10-27", "--recommendation", recommendation)
+
+
+def test_maintain_walks_all_stages_and_opens_the_next_cycle(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-MAINTAIN")
+    walk_to_decision(stack, reference, "maintain")
+    result = stack.ehcp("decide", reference, "--outcome", "maintain", "--notified-on", "2026-11-03")
+    assert "complete" in result.stdout
+    row = records.review_row(reference)
+    assert (row["stage"], row["decision_outcome"], row["meeting_held_on"].isoformat()) == (None, "maintain",
+                                                                                             "2026-10-20")
+    assert run_state(stack, reference)["type"] == "COMPLETED"
+    following = records.next_review_of("E2E-MAINTAIN")
+    assert following is not None and following[1] == row["cycle_number"] + 1
+    assert records.review_row(following[0])["next_due_on"] is not None
+
+
+def test_amend_issues_the_final_plan(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-AMEND")
+    walk_to_decision(stack, reference, "amend")
+    stack.ehcp("decide", reference, "--outcome", "amend", "--notified-on", "2026-11-03")
+    assert records.review_row(reference)["amendment_notice_sent_on"].isoformat() == "2026-11-03"
+    early = stack.ehcp("issue", reference, "final-plan", "--on", "2026-11-10", check=False)
+    assert early.returncode == 2 and "Reg 22(2)(c)" in early.stderr
+    stack.ehcp("issue", reference, "final-plan", "--on", "2026-11-20")
+    row = records.review_row(reference)
+    assert (row["stage"], row["final_plan_issued_on"].isoformat()) == (None, "2026-11-20")
+    assert run_state(stack, reference)["type"] == "COMPLETED"
+    assert_each_input_applied_once(stack, records, reference, inputs=5)
+
+
+def assert_each_input_applied_once(stack: Stack, records: Records, reference: str, inputs: int) -> None:
+    """Replay safety: the run was resumed once per input, each resume replaying from the top; every input
+    was applied exactly once (one audit row, one executed task run), every replay got the stored result."""
+    assert records.audit_counts(reference)["stage-input-accepted"] == inputs
+    run_id = run_state(stack, reference)["id"]
+    response = httpx.post(f"{stack.api_url}/task_runs/filter", timeout=30,
+                          json={"flow_runs": {"id": {"any_": [run_id]}}, "limit": 200})
+    response.raise_for_status()
+    runs = [r for r in response.json() if r["name"].startswith("record_stage_input")]
+    executed = [r for r in runs if r["state"]["name"] == "Completed"]
+    cached = [r for r in runs if r["state"]["name"] == "Cached"]
+    assert len(executed) == inputs
+    assert len(cached) == inputs * (inputs - 1) // 2  # resume k replays the k-1 inputs before it
+
+
+def test_cease_needs_the_year_9_check_and_sends_the_cease_notice(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-CEASE")
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    refused = stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20", check=False)
+    assert refused.returncode == 2 and "--pfa-discussed" in refused.stderr and "Reg 20(6)" in refused.stderr
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20", "--pfa-discussed")
+    stack.ehcp("submit", "report", reference, "--received-on", "2026-10-27", "--recommendation", "cease")
+    stack.ehcp("decide", reference, "--outcome", "cease", "--notified-on", "2026-11-03")
+    stack.ehcp("issue", reference, "cease-notice", "--on", "2026-11-05")
+    row = records.review_row(reference)
+    assert (row["stage"], row["cease_notice_sent_on"].isoformat()) == (None, "2026-11-05")
+    assert records.next_review_of("E2E-CEASE") == (reference, row["cycle_number"])  # no next cycle for a ceased plan
+
+
+def resume_raw(stack: Stack, flow_run_id: str, run_input: dict[str, Any]) -> dict[str, Any]:
+    """Resume as the Prefect UI's form does: POST /flow_runs/{id}/resume with the form's JSON."""
+    response = httpx.post(f"{stack.api_url}/flow_runs/{flow_run_id}/resume", json={"run_input": run_input},
+                          timeout=30)
+    response.raise_for_status()
+    return dict(response.json())
+
+
+def test_bad_input_never_loses_the_run_nor_changes_the_record(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-BAD")
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
+    run = wait_paused_at(stack, reference, "stage-3-1")
+    before = records.snapshot(reference)
+
+    # 1. the CLI refuses a bad date and a stage out of order before anything is sent
+    bad_date = stack.ehcp("submit", "report", reference, "--received-on", "2026-02-30", "--recommendation", "amend",
+                          check=False)
+    assert bad_date.returncode == 2 and "--received-on" in bad_date.stderr
+    wrong_stage = stack.ehcp("decide", reference, "--outcome", "amend", "--notified-on", "2026-11-03", check=False)
+    assert wrong_stage.returncode == 2 and "stage 3" in wrong_stage.stderr
+    # 2. the server refuses a form that misses a required field (schema); the run stays suspended
+    missing = resume_raw(stack, run["id"], {"report_received_on": "2026-10-27", "submitted_by": "raw"})
+    assert missing["status"] == "REJECT" and "recommendation" in json.dumps(missing["details"])
+    # 3. a date the schema lets through but the form model refuses: the run records it and waits again
+    impossible = {"report_received_on": "2026-02-30", "recommendation": "amend", "submitted_by": "raw"}
+    assert resume_raw(stack, run["id"], impossible)["status"] == "ACCEPT"
+    wait_paused_at(stack, reference, "stage-3-2")
+    # 4. a report dated before the meeting contradicts the record: refused by the flow, waits again
+    contradicts = {"report_received_on": "2026-10-01", "recommendation": "amend", "submitted_by": "raw"}
+    assert resume_raw(stack, run["id"], contradicts)["status"] == "ACCEPT"
+    wait_paused_at(stack, reference, "stage-3-3")
+    assert records.snapshot(reference) == before
+    status = json.loads(stack.ehcp("status", reference, "--json").stdout)
+    assert status["last_refusal"] and "report_received_on" in status["last_refusal"][0]["field"]
+    assert records.audit_counts(reference).get("stage-input-refused") == 2
+    # 5. corrected input goes through
+    stack.ehcp("submit", "report", reference, "--received-on", "2026-10-27", "--recommendation", "amend")
+    assert records.review_row(reference)["stage"] == 4
+
+
+def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-RAW")
+    run = run_state(stack, reference)
+    response = httpx.get(f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-schema", timeout=10)
+    schema = json.loads(response.json()) if isinstance(response.json(), str) else response.json()
+    fields = schema["properties"]
+    assert set(schema["required"]) >= {"meeting_planned_on", "invitations_sent_on", "advice_circulated_on"}
+    assert all(field.get("description") for field in fields.values())
+    description = httpx.get(f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-description",
+                            timeout=10).json()
+    assert reference in description and "Synthetic" not in description  # no personal data in the form
+    answer = {"meeting_planned_on": "2026-10-20", "invitations_sent_on": "2026-10-01",
+              "advice_circulated_on": "2026-10-02", "submitted_by": "senco.900901@example.invalid"}
+    assert resume_raw(stack, run["id"], answer)["status"] == "ACCEPT"
+    wait_paused_at(stack, reference, "stage-2-1")
+    assert records.review_row(reference)["advice_circulated_on"].isoformat() == "2026-10-02"
+
+
+def test_server_restart_while_suspended_then_carry_on(stack: Stack, records: Records) -> None:
+    reference = start(stack, records, "E2E-RESTART")
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    stack.stop_server()
+    stack.start_server()
+    wait_paused_at(stack, reference, "stage-2-1")
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
+    assert records.review_row(reference)["stage"] == 3
