@@ -23,7 +23,7 @@ from records.importing.csv_file import CsvRows, read_csv
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
 from records.models import Child, DeadlineRecord, Plan, Review
-from records.queries import chunked, ids_by, setting_ids_by_urn, stored_cases
+from records.queries import StoredCase, chunked, ids_by, setting_ids_by_urn, stored_cases
 from records.session import SessionFactory
 from rules.calendar import IsWorkingDay
 from rules.rule_set import RuleSet
@@ -72,7 +72,7 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
     return ImportSummary(changes.created, changes.updated, changes.unchanged)
 
 
-def _apply(session: Session, changes: Changes, stored: dict[str, Any], actor: str) -> None:
+def _apply(session: Session, changes: Changes, stored: dict[str, StoredCase], actor: str) -> None:
     child_ids = {ref: case.child["id"] for ref, case in stored.items()}
     plan_ids = {ref: case.plan["id"] for ref, case in stored.items() if case.plan is not None}
     # Plain executemany inserts, then ids read back by natural key: portable and fast on both backends.
