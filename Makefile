@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/ehcp deadlines examples/review.json
 
-## test: the whole test suite
+## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432
+PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 test: $(STAMP)
+	@if [ -z "$$EHCP_TEST_POSTGRES_URL" ] && command -v pg_isready >/dev/null 2>&1 \
+		&& pg_isready -q -h 127.0.0.1 -p 5432; then export EHCP_TEST_POSTGRES_URL='$(PG_TEST_URL)'; fi; \
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -27,7 +30,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/deadlines.py
+	[ ! -f bench/deadlines.py ] || $(BIN)/python bench/deadlines.py
+	$(BIN)/python bench/import.py
+	$(BIN)/python bench/reviews.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

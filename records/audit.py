@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Delete, Update, event, insert
+from sqlalchemy import Delete, Update, event
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from records.bulk import bulk_insert
 from records.models.audit import AuditEntry
 
 
@@ -30,7 +31,7 @@ def record_many(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:
     """Insert many audit rows (each with actor, action, review_id, detail) in one statement."""
     batch = [dict(row) for row in rows]
     if batch:
-        session.execute(insert(AuditEntry), batch)
+        session.execute(bulk_insert(AuditEntry), batch)
 
 
 def _refuse_changed_rows(session: Session, _context: Any, _instances: Any) -> None:

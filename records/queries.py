@@ -27,7 +27,7 @@ def setting_ids_by_urn(session: Session, urns: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(urns))
     found: dict[str, int] = {}
     for part in chunked(wanted):
-        found.update(session.execute(select(Setting.urn, Setting.id).where(Setting.urn.in_(part))).tuples().all())
+        found.update(session.execute(select(Setting.urn, Setting.id).where(Setting.urn.in_(part))).all())
     return found
 
 
@@ -36,7 +36,7 @@ def ids_by(session: Session, key: Any, values: Sequence[Any]) -> dict[Any, int]:
     id_column = key.table.c.id
     found: dict[Any, int] = {}
     for part in chunked(sorted(set(values))):
-        found.update(session.execute(select(key, id_column).where(key.in_(part))).tuples().all())
+        found.update(session.execute(select(key, id_column).where(key.in_(part))).all())
     return found
 
 
@@ -135,4 +135,4 @@ def review_lines(session: Session, wanted: ReviewFilter) -> list[ReviewLine]:
     query = query.order_by(Review.next_due_on.is_(None), Review.next_due_on, Review.reference)
     if wanted.limit is not None:
         query = query.limit(wanted.limit)
-    return [ReviewLine(*row) for row in session.execute(query).tuples()]
+    return [ReviewLine(*row) for row in session.execute(query)]

@@ -70,8 +70,10 @@ def _planned_meeting(history: dict[str, date | None], transfer_cap: date | None,
     meeting_due = anchor + YEAR - timedelta(days=29)
     planned = meeting_due + (_days(rng, 1, 30) if rng.random() < LATE_SHARE / 2 else -_days(rng, 0, 35))
     if transfer_cap is not None and rng.random() > LATE_SHARE / 2:
-        planned = min(planned, transfer_cap - TRANSFER_LEAD - _days(rng, 0, 60))
-    return max(planned, anchor + timedelta(days=7))
+        pulled = transfer_cap - TRANSFER_LEAD - _days(rng, 0, 60)
+        if pulled > anchor + TRANSFER_LEAD:  # else the previous review already dealt with the transfer
+            planned = min(planned, pulled)
+    return planned
 
 
 def current_review(history: dict[str, date | None], today: date, rng: random.Random,

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from records.audit import record, record_many
+from records.bulk import bulk_insert
 from records.derived import derived_from
 from records.importing.caseload_changes import Changes, add_row
 from records.importing.caseload_rows import CASELOAD_COLUMNS, CASELOAD_OPTIONAL_COLUMNS, caseload_rows
@@ -22,7 +23,7 @@ from records.importing.csv_file import CsvRows, read_csv
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
 from records.models import Child, DeadlineRecord, Plan, Review
-from records.queries import chunked, ids_by, setting_ids_by_urn, stored_cases
+from records.queries import StoredCase, chunked, ids_by, setting_ids_by_urn, stored_cases
 from records.session import SessionFactory
 from rules.calendar import IsWorkingDay
 from rules.rule_set import RuleSet
@@ -71,16 +72,16 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
     return ImportSummary(changes.created, changes.updated, changes.unchanged)
 
 
-def _apply(session: Session, changes: Changes, stored: dict[str, Any], actor: str) -> None:
+def _apply(session: Session, changes: Changes, stored: dict[str, StoredCase], actor: str) -> None:
     child_ids = {ref: case.child["id"] for ref, case in stored.items()}
     plan_ids = {ref: case.plan["id"] for ref, case in stored.items() if case.plan is not None}
     # Plain executemany inserts, then ids read back by natural key: portable and fast on both backends.
     if changes.new_children:
-        session.execute(insert(Child), changes.new_children)
+        session.execute(bulk_insert(Child), changes.new_children)
         child_ids |= ids_by(session, Child.child_ref, [child["child_ref"] for child in changes.new_children])
     _bulk_update(session, Child, changes.child_updates)
     if changes.new_plans:
-        session.execute(insert(Plan), [{**plan, "child_id": child_ids[ref]} for ref, plan in changes.new_plans])
+        session.execute(bulk_insert(Plan), [{**plan, "child_id": child_ids[ref]} for ref, plan in changes.new_plans])
         by_child = ids_by(session, Plan.child_id, [child_ids[ref] for ref, _ in changes.new_plans])
         plan_ids |= {ref: by_child[child_ids[ref]] for ref, _ in changes.new_plans}
     _bulk_update(session, Plan, changes.plan_updates)
@@ -96,7 +97,7 @@ def _apply(session: Session, changes: Changes, stored: dict[str, Any], actor: st
         for row in derived.deadline_rows
     ]
     if deadline_rows:
-        session.execute(insert(DeadlineRecord), deadline_rows)
+        session.execute(bulk_insert(DeadlineRecord), deadline_rows)
     _audit(session, actor, new_ids, updated_ids, changes)
 
 
@@ -109,7 +110,7 @@ def _insert_reviews(session: Session, changes: Changes, plan_ids: dict[str, int]
         plan_id = plan_ids[new.child_ref]
         placeholder = f"new-{plan_id}-{new.values['cycle_number']}"  # unique by (plan, cycle) until renamed
         rows.append({**new.values, **new.derived.review_columns, "plan_id": plan_id, "reference": placeholder})
-    session.execute(insert(Review), rows)
+    session.execute(bulk_insert(Review), rows)
     by_placeholder = ids_by(session, Review.reference, [row["reference"] for row in rows])
     ids = [by_placeholder[row["reference"]] for row in rows]
     references = []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from records.audit import record
+from records.bulk import bulk_insert
 from records.importing.csv_file import read_csv
 from records.importing.problems import ImportSummary
 from records.importing.settings_rows import SETTINGS_COLUMNS, SETTINGS_OPTIONAL_COLUMNS, setting_values
@@ -39,7 +40,7 @@ def write_settings(session: Session, values: list[dict[str, Any]], *, actor: str
         if v["urn"] in stored and any(stored[v["urn"]][k] != v[k] for k in v)
     ]
     if new:
-        session.execute(insert(Setting), new)
+        session.execute(bulk_insert(Setting), new)
     if changed:
         session.execute(update(Setting), changed)
     summary = ImportSummary(len(new), len(changed), len(values) - len(new) - len(changed))

@@ -1,0 +1,83 @@
+"""Migrations: upgrade from empty, downgrade/upgrade round trip, and commands refusing an old schema."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import inspect
+
+from records.models import Base
+from records.schema import SchemaOutOfDate, current_revision, downgrade, ensure_current, head_revision, upgrade
+from records.session import get_engine
+from tests.records.support import EXAMPLES, run
+
+TABLES = {table.name for table in Base.metadata.sorted_tables}
+
+
+def _tables(url: str) -> set[str]:
+    return set(inspect(get_engine(url)).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_from_empty_creates_every_table(empty_database_url: str) -> None:
+    engine = get_engine(empty_database_url)
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert _tables(empty_database_url) == TABLES
+    assert current_revision(engine) == head_revision(engine)
+    ensure_current(engine)
+
+
+def test_downgrade_then_upgrade_round_trip(database_url: str) -> None:
+    engine = get_engine(database_url)
+    downgrade(engine, "base")
+    assert _tables(database_url) == set()
+    upgrade(engine)
+    assert _tables(database_url) == TABLES
+    assert current_revision(engine) == head_revision(engine)
+
+
+def test_ensure_current_on_empty_database_names_the_upgrade_command(empty_database_url: str) -> None:
+    with pytest.raises(SchemaOutOfDate, match="ehcp db upgrade"):
+        ensure_current(get_engine(empty_database_url))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("reviews",),
+        ("import", "settings", str(EXAMPLES / "settings.csv")),
+        ("import", "caseload", str(EXAMPLES / "caseload.csv")),
+        ("demo-data", "--plans", "5"),
+    ],
+    ids=["reviews", "import-settings", "import-caseload", "demo-data"],
+)
+def test_commands_refuse_an_old_schema_and_say_what_to_run(
+    args: tuple[str, ...], empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EHCP_DATABASE_URL", empty_database_url)
+    from records.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        result = run(*args)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "Run `ehcp db upgrade` first" in result.stderr
+    assert _tables(empty_database_url) == set()
+
+
+def test_db_upgrade_command_brings_an_empty_database_up_to_date(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EHCP_DATABASE_URL", empty_database_url)
+    from records.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        result = run("db", "upgrade")
+        again = run("db", "upgrade")
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert again.exit_code == 0, again.output
+    ensure_current(get_engine(empty_database_url))
