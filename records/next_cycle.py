@@ -37,7 +37,7 @@ def open_next_cycle(
         if plan.status != PlanStatus.CEASED.value:
             plan.status = PlanStatus.CEASED.value
             audit.record(
-                session, actor=actor, action="plan-ceased", review_id=review.id, detail={"reference": reference}
+                session, actor=actor, action="plan.ceased", review_id=review.id, detail={"reference": reference}
             )
         return None
     existing = session.scalar(
@@ -64,7 +64,7 @@ def open_next_cycle(
     audit.record(
         session,
         actor=actor,
-        action="review-opened",
+        action="review.opened",
         review_id=following.id,
         detail={"reference": following.reference, "follows": reference},
     )

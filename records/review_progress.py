@@ -28,8 +28,8 @@ from rules.facts import ReviewFacts
 from rules.rule_set import RuleSet
 from rules.transitions import StageInput, apply_stage_input
 
-ACCEPTED = "stage-input-accepted"
-REFUSED = "stage-input-refused"
+ACCEPTED = "review.input_accepted"
+REFUSED = "review.input_refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,10 @@ def _write_facts(
         setattr(review, column, value)
     stored = {row.key: row for row in review.deadlines}
     for values in derived.deadline_rows:
-        row = stored.pop(values["key"], None) or DeadlineRecord(review=review, key=values["key"])
+        row = stored.pop(values["key"], None)
+        if row is None:  # appended, not review=...: SQLAlchemy 2 does not cascade through the backref
+            row = DeadlineRecord(key=values["key"])
+            review.deadlines.append(row)
         for column, value in values.items():
             setattr(row, column, value)
     for orphan in stored.values():

@@ -35,7 +35,7 @@ def set_flow_run(session: Session, reference: str, flow_run_id: str, *, actor: s
     audit.record(
         session,
         actor=actor,
-        action="flow-run-started",
+        action="review.run_started",
         review_id=review.id,
         detail={"reference": reference, "flow_run_id": flow_run_id, "replaces": previous},
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records.models import AuditEntry, Escalation, Review
-from records.review_progress import REFUSED, review_by_reference
+from records.review_progress import ACCEPTED, REFUSED, review_by_reference
 
 STAGE_DATE_COLUMNS = (
     "meeting_planned_on",
@@ -65,7 +65,7 @@ def _last_refusal(session: Session, review: Review) -> tuple[tuple[str, str], ..
     """The problems of the latest input if it was refused, else nothing."""
     latest = session.scalar(
         select(AuditEntry)
-        .where(AuditEntry.review_id == review.id, AuditEntry.action.like("stage-input-%"))
+        .where(AuditEntry.review_id == review.id, AuditEntry.action.in_((ACCEPTED, REFUSED)))
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )

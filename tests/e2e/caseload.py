@@ -61,7 +61,8 @@ class Records:
         review_id = self.review_row(reference)["id"]
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(AuditEntry.action, func.count()).where(AuditEntry.review_id == review_id)
+                select(AuditEntry.action, func.count())
+                .where(AuditEntry.review_id == review_id)
                 .group_by(AuditEntry.action)
             ).all()
             return {action: count for action, count in rows}

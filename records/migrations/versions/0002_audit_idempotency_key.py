@@ -24,5 +24,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_audit_log_idempotency_key", table_name="audit_log")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_column("idempotency_key")
+    # Plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): a batch rebuild would drop the append-only triggers.
+    op.execute("ALTER TABLE audit_log DROP COLUMN idempotency_key")
