@@ -60,7 +60,7 @@ def read_run_state(flow_run_id: str) -> RunState:
 
 def start_review_run(review_ref: str, setting_urn: str, stage: int | None, deployment: str = REVIEW_DEPLOYMENT) -> str:
     """Create the review's flow run (named by its reference, tagged by setting and stage); return its id."""
-    run = run_deployment(
+    run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
         deployment,
         parameters={"review_ref": review_ref},
         flow_run_name=review_ref,

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, func, select
 from records.models import AuditEntry, Child, DeadlineRecord, Plan, Review
 
 SETTINGS_CSV = """urn,name,phase,senco_name,senco_email,head_teacher_name,head_teacher_email
-900901,Synthetic Rowan Primary School,primary,SENCO 900901,senco.900901@example.invalid,Head 900901,head.900901@example.invalid
+900901,Synthetic Rowan Primary,primary,SENCO 900901,senco.900901@example.invalid,Head,head.900901@example.invalid
 """
 HEADER = "child_ref,given_name,family_name,date_of_birth,setting_urn,plan_first_issued_on,year_group\n"
 
@@ -65,7 +65,7 @@ class Records:
                 .where(AuditEntry.review_id == review_id)
                 .group_by(AuditEntry.action)
             ).all()
-            return {action: count for action, count in rows}
+            return {str(action): int(count) for action, count in rows}
 
     def next_review_of(self, child_ref: str) -> tuple[str, int] | None:
         with self.engine.connect() as conn:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -208,7 +207,7 @@ def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -
     description = httpx.get(
         f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-description", timeout=10
     ).json()
-    assert reference in description and "Synthetic" not in description  # no personal data in the form
+    assert reference in description and "Testchild" not in description  # no personal data in the form
     answer = {
         "meeting_planned_on": "2026-10-20",
         "invitations_sent_on": "2026-10-01",
