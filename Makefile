@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: the embedded demo (for now: the deadline table of the bundled example review)
+## run: the embedded stack: local Prefect server (SQLite), records, demo caseload, review runs; Ctrl-C stops
 run: $(STAMP)
-	$(BIN)/ehcp deadlines examples/review.json
+	$(BIN)/python -m deployments.embedded
 
 ## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres

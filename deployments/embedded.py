@@ -1,0 +1,169 @@
+"""The embedded stack behind ``make run``: one command brings up everything on a laptop.
+
+It starts a local Prefect server on SQLite (unless one already answers), applies
+the records migrations, loads a synthetic demo caseload when the records are
+empty, serves the deployments from one runner process, starts a review run for
+every review whose preparation has opened (and restarts any run that ended
+while its review was still open), then prints the UI address. Ctrl-C stops it
+gracefully: it waits for stages that are executing to finish before stopping
+the runner (a runner stopped mid-stage cancels that run), then the server.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Final
+
+import httpx
+
+DATA: Final = Path("data")
+DEFAULT_PORT: Final = 4200
+DEMO_PLANS: Final = int(os.environ.get("EHCP_DEMO_PLANS", "200"))
+BUSY_STATES: Final = ["RUNNING", "PENDING"]
+GRACE_SECONDS: Final = 120
+
+
+def say(message: str) -> None:
+    print(f"[ehcp] {message}", flush=True)  # noqa: T201  (this is the stack's console)
+
+
+def stack_environment() -> dict[str, str]:
+    """Return the environment every process of the stack shares (explicit settings win)."""
+    port = os.environ.get("PREFECT_SERVER_API_PORT", str(DEFAULT_PORT))
+    defaults = {
+        "PREFECT_HOME": str((DATA / "prefect").resolve()),
+        "PREFECT_SERVER_API_PORT": port,
+        "PREFECT_SERVER_API_HOST": "127.0.0.1",
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
+    }
+    return {**defaults, **os.environ}
+
+
+def auth(env: dict[str, str]) -> tuple[str, str] | None:
+    value = env.get("PREFECT_API_AUTH_STRING")
+    if not value or ":" not in value:
+        return None
+    user, password = value.split(":", 1)
+    return user, password
+
+
+def is_healthy(env: dict[str, str]) -> bool:
+    try:
+        return httpx.get(f"{env['PREFECT_API_URL']}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def spawn(args: list[str], env: dict[str, str], log_name: str) -> subprocess.Popen[bytes]:
+    """Start a process in its own session (Ctrl-C reaches only us), logging to data/prefect/."""
+    log_path = Path(env["PREFECT_HOME"]) / log_name
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        return subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_for(condition_name: str, check, process: subprocess.Popen[bytes] | None, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"[ehcp] {condition_name}: the process exited (see data/prefect/*.log)")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"[ehcp] {condition_name}: not ready after {timeout_s:.0f}s (see data/prefect/*.log)")
+        time.sleep(0.5)
+
+
+def ehcp(env: dict[str, str], *args: str) -> None:
+    """Run an ``ehcp`` command of this installation, failing the stack if it fails."""
+    command = [str(Path(sys.executable).parent / "ehcp"), *args]
+    if subprocess.run(command, env=env).returncode != 0:
+        raise SystemExit(f"[ehcp] `ehcp {' '.join(args)}` failed")
+
+
+def has_reviews(env: dict[str, str]) -> bool:
+    command = [str(Path(sys.executable).parent / "ehcp"), "reviews", "--json"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    return result.returncode == 0 and '"reference"' in result.stdout
+
+
+def deployment_registered(env: dict[str, str]) -> bool:
+    url = f"{env['PREFECT_API_URL']}/deployments/name/annual-review/embedded"
+    try:
+        return httpx.get(url, auth=auth(env), timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def busy_runs(env: dict[str, str]) -> int:
+    body = {"flow_runs": {"state": {"type": {"any_": BUSY_STATES}}}}
+    try:
+        response = httpx.post(f"{env['PREFECT_API_URL']}/flow_runs/count", json=body, auth=auth(env), timeout=5)
+        return int(response.json())
+    except (httpx.HTTPError, ValueError):
+        return 0
+
+
+def stop(process: subprocess.Popen[bytes] | None, name: str) -> None:
+    if process is None or process.poll() is not None:
+        return
+    say(f"stopping the {name}")
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def shut_down(env: dict[str, str], runner: subprocess.Popen[bytes] | None,
+              server: subprocess.Popen[bytes] | None) -> None:
+    """Let executing stages finish, then stop the runner, then the server we started."""
+    deadline = time.monotonic() + GRACE_SECONDS
+    while (count := busy_runs(env)) and time.monotonic() < deadline:
+        say(f"waiting for {count} executing review run(s) to reach their next wait")
+        time.sleep(2)
+    stop(runner, "runner")
+    stop(server, "Prefect server")
+
+
+def main() -> None:
+    env = stack_environment()
+    server = runner = None
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        if is_healthy(env):
+            say(f"using the Prefect server already answering at {env['PREFECT_API_URL']}")
+        else:
+            say("starting a local Prefect server on SQLite (first start takes about 15 seconds)")
+            server = spawn([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1"],
+                           env, "server.log")
+            wait_for("Prefect server", lambda: is_healthy(env), server, 180)
+        ehcp(env, "db", "upgrade")
+        if not has_reviews(env):
+            say(f"loading a synthetic demo caseload of {DEMO_PLANS} plans (invented names)")
+            ehcp(env, "demo-data", "--plans", str(DEMO_PLANS), "--seed", "1")
+        say("serving the deployments (runner)")
+        runner = spawn([sys.executable, "-m", "deployments.serve"], env, "runner.log")
+        wait_for("runner", lambda: deployment_registered(env), runner, 120)
+        say("starting review runs for every review whose preparation has opened")
+        ehcp(env, "start", "--all-due")
+        ui = env["PREFECT_API_URL"].removesuffix("/api")
+        say(f"ready. Prefect UI: {ui}/runs (filter by tag stage:1 ... stage:5, setting:<URN>)")
+        say("move a review on from its run page (Resume) or with `ehcp submit|decide|issue`; Ctrl-C stops")
+        while runner.poll() is None:
+            time.sleep(1)
+        say("the runner stopped unexpectedly; see data/prefect/runner.log")
+    except KeyboardInterrupt:
+        say("Ctrl-C: shutting down gracefully")
+    finally:
+        shut_down(env, runner, server)
+
+
+if __name__ == "__main__":
+    main()
