@@ -135,7 +135,8 @@ def shut_down(env: dict[str, str], runner: subprocess.Popen[bytes] | None,
 def main() -> None:
     env = stack_environment()
     server = runner = None
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if is_healthy(env):
             say(f"using the Prefect server already answering at {env['PREFECT_API_URL']}")

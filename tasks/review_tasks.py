@@ -63,16 +63,20 @@ def artifact_key(review_ref: str) -> str:
     return "review-" + "".join(ch if ch.isalnum() else "-" for ch in review_ref.lower())
 
 
-@task(cache_policy=NO_CACHE, persist_result=False, retries=DB_RETRIES, retry_condition_fn=retry_if_transient)
 def read_review(review_ref: str) -> ReviewView:
-    """Return the review as the record holds it now (read fresh on every replay)."""
+    """Return the review as the record holds it now (read fresh on every replay).
+
+    A plain function, not a task: reading changes nothing, and a task run per read
+    per replay would cost the Prefect server three writes for no record."""
     with session_scope(session_factory()) as session:
         return review_view(session, review_ref)
 
 
-@task(cache_policy=NO_CACHE, persist_result=False)
 def tag_flow_run(review_ref: str, stage: int | None, setting_urn: str) -> list[str]:
-    """Set the run's tags to its setting and current stage, keeping any others (such as ``overdue``)."""
+    """Set the run's tags to its setting and current stage, keeping any others (such as ``overdue``).
+
+    A plain function: it calls the API only when the tags change (once per stage), and
+    is idempotent, so replays are free."""
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
         return []

@@ -24,6 +24,7 @@ CHILDREN = [
     ("E2E-BAD", "5"),
     ("E2E-RESTART", "5"),
     ("E2E-RAW", "5"),
+    ("E2E-RECOVER", "5"),
 ]
 PREPARATION = [
     "--meeting-planned-on",
@@ -225,5 +226,27 @@ def test_server_restart_while_suspended_then_carry_on(stack: Stack, records: Rec
     stack.stop_server()
     stack.start_server()
     wait_paused_at(stack, reference, "stage-2-1")
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
+    assert records.review_row(reference)["stage"] == 3
+
+
+def test_a_run_that_ended_early_is_restarted_where_the_record_stands(stack: Stack, records: Records) -> None:
+    """A runner stopped mid-stage cancels that run (PREFECT-NOTES 3): `ehcp start --all-due` recovers it."""
+    reference = start(stack, records, "E2E-RECOVER")
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    cancelled = run_state(stack, reference)["id"]
+    response = httpx.post(
+        f"{stack.api_url}/flow_runs/{cancelled}/set_state",
+        timeout=30,
+        json={
+            "state": {"type": "CANCELLED", "name": "Cancelled", "message": "Runner is shutting down."},
+            "force": True,
+        },
+    )
+    assert response.json()["status"] == "ACCEPT"
+    result = stack.ehcp("start", "--all-due")
+    assert "review runs started" in result.stdout
+    restarted = wait_paused_at(stack, reference, "stage-2-1")
+    assert restarted["id"] != cancelled
     stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
     assert records.review_row(reference)["stage"] == 3
