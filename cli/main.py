@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.clock_command import clock
 from cli.db_command import db_app
 from cli.deadlines_command import deadlines
 from cli.demo_command import demo_data
@@ -23,6 +24,7 @@ app.command("deadlines")(deadlines)
 app.command("reviews")(reviews)
 app.command("demo-data")(demo_data)
 app.command("start")(start)
+app.command("clock")(clock)
 app.command("status")(status)
 app.add_typer(submit_app, name="submit")
 app.command("decide")(decide)

@@ -121,8 +121,9 @@ def stop(process: subprocess.Popen[bytes] | None, name: str) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def shut_down(env: dict[str, str], runner: subprocess.Popen[bytes] | None,
-              server: subprocess.Popen[bytes] | None) -> None:
+def shut_down(
+    env: dict[str, str], runner: subprocess.Popen[bytes] | None, server: subprocess.Popen[bytes] | None
+) -> None:
     """Let executing stages finish, then stop the runner, then the server we started."""
     deadline = time.monotonic() + GRACE_SECONDS
     while (count := busy_runs(env)) and time.monotonic() < deadline:
@@ -142,8 +143,11 @@ def main() -> None:
             say(f"using the Prefect server already answering at {env['PREFECT_API_URL']}")
         else:
             say("starting a local Prefect server on SQLite (first start takes about 15 seconds)")
-            server = spawn([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1"],
-                           env, "server.log")
+            server = spawn(
+                [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1"],
+                env,
+                "server.log",
+            )
             wait_for("Prefect server", lambda: is_healthy(env), server, 180)
         ehcp(env, "db", "upgrade")
         if not has_reviews(env):

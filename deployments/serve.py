@@ -11,13 +11,21 @@ from __future__ import annotations
 from prefect import serve
 
 from flows.annual_review import annual_review
+from flows.statutory_clock import statutory_clock
+from records.settings import get_settings
 
 EMBEDDED = "embedded"
 
 
 def main() -> None:
     """Serve the deployments until stopped."""
-    serve(annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"]), limit=4)
+    serve(
+        annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"]),
+        statutory_clock.to_deployment(
+            name=EMBEDDED, tags=["ehcp"], cron=get_settings().clock_cron, timezone="Europe/London"
+        ),
+        limit=4,
+    )
 
 
 if __name__ == "__main__":

@@ -3,17 +3,23 @@
 The Prefect UI renders a resume form from these models' JSON schema, so every
 field has a description a caseworker or SENCO can act on. Nothing personal is
 asked for: no names of the child, no free-text views (Prefect stores every
-response). ``to_stage_input`` turns a form into the pure ``rules.transitions``
-value the record applies.
+response).
+
+The statutory clock wakes a waiting review through the same form (a run waits
+for one input at a time): it sets only ``clock_tick``. So that it can, the
+people's fields are optional in the schema and required by the model itself
+(``_people_filled``): a person's form that leaves one empty is refused by the
+run with the field named, and the run waits again. ``ehcp`` always sends them.
+``to_stage_input`` turns a person's form into the pure ``rules.transitions`` value.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Final, Literal
+from typing import Any, ClassVar, Final, Literal, Self
 
 from prefect.input import RunInput
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from rules.facts import Outcome
 from rules.stages import Stage
@@ -26,69 +32,118 @@ from rules.transitions import (
     StageInput,
 )
 
-_BY = "Your staff ID or work email, for the audit log."
+_BY = "Required. Your staff ID or work email, for the audit log."
 
 
-class PreparationForm(RunInput):
+def submitted_by_field() -> Any:
+    return Field(default=None, min_length=2, max_length=100, description=_BY)
+
+
+def clock_tick_field() -> Any:
+    return Field(
+        default=None,
+        title="Statutory clock only: leave empty",
+        description="Set by the statutory clock to wake this review when a deadline passes. People leave it empty.",
+    )
+
+
+class StageForm(RunInput):
+    """What every wait shares. Each form declares ``submitted_by`` and ``clock_tick`` last, so the UI
+    shows the people's fields first and the clock's field at the bottom."""
+
+    people_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _people_filled(self) -> Self:
+        if self.tick_date is None:
+            missing = [name for name in (*self.people_fields, "submitted_by") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"required: {', '.join(missing)}")
+        return self
+
+    @property
+    def tick_date(self) -> date | None:
+        """The business date the statutory clock woke the review for, or None for a person's input."""
+        value: date | None = getattr(self, "clock_tick", None)
+        return value
+
+    @property
+    def submitter(self) -> str:
+        return str(getattr(self, "submitted_by", None) or "unknown")
+
+
+class PreparationForm(StageForm):
     """Stage 1: the meeting date is fixed, invitations are out and advice is circulated."""
 
-    meeting_planned_on: date = Field(description="The date fixed for the review meeting (YYYY-MM-DD).")
-    invitations_sent_on: date = Field(
-        description="When the invitations went out: at least 2 weeks before the meeting (Reg 20(3))."
+    people_fields = ("meeting_planned_on", "invitations_sent_on", "advice_circulated_on")
+    meeting_planned_on: date | None = Field(default=None, description="Required. The date fixed for the meeting.")
+    invitations_sent_on: date | None = Field(
+        default=None,
+        description="Required. When invitations went out: at least 2 weeks before the meeting (Reg 20(3)).",
     )
-    advice_circulated_on: date = Field(
-        description="When the advice and information were circulated: at least 2 weeks before the meeting (Reg 20(4))."
+    advice_circulated_on: date | None = Field(
+        default=None,
+        description="Required. When advice was circulated: at least 2 weeks before the meeting (Reg 20(4)).",
     )
-    submitted_by: str = Field(min_length=2, max_length=100, description=_BY)
+    submitted_by: str | None = submitted_by_field()
+    clock_tick: date | None = clock_tick_field()
 
 
-class MeetingForm(RunInput):
+class MeetingForm(StageForm):
     """Stage 2: the review meeting was held."""
 
-    meeting_held_on: date = Field(description="The date the review meeting was held (YYYY-MM-DD).")
+    people_fields = ("meeting_held_on",)
+    meeting_held_on: date | None = Field(default=None, description="Required. The date the review meeting was held.")
     preparing_for_adulthood_discussed: bool = Field(
         default=False,
         description="Tick if the meeting considered preparing for adulthood (required from Year 9, Reg 20(6)).",
     )
-    submitted_by: str = Field(min_length=2, max_length=100, description=_BY)
+    submitted_by: str | None = submitted_by_field()
+    clock_tick: date | None = clock_tick_field()
 
 
-class ReportForm(RunInput):
+class ReportForm(StageForm):
     """Stage 3: the setting's post-meeting report reached the LA."""
 
-    report_received_on: date = Field(description="The date the LA received the meeting report (YYYY-MM-DD).")
-    recommendation: Outcome = Field(description="The meeting's recommendation: maintain, amend or cease the plan.")
+    people_fields = ("report_received_on", "recommendation")
+    report_received_on: date | None = Field(default=None, description="Required. The date the LA received the report.")
+    recommendation: Outcome | None = Field(
+        default=None, description="Required. The meeting's recommendation: maintain, amend or cease the plan."
+    )
     disagreement_recorded: bool = Field(
         default=False, description="Tick if the report records any disagreement with the recommendation."
     )
-    submitted_by: str = Field(min_length=2, max_length=100, description=_BY)
+    submitted_by: str | None = submitted_by_field()
+    clock_tick: date | None = clock_tick_field()
 
 
-class DecisionForm(RunInput):
+class DecisionForm(StageForm):
     """Stage 4: the LA decided and notified the family and the setting."""
 
-    outcome: Outcome = Field(description="The LA's decision: maintain, amend or cease the plan.")
-    notified_on: date = Field(description="The date the decision was notified to the family (YYYY-MM-DD).")
+    people_fields = ("outcome", "notified_on")
+    outcome: Outcome | None = Field(default=None, description="Required. The LA's decision: maintain, amend or cease.")
+    notified_on: date | None = Field(default=None, description="Required. The date the decision was notified.")
     amendment_notice_sent_on: date | None = Field(
         default=None,
         description="Amend only: the date the proposed amendments were served, if not the decision date.",
     )
-    submitted_by: str = Field(min_length=2, max_length=100, description=_BY)
+    submitted_by: str | None = submitted_by_field()
+    clock_tick: date | None = clock_tick_field()
 
 
-class PlanForm(RunInput):
+class PlanForm(StageForm):
     """Stage 5: the final amended plan (amend) or the cease notice (cease) was issued."""
 
-    document: Literal["final-plan", "cease-notice"] = Field(
-        description="final-plan after an amend decision; cease-notice after a cease decision."
+    people_fields = ("document", "issued_on")
+    document: Literal["final-plan", "cease-notice"] | None = Field(
+        default=None, description="Required. final-plan after an amend decision; cease-notice after a cease decision."
     )
-    issued_on: date = Field(description="The date the document was issued (YYYY-MM-DD).")
-    submitted_by: str = Field(min_length=2, max_length=100, description=_BY)
+    issued_on: date | None = Field(default=None, description="Required. The date the document was issued.")
+    submitted_by: str | None = submitted_by_field()
+    clock_tick: date | None = clock_tick_field()
 
 
-StageForm = PreparationForm | MeetingForm | ReportForm | DecisionForm | PlanForm
-
-FORMS: Final[dict[Stage, type[RunInput]]] = {
+FORMS: Final[dict[Stage, type[StageForm]]] = {
     Stage.PREPARATION: PreparationForm,
     Stage.MEETING: MeetingForm,
     Stage.REPORT: ReportForm,
@@ -97,16 +152,34 @@ FORMS: Final[dict[Stage, type[RunInput]]] = {
 }
 
 
-def to_stage_input(form: RunInput) -> StageInput:
-    """Return the pure stage input carried by a submitted form."""
+def _given(value: date | Outcome | str | None) -> date | Outcome | str:
+    if value is None:  # the model validator has refused this already
+        raise ValueError("a person's form with an empty required field")
+    return value
+
+
+def to_stage_input(form: StageForm) -> StageInput:
+    """Return the pure stage input carried by a person's form."""
     if isinstance(form, PreparationForm):
-        return PreparationDone(form.meeting_planned_on, form.invitations_sent_on, form.advice_circulated_on)
+        return PreparationDone(
+            _given(form.meeting_planned_on),
+            _given(form.invitations_sent_on),  # type: ignore[arg-type]
+            _given(form.advice_circulated_on),
+        )  # type: ignore[arg-type]
     if isinstance(form, MeetingForm):
-        return MeetingHeld(form.meeting_held_on, form.preparing_for_adulthood_discussed)
+        return MeetingHeld(_given(form.meeting_held_on), form.preparing_for_adulthood_discussed)  # type: ignore[arg-type]
     if isinstance(form, ReportForm):
-        return ReportReceived(form.report_received_on, form.recommendation, form.disagreement_recorded)
+        return ReportReceived(
+            _given(form.report_received_on),
+            Outcome(_given(form.recommendation)),  # type: ignore[arg-type]
+            form.disagreement_recorded,
+        )
     if isinstance(form, DecisionForm):
-        return DecisionTaken(form.outcome, form.notified_on, form.amendment_notice_sent_on)
+        return DecisionTaken(
+            Outcome(_given(form.outcome)),
+            _given(form.notified_on),  # type: ignore[arg-type]
+            form.amendment_notice_sent_on,
+        )
     if isinstance(form, PlanForm):
-        return PlanIssued(form.document, form.issued_on)
+        return PlanIssued(str(_given(form.document)), _given(form.issued_on))  # type: ignore[arg-type]
     raise TypeError(f"not a stage form: {type(form).__name__}")

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     review_deployment: str = "annual-review/embedded"
     """The Prefect deployment that runs review flows (``annual-review/production`` with prefect.yaml)."""
 
+    clock_cron: str = "*/15 * * * *"
+    """When the statutory clock runs (cron, Europe/London); every 15 minutes by default."""
+
     sqlite_busy_timeout_ms: int = 30_000
     """How long a SQLite writer waits for another writer before giving up."""
 

@@ -21,7 +21,7 @@ from rules.phase_transfers import phase_transfer_due
 from rules.rule_set import RuleSet
 from rules.stages import Stage
 
-__all__ = ["DEADLINE_KEYS", "Deadline", "DeadlineKey", "Owner", "deadlines_for", "due_dates"]
+__all__ = ["DEADLINE_KEYS", "Deadline", "DeadlineKey", "Owner", "deadlines_for", "due_dates", "gets_family_letter"]
 
 
 class DeadlineKey(StrEnum):
@@ -135,6 +135,12 @@ _FIXED_CITATIONS: Final = {
     "preparation_opens": "policy: preparation_weeks before meeting_due (STATUTORY.md s2)",
     "phase_transfer_due": "Reg 18 (15 Feb / 31 Mar of the transfer year; 5 months before a post-16 move)",
 }
+
+
+def gets_family_letter(key: str) -> bool:
+    """Return whether the family is warned before this deadline is missed (STATUTORY.md s5)."""
+    info = _KEY_INFO.get(key)
+    return info is not None and info.family_letter
 
 
 def citation_of(key: str, rule_set: RuleSet) -> str:

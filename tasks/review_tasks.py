@@ -72,16 +72,17 @@ def read_review(review_ref: str) -> ReviewView:
         return review_view(session, review_ref)
 
 
-def tag_flow_run(review_ref: str, stage: int | None, setting_urn: str) -> list[str]:
-    """Set the run's tags to its setting and current stage, keeping any others (such as ``overdue``).
+def tag_flow_run(review: ReviewView, today: date) -> list[str]:
+    """Tag the run with its setting, its stage and ``overdue`` while a deadline is missed; keep other tags.
 
-    A plain function: it calls the API only when the tags change (once per stage), and
-    is idempotent, so replays are free."""
+    A plain function: it calls the API only when the tags change, and is idempotent, so replays are free."""
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
         return []
-    current = [t for t in context.flow_run.tags if not t.startswith(("stage:", "setting:"))]
-    wanted = sorted({*current, f"setting:{setting_urn}", f"stage:{stage}" if stage else "stage:complete"})
+    overdue = any(d.is_open and not d.advisory and d.due_on < today for d in review.deadlines)
+    kept = [t for t in context.flow_run.tags if not t.startswith(("stage:", "setting:")) and t != "overdue"]
+    stage = f"stage:{review.stage}" if review.stage else "stage:complete"
+    wanted = sorted({*kept, f"setting:{review.setting_urn}", stage, *(["overdue"] if overdue else [])})
     if sorted(context.flow_run.tags) != wanted:
         with get_client(sync_client=True) as client:
             client.update_flow_run(context.flow_run.id, tags=wanted)
