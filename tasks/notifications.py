@@ -9,7 +9,7 @@ leaves the row ``failed`` with the error recorded.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any, Final
 
 from prefect import get_run_logger, task
@@ -55,9 +55,7 @@ def _is_final_attempt() -> bool:
 
 
 def _public(outcome: DeliveryOutcome) -> dict[str, Any]:
-    public = asdict(outcome)
-    public.pop("error")
-    return public
+    return {f.name: getattr(outcome, f.name) for f in fields(outcome) if f.name != "error"}
 
 
 @task(cache_policy=NO_CACHE, persist_result=False, retries=DB_RETRIES, retry_condition_fn=retry_if_transient_delivery)
