@@ -8,6 +8,7 @@ from cli.clock_command import clock
 from cli.db_command import db_app
 from cli.deadlines_command import deadlines
 from cli.demo_command import demo_data
+from cli.escalations_command import escalations
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
 from cli.reviews_command import reviews
@@ -29,6 +30,7 @@ app.command("status")(status)
 app.add_typer(submit_app, name="submit")
 app.command("decide")(decide)
 app.command("issue")(issue)
+app.command("escalations")(escalations)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 

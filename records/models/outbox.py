@@ -1,11 +1,17 @@
-"""The notifications outbox: a row is written before any send, so a retry never sends twice."""
+"""The notifications outbox: a row is written before any send, so a retry never sends twice.
+
+A row holds what is needed to render the message later (kind, the ladder event's deadline, step
+and dates) but no personal data: the child's name and the addresses are read from the records at
+send time. ``recipient_address`` records where the message went once it is sent (an operator needs
+to see it); it is an address, so it never leaves the records database.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.models.base import Base
@@ -21,15 +27,37 @@ class Notification(Base):
     """One message to one role about one review, keyed by ``idempotency_key`` (e.g. review/deadline/step/role)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_status_id", "status", "id"),
+        Index("ix_notifications_review_id_deadline_key_ladder_step", "review_id", "deadline_key", "ladder_step"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="RESTRICT"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    """``email`` (SMTP or GOV.UK Notify, as the deployment's settings choose) or ``webhook``."""
     recipient_role: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(80))
+    """The message kind (``notices.kinds.MessageKind`` value), which names the template."""
     status: Mapped[str] = mapped_column(String(12), default=NotificationStatus.QUEUED.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """System time the channel accepted the message (not business time)."""
+    deadline_key: Mapped[str | None] = mapped_column(String(32))
+    ladder_step: Mapped[str | None] = mapped_column(String(32))
+    deadline_due_on: Mapped[date | None] = mapped_column(Date)
+    """The deadline's last compliant day, as it stood when the ladder event fired."""
+    due_on: Mapped[date | None] = mapped_column(Date)
+    """The business date the ladder step fell due."""
+    owner: Mapped[str | None] = mapped_column(String(12))
+    audience: Mapped[str | None] = mapped_column(String(200))
+    """Every role the ladder step told (comma-separated), so each message can say who else heard."""
+    advisory: Mapped[bool | None] = mapped_column(Boolean)
+    expected_on: Mapped[date | None] = mapped_column(Date)
+    """For the family's late letter: the date the council now expects to act."""
+    recipient_address: Mapped[str | None] = mapped_column(String(254))
+    """Where the message went (email address; ``webhook`` for a chat post), resolved at send time."""
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+    """The channel's id for the accepted message (SMTP Message-ID, Notify notification id)."""

@@ -1,0 +1,112 @@
+"""A queued notification rendered from the records at send time: the message and its one recipient.
+
+Personal data (the child's first name, addresses) is read here, at the last moment, and goes
+only into the message body and the recipient; the outbox row and everything Prefect sees hold
+the review reference, kind, role and dates only (STATUTORY.md section 8). Only the child's
+first name reaches a body; the family is addressed as the child's parent or carer because the
+records hold no parent's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from notices.context import (
+    NoticeContext,
+    ReviewContext,
+    decision_letter_context,
+    event_context,
+    family_late_letter_context,
+    final_plan_letter_context,
+)
+from notices.errors import RenderError
+from notices.kinds import MessageKind
+from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
+from notices.render import RenderedMessage, render_message
+from records.models import Notification, Review
+from records.outbox import ROLE_SEPARATOR
+from records.review_facts import review_facts
+from rules.calendar import IsWorkingDay
+from rules.deadlines import Owner
+from rules.escalations import LadderEvent
+from rules.ladder import DEFAULT_LADDER, LadderStep, Role
+from rules.rule_set import RuleSet
+
+__all__ = ["PreparedNotice", "prepare_notice", "review_context"]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedNotice:
+    """A rendered message and the one recipient it goes to (both may hold personal data: never log them)."""
+
+    reference: str
+    message: RenderedMessage
+    recipient: Recipient
+
+
+def review_context(review: Review, la: LaDirectory) -> ReviewContext:
+    """Return what the letters may say about a stored review, read from the records now."""
+    child = review.plan.child
+    return ReviewContext(
+        reference=review.reference,
+        setting_name=review.plan.setting.name,
+        authority=la.authority,
+        child_first_name=child.given_name,
+        family_addressee=f"parent or carer of {child.given_name}",
+    )
+
+
+def _event(row: Notification) -> LadderEvent:
+    if row.deadline_key is None or row.ladder_step is None or row.deadline_due_on is None or row.due_on is None:
+        raise RenderError("the notification names no ladder event", kind=row.template)
+    audience = tuple(Role(r) for r in (row.audience or row.recipient_role).split(ROLE_SEPARATOR))
+    owner = Owner(row.owner) if row.owner else Owner.LA
+    return LadderEvent(
+        row.deadline_key, row.deadline_due_on, row.ladder_step, row.due_on, owner, audience, bool(row.advisory)
+    )
+
+
+def _context(
+    row: Notification, review: Review, la: LaDirectory, rule_set: RuleSet, is_working_day: IsWorkingDay,
+    ladder: tuple[LadderStep, ...],
+) -> NoticeContext:
+    kind = MessageKind(row.template)
+    people = review_context(review, la)
+    if kind is MessageKind.FAMILY_LATE_LETTER:
+        if row.expected_on is None:
+            raise RenderError("the late letter has no expected date", kind=kind)
+        return family_late_letter_context(_event(row), people, expected_on=row.expected_on)
+    if kind is MessageKind.FINAL_PLAN_ISSUED:
+        return final_plan_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
+    if kind in (MessageKind.DECISION_MAINTAIN, MessageKind.DECISION_AMEND, MessageKind.DECISION_CEASE):
+        return decision_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
+    return event_context(_event(row), people, ladder=ladder)
+
+
+def _recipient(row: Notification, review: Review, la: LaDirectory) -> Recipient:
+    setting = review.plan.setting
+    contacts = SettingContacts(
+        setting.senco_email, setting.head_teacher_email, setting.senco_name, setting.head_teacher_name
+    )
+    owner = Owner(row.owner) if row.owner else Owner.LA
+    return recipients_for((Role(row.recipient_role),), owner, setting=contacts, la=la)[0].recipient
+
+
+def prepare_notice(
+    session: Session,
+    row: Notification,
+    *,
+    la: LaDirectory,
+    rule_set: RuleSet,
+    is_working_day: IsWorkingDay,
+    ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
+) -> PreparedNotice:
+    """Return the notification rendered from the records as they stand now, with its recipient."""
+    if row.review_id is None:
+        raise RenderError("the notification names no review", kind=row.template)
+    review = session.get_one(Review, row.review_id)
+    context = _context(row, review, la, rule_set, is_working_day, ladder)
+    message = render_message(MessageKind(row.template), context)
+    return PreparedNotice(review.reference, message, _recipient(row, review, la))
