@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="review flow vs bare flow: resume latency and start throughput")
     parser.add_argument("--starts", type=int, default=1000)
@@ -38,14 +39,25 @@ def run_benchmark(scratch: Path, starts: int, resumes: int) -> None:
     import httpx
 
     port = 4471
-    env = {**os.environ, "PREFECT_HOME": str(scratch / "prefect"), "PREFECT_SERVER_API_PORT": str(port),
-           "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "EHCP_DATABASE_URL": f"sqlite:///{scratch / 'ehcp.sqlite3'}",
-           "EHCP_ACTOR": "bench"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(scratch / "prefect"),
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "EHCP_DATABASE_URL": f"sqlite:///{scratch / 'ehcp.sqlite3'}",
+        "EHCP_ACTOR": "bench",
+    }
     os.environ.update(env)  # before the first import of prefect below, so every client reaches this server
     bin_dir = Path(sys.executable).parent
-    server = subprocess.Popen([str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     runner = None
     try:
         while True:
@@ -56,10 +68,20 @@ def run_benchmark(scratch: Path, starts: int, resumes: int) -> None:
                 time.sleep(0.5)
         ehcp = str(bin_dir / "ehcp")
         subprocess.run([ehcp, "db", "upgrade"], env=env, check=True, capture_output=True)
-        subprocess.run([ehcp, "demo-data", "--plans", str(max(starts, resumes) * 3), "--seed", "5"], env=env,
-                       check=True, capture_output=True)
-        runner = subprocess.Popen([sys.executable, "-m", "bench.bare_flow"], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        subprocess.run(
+            [ehcp, "demo-data", "--plans", str(max(starts, resumes) * 3), "--seed", "5"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        runner = subprocess.Popen(
+            [sys.executable, "-m", "bench.bare_flow"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(8)
         from bench.flow_measure import measure_all
 

@@ -15,8 +15,12 @@ from records.models import Review
 from records.session import session_scope
 from tasks.db import session_factory
 
-PREPARATION = {"meeting_planned_on": "2026-10-20", "invitations_sent_on": "2026-10-01",
-               "advice_circulated_on": "2026-10-02", "submitted_by": "bench"}
+PREPARATION = {
+    "meeting_planned_on": "2026-10-20",
+    "invitations_sent_on": "2026-10-01",
+    "advice_circulated_on": "2026-10-02",
+    "submitted_by": "bench",
+}
 
 
 def stage_one_references(limit: int) -> list[str]:
@@ -82,11 +86,15 @@ def measure_all(starts: int, resumes: int) -> None:
     bare_ids, _ = start_runs("bare-wait/bench", [{"name": f"bare-{n}"} for n in range(resumes)])
     bare = report("bare flow", timed_resumes(bare_ids, {"value": "x"}, "first", "second"))
     print(f"start throughput ({starts} runs each):")
-    review_start = throughput("review flow", "annual-review/embedded",
-                              [{"review_ref": r} for r in references[resumes:resumes + starts]], "stage-1-1")
+    review_start = throughput(
+        "review flow",
+        "annual-review/embedded",
+        [{"review_ref": r} for r in references[resumes : resumes + starts]],
+        "stage-1-1",
+    )
     bare_start = throughput("bare flow", "bare-wait/bench", [{"name": f"b{n}"} for n in range(starts)], "first")
     print("overhead (review / bare; goal <= 1.5x):")
-    print(f"  resume median {review[0] / bare[0]:.2f}x, p95 {review[1] / bare[1]:.2f}x; "
-          f"starts {review_start / bare_start:.2f}x")
-
-
+    print(
+        f"  resume median {review[0] / bare[0]:.2f}x, p95 {review[1] / bare[1]:.2f}x; "
+        f"starts {review_start / bare_start:.2f}x"
+    )

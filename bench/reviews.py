@@ -51,8 +51,10 @@ def main(plans: int) -> None:
                 plan = [" ".join(str(c) for c in row) for row in session.execute(text(EXPLAIN[backend]), {"d": AS_OF})]
         best = min(timings)
         verdict = "within" if best < GOAL_SECONDS else "OVER"
-        print(f"{backend:10} overdue listing: {len(lines)} reviews in {best * 1000:.0f} ms (best of 3; "
-              f"{verdict} the {GOAL_SECONDS:.0f} s goal)")
+        print(
+            f"{backend:10} overdue listing: {len(lines)} reviews in {best * 1000:.0f} ms (best of 3; "
+            f"{verdict} the {GOAL_SECONDS:.0f} s goal)"
+        )
         print(f"{backend:10} plan: {' | '.join(plan)}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ from rich.console import Console
 from cli.deadlines_command import parse_as_of
 from cli.records_access import current_settings, open_records
 from flows.statutory_clock import statutory_clock
-from tasks.run_control import wait_for_run
+from tasks.run_control import RunState, wait_for_run
 
 console = Console(highlight=False)
 
@@ -29,4 +30,13 @@ def clock(
     )
     if wait:
         for flow_run_id, key in summary["waits_answered"].items():
-            wait_for_run(flow_run_id, lambda s, k=key: s.pause_key != k and s.state_type == "PAUSED")
+            wait_for_run(flow_run_id, waits_again_after(key))
+
+
+def waits_again_after(key: str) -> Callable[[RunState], bool]:
+    """Return a test for a run that answered ``key`` and now waits at its next key."""
+
+    def waits_again(state: RunState) -> bool:
+        return state.state_type == "PAUSED" and state.pause_key != key
+
+    return waits_again

@@ -69,8 +69,13 @@ def render(lines: list[EventLine], console: Console) -> None:
     for column in ("Reference", "Deadline", "Step", "Due", "Event", "To (role)", "Channel", "Address", "Delivery"):
         table.add_column(column, no_wrap=column in ("Reference", "Due", "Address", "To (role)"))
     for line in lines:
-        event = (line.reference, line.deadline_key, line.ladder_step,
-                 line.due_on.isoformat() if line.due_on else "-", line.event_status or "-")
+        event = (
+            line.reference,
+            line.deadline_key,
+            line.ladder_step,
+            line.due_on.isoformat() if line.due_on else "-",
+            line.event_status or "-",
+        )
         if not line.notifications:
             table.add_row(*event, "-", "-", "-", "nothing queued")
         for number, sent in enumerate(line.notifications):
@@ -81,9 +86,7 @@ def render(lines: list[EventLine], console: Console) -> None:
 
 def escalations(
     review: Annotated[str | None, typer.Option("--review", help="Only this review's reference.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only events due on or after YYYY-MM-DD.")
-    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only events due on or after YYYY-MM-DD.")] = None,
     as_json_flag: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List recorded clock events and escalations with what was sent to whom, when, and its delivery status."""

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import typer
-from prefect.input import RunInput
 from pydantic import ValidationError
 from rich.console import Console
 
 from cli.errors import fail
 from cli.records_access import current_settings, open_records
 from flows.clock import today_in_london
-from flows.inputs import DecisionForm, MeetingForm, PlanForm, PreparationForm, ReportForm, to_stage_input
+from flows.inputs import DecisionForm, MeetingForm, PlanForm, PreparationForm, ReportForm, StageForm, to_stage_input
 from records.review_facts import review_facts
 from records.review_progress import UnknownReview, review_by_reference, year_group_of
 from records.review_view import review_view
@@ -45,7 +44,7 @@ def _form_problems(exc: ValidationError, options: dict[str, str]) -> list[Proble
 
 
 def _check_against_record(
-    factory: SessionFactory, reference: str, form: RunInput, options: dict[str, str]
+    factory: SessionFactory, reference: str, form: StageForm, options: dict[str, str]
 ) -> tuple[int | None, str | None]:
     """Refuse here what the flow would refuse; return the review's stage and run id."""
     try:
@@ -92,7 +91,7 @@ def _report_outcome(factory: SessionFactory, reference: str, before: RunState) -
 
 
 def submit_form(
-    reference: str, form_type: type[RunInput], values: dict[str, Any], options: dict[str, str], *, wait: bool
+    reference: str, form_type: type[StageForm], values: dict[str, Any], options: dict[str, str], *, wait: bool
 ) -> None:
     """Validate, check against the record, resume the run, and report what the run recorded."""
     settings = current_settings()

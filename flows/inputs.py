@@ -152,9 +152,15 @@ FORMS: Final[dict[Stage, type[StageForm]]] = {
 }
 
 
-def _given(value: date | Outcome | str | None) -> date | Outcome | str:
-    if value is None:  # the model validator has refused this already
-        raise ValueError("a person's form with an empty required field")
+def _date(value: date | None) -> date:
+    if value is None:  # the model validator refuses a person's form with it empty
+        raise ValueError("a person's form with an empty date")
+    return value
+
+
+def _outcome(value: Outcome | None) -> Outcome:
+    if value is None:
+        raise ValueError("a person's form with an empty outcome")
     return value
 
 
@@ -162,24 +168,14 @@ def to_stage_input(form: StageForm) -> StageInput:
     """Return the pure stage input carried by a person's form."""
     if isinstance(form, PreparationForm):
         return PreparationDone(
-            _given(form.meeting_planned_on),
-            _given(form.invitations_sent_on),  # type: ignore[arg-type]
-            _given(form.advice_circulated_on),
-        )  # type: ignore[arg-type]
+            _date(form.meeting_planned_on), _date(form.invitations_sent_on), _date(form.advice_circulated_on)
+        )
     if isinstance(form, MeetingForm):
-        return MeetingHeld(_given(form.meeting_held_on), form.preparing_for_adulthood_discussed)  # type: ignore[arg-type]
+        return MeetingHeld(_date(form.meeting_held_on), form.preparing_for_adulthood_discussed)
     if isinstance(form, ReportForm):
-        return ReportReceived(
-            _given(form.report_received_on),
-            Outcome(_given(form.recommendation)),  # type: ignore[arg-type]
-            form.disagreement_recorded,
-        )
+        return ReportReceived(_date(form.report_received_on), _outcome(form.recommendation), form.disagreement_recorded)
     if isinstance(form, DecisionForm):
-        return DecisionTaken(
-            Outcome(_given(form.outcome)),
-            _given(form.notified_on),  # type: ignore[arg-type]
-            form.amendment_notice_sent_on,
-        )
+        return DecisionTaken(_outcome(form.outcome), _date(form.notified_on), form.amendment_notice_sent_on)
     if isinstance(form, PlanForm):
-        return PlanIssued(str(_given(form.document)), _given(form.issued_on))  # type: ignore[arg-type]
+        return PlanIssued(str(form.document), _date(form.issued_on))
     raise TypeError(f"not a stage form: {type(form).__name__}")

@@ -32,20 +32,18 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     today = as_of or today_in_london()
     recorded = record_clock_events(today)
     results = [wake_review(reference, today) for reference in recorded.reviews_with_pending]
-    summary = {
-        "business_date": today.isoformat(),
-        "new_events": recorded.new_events,
-        "new_escalations": recorded.new_escalations,
-        "woken": [r.reference for r in results if r.outcome == "woken"],
-        "started": [r.reference for r in results if r.outcome == "started"],
-        "busy": [r.reference for r in results if r.outcome == "busy"],
-        "waits_answered": {r.flow_run_id: r.waited_at for r in results if r.outcome == "woken"},
-    }
+    by_outcome = {name: [r.reference for r in results if r.outcome == name] for name in ("woken", "started", "busy")}
     get_run_logger().info(
         "Clock %s: woke %d, started %d, %d busy (retried next run)",
         today,
-        len(summary["woken"]),
-        len(summary["started"]),
-        len(summary["busy"]),
+        len(by_outcome["woken"]),
+        len(by_outcome["started"]),
+        len(by_outcome["busy"]),
     )
-    return summary
+    return {
+        "business_date": today.isoformat(),
+        "new_events": recorded.new_events,
+        "new_escalations": recorded.new_escalations,
+        **by_outcome,
+        "waits_answered": {r.flow_run_id: r.waited_at for r in results if r.outcome == "woken"},
+    }

@@ -136,8 +136,16 @@ def event_context(
         raise RenderError("the family's letter needs family_late_letter_context (an expected date)", kind=kind)
     amount = next(step.amount for step in ladder if step.name == event.step)
     return DeadlineNoticeContext(
-        kind, review, event.deadline_key, event.deadline_due_on, event.step, event.due_on, amount,
-        event.owner, event.audience, event.advisory,
+        kind,
+        review,
+        event.deadline_key,
+        event.deadline_due_on,
+        event.step,
+        event.due_on,
+        amount,
+        event.owner,
+        event.audience,
+        event.advisory,
     )
 
 
@@ -171,7 +179,11 @@ def decision_letter_context(
     if outcome is not Outcome.AMEND:
         letter_on = facts.decision.notified_on
         return DecisionLetterContext(
-            kind, review, outcome, letter_on, facts.meeting_held_on,
+            kind,
+            review,
+            outcome,
+            letter_on,
+            facts.meeting_held_on,
             appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
             mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
         )
@@ -179,7 +191,11 @@ def decision_letter_context(
         raise RenderError("an amend letter needs the date the amendment notice is sent", kind=kind)
     dates = due_dates(facts, rule_set, is_working_day=is_working_day)
     return DecisionLetterContext(
-        kind, review, outcome, facts.amendment_notice_sent_on, facts.meeting_held_on,
+        kind,
+        review,
+        outcome,
+        facts.amendment_notice_sent_on,
+        facts.meeting_held_on,
         representations_close_on=dates["representations_close"],
         final_plan_due_on=dates["final_plan_due"],
         proposed_amendments=proposed_amendments,
@@ -195,7 +211,11 @@ def final_plan_letter_context(
         raise RenderError("the final plan's issue date is not recorded", kind=kind)
     letter_on = facts.final_plan_issued_on
     return DecisionLetterContext(
-        kind, review, Outcome.AMEND, letter_on, facts.meeting_held_on,
+        kind,
+        review,
+        Outcome.AMEND,
+        letter_on,
+        facts.meeting_held_on,
         appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
         mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
     )

@@ -100,9 +100,19 @@ def notifications_for_event(
     roles = (Role.FAMILY,) if kind is MessageKind.FAMILY_LATE_LETTER else event.audience
     return [
         PlannedNotification(
-            idempotency_key(review_ref, event, role, channel), review_id, kind, channel, role,
-            event.deadline_key, event.step, event.deadline_due_on, event.due_on, event.owner, event.audience,
-            event.advisory, expected_on if kind is MessageKind.FAMILY_LATE_LETTER else None,
+            idempotency_key(review_ref, event, role, channel),
+            review_id,
+            kind,
+            channel,
+            role,
+            event.deadline_key,
+            event.step,
+            event.deadline_due_on,
+            event.due_on,
+            event.owner,
+            event.audience,
+            event.advisory,
+            expected_on if kind is MessageKind.FAMILY_LATE_LETTER else None,
         )
         for role in roles
         for channel in _channels(kind, role, webhook_roles)

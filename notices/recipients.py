@@ -115,8 +115,9 @@ def _setting_recipient(role: Role, setting: SettingContacts) -> Recipient:
     return Recipient(role, setting.head_teacher_email, setting.head_teacher_name)
 
 
-def _one(role: Role, setting: SettingContacts, la: LaDirectory, caseworker: Recipient | None,
-         family: Recipient | None) -> Recipient:
+def _one(
+    role: Role, setting: SettingContacts, la: LaDirectory, caseworker: Recipient | None, family: Recipient | None
+) -> Recipient:
     if role in SETTING_ROLES:
         return _setting_recipient(role, setting)
     if role is Role.FAMILY:

@@ -20,11 +20,21 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove an audit row."""
 
 
-def record(session: Session, *, actor: str, action: str, review_id: int | None = None,
-           detail: Mapping[str, Any] | None = None, idempotency_key: str | None = None) -> None:
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    review_id: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+) -> None:
     """Add one audit row to the session's transaction (unique by ``idempotency_key`` when given)."""
-    session.add(AuditEntry(actor=actor, action=action, review_id=review_id, detail=dict(detail or {}),
-                           idempotency_key=idempotency_key))
+    session.add(
+        AuditEntry(
+            actor=actor, action=action, review_id=review_id, detail=dict(detail or {}), idempotency_key=idempotency_key
+        )
+    )
 
 
 def record_many(session: Session, rows: Iterable[Mapping[str, Any]]) -> None:

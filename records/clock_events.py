@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,7 @@ def _insert_ignoring_duplicates(session: Session, model: Any, rows: list[dict[st
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    statement: Insert = postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+    statement: Any = postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
     result = session.execute(statement.on_conflict_do_nothing(), rows)
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -179,22 +179,33 @@ class PendingEvent:
 
 def pending_events(session: Session, review_id: int) -> list[PendingEvent]:
     """Return the review's pending events, oldest first, with the roles each escalation reaches."""
+    escalation = (
+        (Escalation.review_id == ClockEvent.review_id)
+        & (Escalation.deadline_key == ClockEvent.deadline_key)
+        & (Escalation.ladder_step == ClockEvent.ladder_step)
+    )
+    deadline = (DeadlineRecord.review_id == ClockEvent.review_id) & (DeadlineRecord.key == ClockEvent.deadline_key)
     query = (
-        select(ClockEvent, Escalation.recipient_roles)
-        .outerjoin(
-            Escalation,
-            (Escalation.review_id == ClockEvent.review_id)
-            & (Escalation.deadline_key == ClockEvent.deadline_key)
-            & (Escalation.ladder_step == ClockEvent.ladder_step),
+        select(
+            ClockEvent, Escalation.recipient_roles, DeadlineRecord.due_on, DeadlineRecord.owner, DeadlineRecord.advisory
         )
+        .outerjoin(Escalation, escalation)
+        .outerjoin(DeadlineRecord, deadline)
         .where(ClockEvent.review_id == review_id, ClockEvent.status == EventStatus.PENDING.value)
         .order_by(ClockEvent.due_on, ClockEvent.id)
     )
     return [
         PendingEvent(
-            event.id, event.deadline_key, event.ladder_step, event.due_on, tuple(roles.split(",")) if roles else ()
+            event.id,
+            event.deadline_key,
+            event.ladder_step,
+            event.due_on,
+            tuple(roles.split(",")) if roles else (),
+            deadline_due_on,
+            owner,
+            bool(advisory),
         )
-        for event, roles in session.execute(query)
+        for event, roles, deadline_due_on, owner, advisory in session.execute(query)
     ]
 
 

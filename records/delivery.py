@@ -57,10 +57,16 @@ class DeliveryOutcome:
     error: DeliveryError | RenderError | None = field(default=None, compare=False)
 
 
-def _outcome(row: Notification, review_ref: str | None, *, already_sent: bool = False,
-             error: DeliveryError | RenderError | None = None) -> DeliveryOutcome:
-    return DeliveryOutcome(row.id, review_ref, row.template, row.recipient_role, row.channel, row.status,
-                           row.attempts, already_sent, error)
+def _outcome(
+    row: Notification,
+    review_ref: str | None,
+    *,
+    already_sent: bool = False,
+    error: DeliveryError | RenderError | None = None,
+) -> DeliveryOutcome:
+    return DeliveryOutcome(
+        row.id, review_ref, row.template, row.recipient_role, row.channel, row.status, row.attempts, already_sent, error
+    )
 
 
 def _reference(session: Session, row: Notification) -> str | None:
@@ -69,12 +75,24 @@ def _reference(session: Session, row: Notification) -> str | None:
 
 
 def _audit(session: Session, row: Notification, action: str, actor: str, error: str | None = None) -> None:
-    detail = {"notification_id": row.id, "kind": row.template, "role": row.recipient_role,
-              "channel": row.channel, "attempts": row.attempts, "status": row.status}
+    detail = {
+        "notification_id": row.id,
+        "kind": row.template,
+        "role": row.recipient_role,
+        "channel": row.channel,
+        "attempts": row.attempts,
+        "status": row.status,
+    }
     if error is not None:
         detail["error"] = error
-    audit.record(session, actor=actor, action=action, review_id=row.review_id, detail=detail,
-                 idempotency_key=f"notification/{row.id}/{action}/{row.attempts}")
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        review_id=row.review_id,
+        detail=detail,
+        idempotency_key=f"notification/{row.id}/{action}/{row.attempts}",
+    )
 
 
 def deliver(

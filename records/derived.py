@@ -38,15 +38,17 @@ def derived_from(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWor
     for deadline in found:
         done_on = met_on(deadline.key, facts)
         is_open = _is_owed(deadline) and done_on is None and deadline.stage not in completed
-        rows.append({
-            "key": deadline.key,
-            "due_on": deadline.due_on,
-            "owner": str(deadline.owner),
-            "stage": int(deadline.stage) if deadline.stage is not None else None,
-            "advisory": deadline.advisory,
-            "met_on": done_on,
-            "is_open": is_open,
-        })
+        rows.append(
+            {
+                "key": deadline.key,
+                "due_on": deadline.due_on,
+                "owner": str(deadline.owner),
+                "stage": int(deadline.stage) if deadline.stage is not None else None,
+                "advisory": deadline.advisory,
+                "met_on": done_on,
+                "is_open": is_open,
+            }
+        )
     open_rows = sorted((r for r in rows if r["is_open"] and not r["advisory"]), key=lambda r: (r["due_on"], r["key"]))
     first = open_rows[0] if open_rows else None
     columns = {

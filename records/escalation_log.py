@@ -49,8 +49,9 @@ class EventLine:
     notifications: list[SentLine] = field(default_factory=list)
 
 
-def _since(column: InstrumentedAttribute[date] | InstrumentedAttribute[date | None],
-           since: date | None) -> list[ColumnElement[bool]]:
+def _since(
+    column: InstrumentedAttribute[date] | InstrumentedAttribute[date | None], since: date | None
+) -> list[ColumnElement[bool]]:
     return [column >= since] if since is not None else []
 
 
@@ -65,13 +66,15 @@ def escalation_log(session: Session, *, reference: str | None = None, since: dat
     lines: dict[EventKey, EventLine] = {}
     where_review = [Review.reference == reference] if reference is not None else []
     for event, ref in session.execute(
-        select(ClockEvent, Review.reference).join(Review, Review.id == ClockEvent.review_id)
+        select(ClockEvent, Review.reference)
+        .join(Review, Review.id == ClockEvent.review_id)
         .where(*where_review, *_since(ClockEvent.due_on, since))
     ).all():
         line = _line(lines, (ref, event.deadline_key, event.ladder_step), event.due_on)
         line.event_status, line.fired_at = event.status, event.fired_at
     for escalation, ref in session.execute(
-        select(Escalation, Review.reference).join(Review, Review.id == Escalation.review_id)
+        select(Escalation, Review.reference)
+        .join(Review, Review.id == Escalation.review_id)
         .where(*where_review, *_since(Escalation.due_on, since))
     ).all():
         line = _line(lines, (ref, escalation.deadline_key, escalation.ladder_step), escalation.due_on)
@@ -79,14 +82,23 @@ def escalation_log(session: Session, *, reference: str | None = None, since: dat
         line.event_status = line.event_status or escalation.status
         line.fired_at = line.fired_at or escalation.fired_at
     for note, ref in session.execute(
-        select(Notification, Review.reference).join(Review, Review.id == Notification.review_id)
-        .where(Notification.ladder_step.is_not(None), *where_review,
-               *_since(Notification.due_on, since))
+        select(Notification, Review.reference)
+        .join(Review, Review.id == Notification.review_id)
+        .where(Notification.ladder_step.is_not(None), *where_review, *_since(Notification.due_on, since))
         .order_by(Notification.id)
     ).all():
         line = _line(lines, (ref, note.deadline_key or "", note.ladder_step or ""), note.due_on)
-        line.notifications.append(SentLine(note.id, note.template, note.recipient_role, note.channel,
-                                           note.recipient_address, note.status, note.attempts, note.sent_at,
-                                           note.last_error))
-    return sorted(lines.values(), key=lambda ln: (ln.due_on or date.min, ln.reference, ln.deadline_key,
-                                                   ln.ladder_step))
+        line.notifications.append(
+            SentLine(
+                note.id,
+                note.template,
+                note.recipient_role,
+                note.channel,
+                note.recipient_address,
+                note.status,
+                note.attempts,
+                note.sent_at,
+                note.last_error,
+            )
+        )
+    return sorted(lines.values(), key=lambda ln: (ln.due_on or date.min, ln.reference, ln.deadline_key, ln.ladder_step))

@@ -69,7 +69,11 @@ def _event(row: Notification) -> LadderEvent:
 
 
 def _context(
-    row: Notification, review: Review, la: LaDirectory, rule_set: RuleSet, is_working_day: IsWorkingDay,
+    row: Notification,
+    review: Review,
+    la: LaDirectory,
+    rule_set: RuleSet,
+    is_working_day: IsWorkingDay,
     ladder: tuple[LadderStep, ...],
 ) -> NoticeContext:
     kind = MessageKind(row.template)

@@ -53,11 +53,21 @@ def enqueue(
 ) -> Notification:
     """Return the queued notification with this key, inserting it only if no row has the key yet."""
     row = Notification(
-        idempotency_key=idempotency_key, review_id=review_id, template=str(kind), channel=str(channel),
-        recipient_role=str(recipient_role), status=NotificationStatus.QUEUED.value, attempts=0,
-        deadline_key=deadline_key, ladder_step=ladder_step, deadline_due_on=deadline_due_on, due_on=due_on,
-        owner=None if owner is None else str(owner), audience=ROLE_SEPARATOR.join(map(str, audience)) or None,
-        advisory=advisory, expected_on=expected_on,
+        idempotency_key=idempotency_key,
+        review_id=review_id,
+        template=str(kind),
+        channel=str(channel),
+        recipient_role=str(recipient_role),
+        status=NotificationStatus.QUEUED.value,
+        attempts=0,
+        deadline_key=deadline_key,
+        ladder_step=ladder_step,
+        deadline_due_on=deadline_due_on,
+        due_on=due_on,
+        owner=None if owner is None else str(owner),
+        audience=ROLE_SEPARATOR.join(map(str, audience)) or None,
+        advisory=advisory,
+        expected_on=expected_on,
     )
     try:
         with session.begin_nested():
@@ -73,10 +83,20 @@ def enqueue(
 def enqueue_planned(session: Session, planned: PlannedNotification) -> Notification:
     """Return the outbox row of a planned notification (inserted once)."""
     return enqueue(
-        session, idempotency_key=planned.idempotency_key, review_id=planned.review_id, kind=planned.kind,
-        channel=planned.channel, recipient_role=planned.recipient_role, deadline_key=planned.deadline_key,
-        ladder_step=planned.ladder_step, deadline_due_on=planned.deadline_due_on, due_on=planned.due_on,
-        owner=planned.owner, audience=planned.audience, advisory=planned.advisory, expected_on=planned.expected_on,
+        session,
+        idempotency_key=planned.idempotency_key,
+        review_id=planned.review_id,
+        kind=planned.kind,
+        channel=planned.channel,
+        recipient_role=planned.recipient_role,
+        deadline_key=planned.deadline_key,
+        ladder_step=planned.ladder_step,
+        deadline_due_on=planned.deadline_due_on,
+        due_on=planned.due_on,
+        owner=planned.owner,
+        audience=planned.audience,
+        advisory=planned.advisory,
+        expected_on=planned.expected_on,
     )
 
 

@@ -119,8 +119,15 @@ class ReviewLine:
 def review_lines(session: Session, wanted: ReviewFilter) -> list[ReviewLine]:
     """Return the reviews matching ``wanted``, soonest next deadline first (uses reviews' next_due_on index)."""
     query = (
-        select(Review.reference, Setting.urn, Setting.name, Review.stage, Review.next_deadline_key,
-               Review.next_due_on, Review.next_owner)
+        select(
+            Review.reference,
+            Setting.urn,
+            Setting.name,
+            Review.stage,
+            Review.next_deadline_key,
+            Review.next_due_on,
+            Review.next_owner,
+        )
         .join(Plan, Plan.id == Review.plan_id)
         .join(Setting, Setting.id == Plan.setting_id)
     )

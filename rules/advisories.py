@@ -31,11 +31,23 @@ def advisory_deadlines(facts: ReviewFacts, rule_set: RuleSet) -> tuple[Deadline,
         cap = phase_transfer_due(facts.phase_transfer, rule_set)
         citation = rule_set.periods.transfer_notice_lead.citation
         found.append(
-            Deadline("transfer_meeting_by", latest_safe_meeting_on(cap, rule_set), Owner.SETTING, Stage.MEETING,
-                     citation, advisory=True)
+            Deadline(
+                "transfer_meeting_by",
+                latest_safe_meeting_on(cap, rule_set),
+                Owner.SETTING,
+                Stage.MEETING,
+                citation,
+                advisory=True,
+            )
         )
         found.append(
-            Deadline("transfer_decision_by", latest_safe_decision_on(cap, rule_set), Owner.LA, Stage.DECISION,
-                     citation, advisory=True)
+            Deadline(
+                "transfer_decision_by",
+                latest_safe_decision_on(cap, rule_set),
+                Owner.LA,
+                Stage.DECISION,
+                citation,
+                advisory=True,
+            )
         )
     return tuple(found)

@@ -37,8 +37,7 @@ IsWorkingDay = Callable[[date], bool]
 """Predicate: True when a date is a working day (built at the composition root)."""
 
 _DAYS_IN_MONTH: Final = tuple(
-    tuple(_stdlib_calendar.monthrange(2001 if not leap else 2000, m)[1] for m in range(1, 13))
-    for leap in (False, True)
+    tuple(_stdlib_calendar.monthrange(2001 if not leap else 2000, m)[1] for m in range(1, 13)) for leap in (False, True)
 )
 
 

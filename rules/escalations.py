@@ -73,8 +73,9 @@ def escalations_due(
             due = step_due_on(step, deadline.due_on, is_working_day=is_working_day)
             if due <= today:
                 events.append(
-                    LadderEvent(deadline.key, deadline.due_on, step.name, due, deadline.owner, audience,
-                                deadline.advisory)
+                    LadderEvent(
+                        deadline.key, deadline.due_on, step.name, due, deadline.owner, audience, deadline.advisory
+                    )
                 )
     events.sort(key=lambda event: (event.due_on, event.deadline_key, event.step))
     return events

@@ -141,8 +141,11 @@ def review_facts_from(data: object) -> ReviewFacts:
     r = _Reader()
     r.unknown_fields(data, FACT_FIELDS, "")
     first = r.date(data, "plan_first_issued_on", required=True)
-    nested = {"previous_review": _previous(r, data), "phase_transfer": _transfer(r, data),
-              "decision": _decision(r, data)}
+    nested = {
+        "previous_review": _previous(r, data),
+        "phase_transfer": _transfer(r, data),
+        "decision": _decision(r, data),
+    }
     plain = {name: r.date(data, name) for name in _PLAIN_DATES}
     if r.problems or first is None:
         raise FactsError(r.problems)

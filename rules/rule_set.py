@@ -42,9 +42,7 @@ class StatutoryPeriods:
     representations: Period = Period(15, Unit.DAYS, Counting.STARTING_WITH, "Reg 22(2)(c)")
     final_plan: Period = Period(8, Unit.WEEKS, Counting.AFTER, "Reg 22(3)")
     post16_transfer_lead: Period = Period(5, Unit.MONTHS, Counting.BEFORE, "Reg 18(1)(b)")
-    appeal: Period = Period(
-        2, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 r20; Regs 43-44"
-    )
+    appeal: Period = Period(2, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 r20; Regs 43-44")
     mediation_contact: Period = Period(2, Unit.MONTHS, Counting.AFTER, "Reg 33")
     transfer_notice_lead: Period = Period(
         15, Unit.DAYS, Counting.BEFORE, "Reg 22(2)(c) worked back from the Reg 18 cap (risk warning)"

@@ -33,8 +33,7 @@ def webhook_roles() -> frozenset[Role]:
     """Return the council roles that have a webhook: their own in the roles file, or the default one."""
     directory, default = la_directory(), notice_settings().webhook_url
     return frozenset(
-        role for role in WEBHOOK_ROLES
-        if default or (role in directory.roles and directory.roles[role].webhook_url)
+        role for role in WEBHOOK_ROLES if default or (role in directory.roles and directory.roles[role].webhook_url)
     )
 
 

@@ -67,8 +67,9 @@ def enqueue_event_notifications(review_ref: str, event: LadderEvent) -> list[int
             event, review_id=review_id, review_ref=review_ref, webhook_roles=webhook_roles()
         )
         ids = [enqueue_planned(session, item).id for item in planned]
-    get_run_logger().info("Review %s: %s/%s has %d notifications queued", review_ref, event.deadline_key,
-                          event.step, len(ids))
+    get_run_logger().info(
+        "Review %s: %s/%s has %d notifications queued", review_ref, event.deadline_key, event.step, len(ids)
+    )
     return ids
 
 
@@ -76,8 +77,14 @@ def deliver_now(notification_id: int, *, final_attempt: bool, max_attempts: int 
     """Deliver one notification in its own transaction and return what happened (no Prefect needed)."""
     with session_scope(session_factory()) as session:
         return deliver(
-            session, notification_id, open_channel=open_channel, la=la_directory(), rule_set=rule_set(),
-            is_working_day=working_days(), final_attempt=final_attempt, actor=settings().actor,
+            session,
+            notification_id,
+            open_channel=open_channel,
+            la=la_directory(),
+            rule_set=rule_set(),
+            is_working_day=working_days(),
+            final_attempt=final_attempt,
+            actor=settings().actor,
             max_attempts=max_attempts,
         )
 
@@ -93,9 +100,15 @@ def deliver_notification(notification_id: int) -> dict[str, Any]:
     """Send one queued notification and record the outcome; a sent one is left alone (idempotent)."""
     outcome = deliver_now(notification_id, final_attempt=_is_final_attempt())
     logger = get_run_logger()
-    logger.info("Notification %d (review %s, %s to %s): %s after %d attempts", outcome.notification_id,
-                outcome.review_ref, outcome.kind, outcome.role,
-                "already sent" if outcome.already_sent else outcome.status, outcome.attempts)
+    logger.info(
+        "Notification %d (review %s, %s to %s): %s after %d attempts",
+        outcome.notification_id,
+        outcome.review_ref,
+        outcome.kind,
+        outcome.role,
+        "already sent" if outcome.already_sent else outcome.status,
+        outcome.attempts,
+    )
     if outcome.error is not None:
         raise outcome.error
     return _public(outcome)

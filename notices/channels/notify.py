@@ -55,11 +55,13 @@ class NotifyChannel:
         """Ask Notify to send one email; raise a DeliveryError if it does not accept it."""
         template_id = self._template_ids.get(message.kind)
         if template_id is None:
-            raise PermanentDeliveryError(f"no Notify template id for {message.kind}", channel=NAME,
-                                         reference=message.reference)
+            raise PermanentDeliveryError(
+                f"no Notify template id for {message.kind}", channel=NAME, reference=message.reference
+            )
         if not recipient.email:
-            raise PermanentDeliveryError(f"no email address for {recipient.role}", channel=NAME,
-                                         reference=message.reference)
+            raise PermanentDeliveryError(
+                f"no email address for {recipient.role}", channel=NAME, reference=message.reference
+            )
         response = self._post(message, recipient.email, template_id)
         return DeliveryResult(NAME, message.reference, str(response.get("id")) if response else None)
 
@@ -73,12 +75,14 @@ class NotifyChannel:
                 reference=message.reference,
             )
         except InvalidResponse:
-            raise PermanentDeliveryError("Notify's reply could not be read; check before resending",
-                                         channel=NAME, reference=message.reference) from None
+            raise PermanentDeliveryError(
+                "Notify's reply could not be read; check before resending", channel=NAME, reference=message.reference
+            ) from None
         except HTTPError as exc:
             error = TransientDeliveryError if is_retryable_status(exc.status_code) else PermanentDeliveryError
-            raise error("Notify did not accept the message", channel=NAME, reference=message.reference,
-                        status=exc.status_code) from None
+            raise error(
+                "Notify did not accept the message", channel=NAME, reference=message.reference, status=exc.status_code
+            ) from None
         return response
 
     def close(self) -> None:

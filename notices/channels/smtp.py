@@ -73,8 +73,9 @@ class SmtpChannel:
     def send(self, message: RenderedMessage, recipient: Recipient) -> DeliveryResult:
         """Send one email; raise a DeliveryError (transient or permanent) if the server does not take it."""
         if not recipient.email:
-            raise PermanentDeliveryError(f"no email address for {recipient.role}", channel=NAME,
-                                         reference=message.reference)
+            raise PermanentDeliveryError(
+                f"no email address for {recipient.role}", channel=NAME, reference=message.reference
+            )
         try:
             mail = email_message(message, from_address=self._from, to_address=recipient.email)
         except (ValueError, TypeError):
@@ -94,11 +95,13 @@ class SmtpChannel:
         except smtplib.SMTPResponseException as exc:
             raise _error_for_code(exc.smtp_code, "server refused the message", reference) from None
         except smtplib.SMTPNotSupportedError:
-            raise PermanentDeliveryError("server does not support STARTTLS or AUTH", channel=NAME,
-                                         reference=reference) from None
+            raise PermanentDeliveryError(
+                "server does not support STARTTLS or AUTH", channel=NAME, reference=reference
+            ) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransientDeliveryError(f"cannot reach the mail server ({type(exc).__name__})", channel=NAME,
-                                         reference=reference) from None
+            raise TransientDeliveryError(
+                f"cannot reach the mail server ({type(exc).__name__})", channel=NAME, reference=reference
+            ) from None
 
     def _open(self, server: smtplib.SMTP) -> None:
         if self._starttls:

@@ -35,18 +35,19 @@ class WebhookChannel:
         """Post the summary; raise a DeliveryError if the webhook does not take it."""
         url = recipient.webhook_url or self._default_url
         if not url:
-            raise PermanentDeliveryError(f"no webhook for {recipient.role}", channel=NAME,
-                                         reference=message.reference)
+            raise PermanentDeliveryError(f"no webhook for {recipient.role}", channel=NAME, reference=message.reference)
         try:
             response = self._client.post(url, json={"text": message.summary})
         except httpx.TransportError as exc:
-            raise TransientDeliveryError(f"cannot reach the webhook ({type(exc).__name__})", channel=NAME,
-                                         reference=message.reference) from None
+            raise TransientDeliveryError(
+                f"cannot reach the webhook ({type(exc).__name__})", channel=NAME, reference=message.reference
+            ) from None
         if response.is_success:
             return DeliveryResult(NAME, message.reference)
         error = TransientDeliveryError if is_retryable_status(response.status_code) else PermanentDeliveryError
-        raise error("webhook refused the message", channel=NAME, reference=message.reference,
-                    status=response.status_code)
+        raise error(
+            "webhook refused the message", channel=NAME, reference=message.reference, status=response.status_code
+        )
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

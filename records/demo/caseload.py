@@ -40,10 +40,12 @@ def demo_caseload(plans: int, seed: int, today: date) -> DemoCaseload:
         phase = Phase(setting["phase"])
         child, year, born = demo_child(number, phase, today, rng)
         transfer = transfer_of(phase, year, today, rng)
-        cases.append({
-            **child,
-            "setting_urn": setting["urn"],
-            **transfer,
-            **review_columns(born, today, rng, transfer_cap_of(transfer)),
-        })
+        cases.append(
+            {
+                **child,
+                "setting_urn": setting["urn"],
+                **transfer,
+                **review_columns(born, today, rng, transfer_cap_of(transfer)),
+            }
+        )
     return DemoCaseload(_as_rows(settings, SETTINGS_HEADER), _as_rows(cases, CASELOAD_HEADER))

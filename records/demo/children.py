@@ -19,8 +19,28 @@ YEARS_BY_PHASE: Final = {
     Phase.POST16: range(12, 15),
     Phase.ALTERNATIVE_PROVISION: range(7, 12),
 }
-GIVEN_NAMES: Final = ("Alex", "Bailey", "Casey", "Drew", "Eden", "Frankie", "Gray", "Harper", "Indy", "Jules",
-                      "Kit", "Logan", "Morgan", "Noor", "Oakley", "Parker", "Quinn", "Riley", "Sky", "Taylor")
+GIVEN_NAMES: Final = (
+    "Alex",
+    "Bailey",
+    "Casey",
+    "Drew",
+    "Eden",
+    "Frankie",
+    "Gray",
+    "Harper",
+    "Indy",
+    "Jules",
+    "Kit",
+    "Logan",
+    "Morgan",
+    "Noor",
+    "Oakley",
+    "Parker",
+    "Quinn",
+    "Riley",
+    "Sky",
+    "Taylor",
+)
 
 
 def year_group_label(year: int) -> str:

@@ -76,8 +76,9 @@ def _planned_meeting(history: dict[str, date | None], transfer_cap: date | None,
     return planned
 
 
-def current_review(history: dict[str, date | None], today: date, rng: random.Random,
-                   transfer_cap: date | None = None) -> dict[str, str]:
+def current_review(
+    history: dict[str, date | None], today: date, rng: random.Random, transfer_cap: date | None = None
+) -> dict[str, str]:
     """Return the current review's columns: as far as it has got by ``today``."""
     planned = _planned_meeting(history, transfer_cap, rng)
     if planned > today + timedelta(days=70) and rng.random() < 0.5:

@@ -30,8 +30,26 @@ _KINDS: Final = {
     Phase.ALTERNATIVE_PROVISION: "Short Stay School",
 }
 _PLACES: Final = (
-    "Alder", "Birch", "Cedar", "Damson", "Elder", "Fir", "Gorse", "Hazel", "Ivy", "Juniper", "Larch", "Maple",
-    "Oak", "Pine", "Quince", "Rowan", "Sloe", "Teasel", "Willow", "Yew",
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Damson",
+    "Elder",
+    "Fir",
+    "Gorse",
+    "Hazel",
+    "Ivy",
+    "Juniper",
+    "Larch",
+    "Maple",
+    "Oak",
+    "Pine",
+    "Quince",
+    "Rowan",
+    "Sloe",
+    "Teasel",
+    "Willow",
+    "Yew",
 )
 
 
@@ -48,13 +66,15 @@ def demo_settings(plans: int, rng: random.Random) -> list[dict[str, str]]:
     rows = []
     for number, phase in enumerate(phases, start=1):
         urn = urn_of(number, phase)
-        rows.append({
-            "urn": urn,
-            "name": f"Synthetic {rng.choice(_PLACES)} {_KINDS[phase]} {number}",
-            "phase": phase.value,
-            "senco_name": f"SENCO of setting {urn}",
-            "senco_email": f"senco.{urn.lower()}@example.invalid",
-            "head_teacher_name": f"Head of setting {urn}",
-            "head_teacher_email": f"head.{urn.lower()}@example.invalid",
-        })
+        rows.append(
+            {
+                "urn": urn,
+                "name": f"Synthetic {rng.choice(_PLACES)} {_KINDS[phase]} {number}",
+                "phase": phase.value,
+                "senco_name": f"SENCO of setting {urn}",
+                "senco_email": f"senco.{urn.lower()}@example.invalid",
+                "head_teacher_name": f"Head of setting {urn}",
+                "head_teacher_email": f"head.{urn.lower()}@example.invalid",
+            }
+        )
     return rows

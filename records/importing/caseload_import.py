@@ -45,14 +45,16 @@ def reference_of(review_id: int, year: int) -> str:
     return f"AR-{year}-{review_id:05d}"
 
 
-def import_caseload(factory: SessionFactory, path: Path, context: CaseloadContext,
-                    on_row: OnRow | None = None) -> ImportSummary:
+def import_caseload(
+    factory: SessionFactory, path: Path, context: CaseloadContext, on_row: OnRow | None = None
+) -> ImportSummary:
     """Import a caseload file; raise ImportRejected (nothing written) if any row is bad."""
     return import_caseload_rows(factory, read_csv(path, CASELOAD_COLUMNS, CASELOAD_OPTIONAL_COLUMNS), context, on_row)
 
 
-def import_caseload_rows(factory: SessionFactory, rows: CsvRows, context: CaseloadContext,
-                         on_row: OnRow | None = None) -> ImportSummary:
+def import_caseload_rows(
+    factory: SessionFactory, rows: CsvRows, context: CaseloadContext, on_row: OnRow | None = None
+) -> ImportSummary:
     """Import already-read caseload rows (the file's or the demo generator's) in one transaction."""
     return in_one_transaction(factory, lambda session: write_caseload(session, rows, context, on_row))
 
@@ -92,8 +94,10 @@ def _apply(session: Session, changes: Changes, stored: dict[str, StoredCase], ac
         session.execute(delete(DeadlineRecord).where(DeadlineRecord.review_id.in_(part)))
     deadline_rows = [
         {**row, "review_id": review_id}
-        for review_id, derived in [*zip(new_ids, (r.derived for r in changes.new_reviews), strict=True),
-                                   *((values["id"], d) for values, d in changes.review_updates)]
+        for review_id, derived in [
+            *zip(new_ids, (r.derived for r in changes.new_reviews), strict=True),
+            *((values["id"], d) for values, d in changes.review_updates),
+        ]
         for row in derived.deadline_rows
     ]
     if deadline_rows:
@@ -130,9 +134,12 @@ def _audit(session: Session, actor: str, created: list[int], updated: list[int],
     if not created and not updated and not changes.child_updates and not changes.plan_updates:
         return
     source = {"source": "import"}
-    record_many(session, [
-        *({"actor": actor, "action": "review.created", "review_id": i, "detail": source} for i in created),
-        *({"actor": actor, "action": "review.updated", "review_id": i, "detail": source} for i in updated),
-    ])
+    record_many(
+        session,
+        [
+            *({"actor": actor, "action": "review.created", "review_id": i, "detail": source} for i in created),
+            *({"actor": actor, "action": "review.updated", "review_id": i, "detail": source} for i in updated),
+        ],
+    )
     detail = {"created": changes.created, "updated": changes.updated, "unchanged": changes.unchanged}
     record(session, actor=actor, action="caseload.imported", detail=detail)

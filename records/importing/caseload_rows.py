@@ -20,19 +20,38 @@ from rules.consistency import order_problems
 from rules.facts import Outcome, ReviewFacts, TransferKind
 
 CASELOAD_COLUMNS: Final = (
-    "child_ref", "given_name", "family_name", "date_of_birth", "setting_urn", "plan_first_issued_on",
+    "child_ref",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "setting_urn",
+    "plan_first_issued_on",
 )
 _BEFORE_DECISION: Final = (
-    "previous_meeting_on", "previous_decision_on", "meeting_planned_on", "invitations_sent_on",
-    "advice_circulated_on", "meeting_held_on", "report_received_on",
+    "previous_meeting_on",
+    "previous_decision_on",
+    "meeting_planned_on",
+    "invitations_sent_on",
+    "advice_circulated_on",
+    "meeting_held_on",
+    "report_received_on",
 )
 _FROM_DECISION: Final = (
-    "decision_notified_on", "amendment_notice_sent_on", "final_plan_issued_on", "cease_notice_sent_on",
+    "decision_notified_on",
+    "amendment_notice_sent_on",
+    "final_plan_issued_on",
+    "cease_notice_sent_on",
 )
 REVIEW_DATE_COLUMNS: Final = (*_BEFORE_DECISION, *_FROM_DECISION)
 CASELOAD_OPTIONAL_COLUMNS: Final = (
-    "year_group", "plan_status", "transfer_kind", "transfer_year", "transfer_on",
-    *_BEFORE_DECISION, "decision_outcome", *_FROM_DECISION,
+    "year_group",
+    "plan_status",
+    "transfer_kind",
+    "transfer_year",
+    "transfer_on",
+    *_BEFORE_DECISION,
+    "decision_outcome",
+    *_FROM_DECISION,
 )
 YEAR_GROUPS: Final = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
 _CHILD_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")

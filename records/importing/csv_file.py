@@ -32,9 +32,9 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1]
-        raise ImportRejected([
-            RowProblem(row, WHOLE_FILE, repr(bad), "the file is not UTF-8 text: save it as 'CSV UTF-8'")
-        ]) from None
+        raise ImportRejected(
+            [RowProblem(row, WHOLE_FILE, repr(bad), "the file is not UTF-8 text: save it as 'CSV UTF-8'")]
+        ) from None
 
 
 def _delimiter_problem(header_line: str) -> RowProblem | None:
@@ -79,8 +79,9 @@ def read_csv(path: Path, required: Collection[str], optional: Collection[str] = 
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
-            problems.append(RowProblem(number, WHOLE_FILE, f"{len(cells)} cells",
-                                       f"expected {len(header)} cells like the header"))
+            problems.append(
+                RowProblem(number, WHOLE_FILE, f"{len(cells)} cells", f"expected {len(header)} cells like the header")
+            )
             continue
         rows.append((number, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
     if problems:

@@ -33,19 +33,34 @@ EVENTS = {
         "report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING, (Role.SENCO,), False
     ),
     MessageKind.SETTING_MISSED: LadderEvent(
-        "report_due", date(2026, 6, 15), "missed", date(2026, 6, 16), Owner.SETTING,
-        (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER), False,
+        "report_due",
+        date(2026, 6, 15),
+        "missed",
+        date(2026, 6, 16),
+        Owner.SETTING,
+        (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER),
+        False,
     ),
     MessageKind.LA_REMINDER: LadderEvent(
         "decision_due", date(2026, 6, 29), "reminder-3-days", date(2026, 6, 26), Owner.LA, (Role.CASEWORKER,), False
     ),
     MessageKind.LA_MISSED: LadderEvent(
-        "decision_due", date(2026, 6, 29), "missed", date(2026, 6, 30), Owner.LA,
-        (Role.CASEWORKER, Role.SEN_TEAM_MANAGER), False,
+        "decision_due",
+        date(2026, 6, 29),
+        "missed",
+        date(2026, 6, 30),
+        Owner.LA,
+        (Role.CASEWORKER, Role.SEN_TEAM_MANAGER),
+        False,
     ),
     MessageKind.ESCALATION: LadderEvent(
-        "decision_due", date(2026, 6, 29), "escalation-15-working-days", date(2026, 7, 21), Owner.LA,
-        (Role.DIRECTOR,), False,
+        "decision_due",
+        date(2026, 6, 29),
+        "escalation-15-working-days",
+        date(2026, 7, 21),
+        Owner.LA,
+        (Role.DIRECTOR,),
+        False,
     ),
     MessageKind.FAMILY_LATE_LETTER: LadderEvent(
         "decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA, (Role.FAMILY,), False
@@ -63,7 +78,9 @@ def decided(outcome: Outcome, notified_on: date, **more: Any) -> ReviewFacts:
     """Return the facts of a review decided on ``notified_on`` (amend: notice sent the same day)."""
     notice = notified_on if outcome is Outcome.AMEND else None
     facts = ReviewFacts(
-        PLAN_FIRST_ISSUED_ON, meeting_held_on=MEETING_HELD_ON, decision=Decision(outcome, notified_on),
+        PLAN_FIRST_ISSUED_ON,
+        meeting_held_on=MEETING_HELD_ON,
+        decision=Decision(outcome, notified_on),
         amendment_notice_sent_on=notice,
     )
     return replace(facts, **more)
@@ -80,6 +97,9 @@ def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsW
         return final_plan_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
     facts = decided(OUTCOME_OF[kind], date(2026, 6, 15))
     return decision_letter_context(
-        facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day,
+        facts,
+        review,
+        rule_set=ENGLAND_2014,
+        is_working_day=is_working_day,
         proposed_amendments=("Section F: weekly speech and language therapy",),
     )

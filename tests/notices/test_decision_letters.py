@@ -15,9 +15,14 @@ from rules.calendar import IsWorkingDay
 from rules.facts import Decision, Outcome, PhaseTransfer, ReviewFacts, TransferKind
 from rules.rule_set import ENGLAND_2014
 
-SUPPORT = ("First-tier Tribunal (Special Educational Needs and Disability)", "Test SENDIASS",
-           "SEND Information, Advice and Support Service", "disagreement resolution", "mediation adviser",
-           "Test Mediation Service")
+SUPPORT = (
+    "First-tier Tribunal (Special Educational Needs and Disability)",
+    "Test SENDIASS",
+    "SEND Information, Advice and Support Service",
+    "disagreement resolution",
+    "mediation adviser",
+    "Test Mediation Service",
+)
 
 
 def letter(facts: ReviewFacts, review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMessage:
@@ -37,8 +42,12 @@ def letter(facts: ReviewFacts, review: ReviewContext, is_working_day: IsWorkingD
     ids=["maintain-Mon-2026-06-15", "cease-Sat-2026-10-31", "maintain-Wed-2026-01-14"],
 )
 def test_decision_letter_states_appeal_and_mediation_dates(
-    outcome: Outcome, letter_on: date, appeal_by: str, mediation_by: str,
-    review: ReviewContext, is_working_day: IsWorkingDay,
+    outcome: Outcome,
+    letter_on: date,
+    appeal_by: str,
+    mediation_by: str,
+    review: ReviewContext,
+    is_working_day: IsWorkingDay,
 ) -> None:
     message = letter(decided(outcome, letter_on), review, is_working_day)
     assert f"Your appeal must reach the Tribunal by {appeal_by}." in message.body_text
@@ -61,8 +70,13 @@ def test_amend_letter_states_window_final_plan_date_and_amendments(
     review: ReviewContext, is_working_day: IsWorkingDay
 ) -> None:
     facts = decided(Outcome.AMEND, date(2026, 3, 2))  # Mon: 15 days starting with it end Mon 16 Mar
-    context = decision_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day,
-                                      proposed_amendments=("Section F: weekly speech and language therapy",))
+    context = decision_letter_context(
+        facts,
+        review,
+        rule_set=ENGLAND_2014,
+        is_working_day=is_working_day,
+        proposed_amendments=("Section F: weekly speech and language therapy",),
+    )
     message = render(context)
     assert message.kind is MessageKind.DECISION_AMEND
     assert "The last day is Monday 16 March 2026." in message.body_text

@@ -50,8 +50,9 @@ def test_recipients_for_missed_setting_deadline_copies_the_caseworker(la_directo
 
 def test_recipients_for_la_deadline_uses_assigned_caseworker_and_roles_file(la_directory: LaDirectory) -> None:
     mine = Recipient(Role.CASEWORKER, "a.coordinator@example.org", "A Coordinator")
-    found = recipients_for((Role.CASEWORKER, Role.SEN_TEAM_MANAGER), Owner.LA, setting=SETTING, la=la_directory,
-                           caseworker=mine)
+    found = recipients_for(
+        (Role.CASEWORKER, Role.SEN_TEAM_MANAGER), Owner.LA, setting=SETTING, la=la_directory, caseworker=mine
+    )
     assert [a.recipient.email for a in found] == ["a.coordinator@example.org", "sen-team-manager@example.org"]
     assert not any(a.copied for a in found)
 
@@ -64,9 +65,17 @@ def test_recipients_for_unknown_address_is_kept_visible(la_directory: LaDirector
 def test_la_directory_from_names_what_is_wrong(la_directory: LaDirectory) -> None:
     with pytest.raises(ValueError, match="missing"):
         la_directory_from({"authority": {"name": "x"}})
-    authority = {"name": "x", "team_name": "t", "team_email": "e", "team_phone": "p", "sendiass_name": "s",
-                 "sendiass_contact": "c", "mediation_service_name": "m", "mediation_contact": "mc",
-                 "disagreement_resolution_contact": "d"}
+    authority = {
+        "name": "x",
+        "team_name": "t",
+        "team_email": "e",
+        "team_phone": "p",
+        "sendiass_name": "s",
+        "sendiass_contact": "c",
+        "mediation_service_name": "m",
+        "mediation_contact": "mc",
+        "disagreement_resolution_contact": "d",
+    }
     with pytest.raises(ValueError, match="roles.janitor: not a role"):
         la_directory_from({"authority": authority, "roles": {"janitor": {}}})
     with pytest.raises(ValueError, match="unknown keys"):

@@ -34,7 +34,9 @@ def message(review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMess
 @pytest.fixture
 def notify(http_server: LocalHttpServer) -> Iterator[NotifyChannel]:
     channel = NotifyChannel(
-        api_key=API_KEY, template_ids={MessageKind.DECISION_MAINTAIN: TEMPLATE_ID}, base_url=http_server.url,
+        api_key=API_KEY,
+        template_ids={MessageKind.DECISION_MAINTAIN: TEMPLATE_ID},
+        base_url=http_server.url,
         timeout_seconds=5,
     )
     yield channel
@@ -64,8 +66,13 @@ def test_notify_send_posts_email_notification(
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [(500, TransientDeliveryError), (503, TransientDeliveryError), (429, TransientDeliveryError),
-     (400, PermanentDeliveryError), (403, PermanentDeliveryError)],
+    [
+        (500, TransientDeliveryError),
+        (503, TransientDeliveryError),
+        (429, TransientDeliveryError),
+        (400, PermanentDeliveryError),
+        (403, PermanentDeliveryError),
+    ],
     ids=str,
 )
 def test_notify_send_maps_status_to_error(
@@ -81,16 +88,23 @@ def test_notify_send_maps_status_to_error(
 
 
 def test_notify_send_unreachable_is_transient(message: RenderedMessage) -> None:
-    channel = NotifyChannel(api_key=API_KEY, template_ids={MessageKind.DECISION_MAINTAIN: TEMPLATE_ID},
-                            base_url=f"http://127.0.0.1:{free_port()}", timeout_seconds=5)
+    channel = NotifyChannel(
+        api_key=API_KEY,
+        template_ids={MessageKind.DECISION_MAINTAIN: TEMPLATE_ID},
+        base_url=f"http://127.0.0.1:{free_port()}",
+        timeout_seconds=5,
+    )
     with pytest.raises(TransientDeliveryError):
         channel.send(message, FAMILY)
     channel.close()
 
 
 def test_notify_send_without_template_or_address_is_permanent(
-    notify: NotifyChannel, http_server: LocalHttpServer, message: RenderedMessage,
-    review: ReviewContext, is_working_day: IsWorkingDay,
+    notify: NotifyChannel,
+    http_server: LocalHttpServer,
+    message: RenderedMessage,
+    review: ReviewContext,
+    is_working_day: IsWorkingDay,
 ) -> None:
     cease = render(sample_context(MessageKind.DECISION_CEASE, review, is_working_day))
     with pytest.raises(PermanentDeliveryError, match="no Notify template id for decision-cease"):

@@ -32,8 +32,11 @@ def message(review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMess
 
 @pytest.mark.parametrize("kind", list(MessageKind), ids=str)
 def test_webhook_send_posts_text_without_personal_data(
-    webhook: WebhookChannel, http_server: LocalHttpServer, kind: MessageKind,
-    review: ReviewContext, is_working_day: IsWorkingDay,
+    webhook: WebhookChannel,
+    http_server: LocalHttpServer,
+    kind: MessageKind,
+    review: ReviewContext,
+    is_working_day: IsWorkingDay,
 ) -> None:
     webhook.send(render(sample_context(kind, review, is_working_day)), Recipient(Role.HEAD_OF_SERVICE))
     [request] = http_server.requests
@@ -65,12 +68,20 @@ def test_webhook_send_prefers_the_roles_own_webhook(
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [(500, TransientDeliveryError), (502, TransientDeliveryError), (429, TransientDeliveryError),
-     (400, PermanentDeliveryError), (404, PermanentDeliveryError)],
+    [
+        (500, TransientDeliveryError),
+        (502, TransientDeliveryError),
+        (429, TransientDeliveryError),
+        (400, PermanentDeliveryError),
+        (404, PermanentDeliveryError),
+    ],
     ids=str,
 )
 def test_webhook_send_maps_status_to_error(
-    webhook: WebhookChannel, http_server: LocalHttpServer, message: RenderedMessage, status: int,
+    webhook: WebhookChannel,
+    http_server: LocalHttpServer,
+    message: RenderedMessage,
+    status: int,
     error: type[Exception],
 ) -> None:
     http_server.status = status

@@ -15,15 +15,25 @@ from rules.escalations import LadderEvent
 from rules.ladder import Role
 
 MISSED_REPORT = LadderEvent(
-    "report_due", date(2026, 6, 15), "missed", date(2026, 6, 16), Owner.SETTING,
-    (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER), False,
+    "report_due",
+    date(2026, 6, 15),
+    "missed",
+    date(2026, 6, 16),
+    Owner.SETTING,
+    (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER),
+    False,
 )
 LATE_LETTER = LadderEvent(
     "decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA, (Role.FAMILY,), False
 )
 ESCALATED = LadderEvent(
-    "decision_due", date(2026, 6, 29), "escalation-5-working-days", date(2026, 7, 7), Owner.LA,
-    (Role.HEAD_OF_SERVICE,), False,
+    "decision_due",
+    date(2026, 6, 29),
+    "escalation-5-working-days",
+    date(2026, 7, 7),
+    Owner.LA,
+    (Role.HEAD_OF_SERVICE,),
+    False,
 )
 
 

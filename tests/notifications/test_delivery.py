@@ -54,19 +54,23 @@ def test_delivered_mail_says_the_right_dates_and_keeps_the_name_out_of_the_subje
         assert CHILD_GIVEN_NAME not in str(mail["X-EHCP-Reference"])
 
 
-def test_task_result_holds_no_personal_data(
-    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
-) -> None:
+def test_task_result_holds_no_personal_data(factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
     result = deliver_notification.fn(senco)
-    assert set(result) == {"notification_id", "review_ref", "kind", "role", "channel", "status", "attempts",
-                           "already_sent"}
+    assert set(result) == {
+        "notification_id",
+        "review_ref",
+        "kind",
+        "role",
+        "channel",
+        "status",
+        "attempts",
+        "already_sent",
+    }
     assert SENCO_EMAIL not in str(result) and CHILD_GIVEN_NAME not in str(result)
 
 
-def test_mail_server_down_is_recorded_and_raised_as_transient(
-    factory: SessionFactory, review: tuple[int, str]
-) -> None:
+def test_mail_server_down_is_recorded_and_raised_as_transient(factory: SessionFactory, review: tuple[int, str]) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
     with pytest.raises(TransientDeliveryError, match="cannot reach the mail server"):
         deliver_notification.fn(senco)  # called directly: no retry follows, so this attempt is final

@@ -63,8 +63,12 @@ def test_flow_enqueues_once_and_each_mail_arrives_once(
 
 
 def test_escalation_posts_a_summary_to_the_roles_webhook(
-    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox, http_server: Any,
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    factory: SessionFactory,
+    review: tuple[int, str],
+    mailbox: Mailbox,
+    http_server: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     roles = (ROOT / "examples" / "la_roles.toml").read_text(encoding="utf-8")
     roles = roles.replace("https://example.org/hooks/sen-leadership", f"{http_server.url}/hooks/sen-leadership")

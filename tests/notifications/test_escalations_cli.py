@@ -27,11 +27,25 @@ def quiet_run_logger() -> Iterator[None]:
 def recorded(factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox) -> str:
     """A missed report (sent to the setting and caseworker) and a later escalation (not yet delivered)."""
     with session_scope(factory) as session:
-        session.add(ClockEvent(review_id=review[0], deadline_key="report_due", ladder_step="missed",
-                               due_on=MISSED_REPORT.due_on, status="fired"))
-        session.add(Escalation(review_id=review[0], deadline_key="decision_due",
-                               ladder_step="escalation-5-working-days", recipient_roles="head_of_sen_service",
-                               due_on=ESCALATED.due_on, status="fired"))
+        session.add(
+            ClockEvent(
+                review_id=review[0],
+                deadline_key="report_due",
+                ladder_step="missed",
+                due_on=MISSED_REPORT.due_on,
+                status="fired",
+            )
+        )
+        session.add(
+            Escalation(
+                review_id=review[0],
+                deadline_key="decision_due",
+                ladder_step="escalation-5-working-days",
+                recipient_roles="head_of_sen_service",
+                due_on=ESCALATED.due_on,
+                status="fired",
+            )
+        )
     for notification_id in queue(factory, review, MISSED_REPORT):
         deliver_notification.fn(notification_id)
     queue(factory, review, ESCALATED)
@@ -49,7 +63,9 @@ def test_escalations_json_lists_each_event_with_its_deliveries(recorded: str) ->
     missed, escalated = events
     assert missed["event_status"] == "fired" and missed["reference"] == recorded
     assert [(n["role"], n["status"], n["attempts"]) for n in missed["notifications"]] == [
-        ("senco", "sent", 1), ("head_teacher", "sent", 1), ("caseworker", "sent", 1)
+        ("senco", "sent", 1),
+        ("head_teacher", "sent", 1),
+        ("caseworker", "sent", 1),
     ]
     assert missed["notifications"][0]["address"] == SENCO_EMAIL and missed["notifications"][0]["sent_at"]
     assert escalated["escalated_to"] == "head_of_sen_service"

@@ -15,8 +15,9 @@ from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
 
-REMINDER = LadderEvent("report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING,
-                       (Role.SENCO,), False)
+REMINDER = LadderEvent(
+    "report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING, (Role.SENCO,), False
+)
 
 
 def _count(factory: SessionFactory) -> int:
@@ -27,9 +28,18 @@ def _count(factory: SessionFactory) -> int:
 def _enqueue(factory: SessionFactory, review_id: int, key: str = "R/report_due/reminder-14-days/senco") -> int:
     with session_scope(factory) as session:
         return enqueue(
-            session, idempotency_key=key, review_id=review_id, kind="setting-reminder", channel="email",
-            recipient_role="senco", deadline_key="report_due", ladder_step="reminder-14-days",
-            deadline_due_on=date(2026, 6, 15), due_on=date(2026, 6, 1), owner="setting", audience=["senco"],
+            session,
+            idempotency_key=key,
+            review_id=review_id,
+            kind="setting-reminder",
+            channel="email",
+            recipient_role="senco",
+            deadline_key="report_due",
+            ladder_step="reminder-14-days",
+            deadline_due_on=date(2026, 6, 15),
+            due_on=date(2026, 6, 1),
+            owner="setting",
+            audience=["senco"],
             advisory=False,
         ).id
 

@@ -11,13 +11,26 @@ from rules.escalations import LadderEvent
 from rules.ladder import Role
 
 MISSED_REPORT = LadderEvent(
-    "report_due", date(2026, 6, 15), "missed", date(2026, 6, 16), Owner.SETTING,
-    (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER), False,
+    "report_due",
+    date(2026, 6, 15),
+    "missed",
+    date(2026, 6, 16),
+    Owner.SETTING,
+    (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER),
+    False,
 )
-LATE = LadderEvent("decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA,
-                   (Role.FAMILY,), False)
-ESCALATED = LadderEvent("decision_due", date(2026, 6, 29), "escalation-5-working-days", date(2026, 7, 7), Owner.LA,
-                        (Role.HEAD_OF_SERVICE,), False)
+LATE = LadderEvent(
+    "decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA, (Role.FAMILY,), False
+)
+ESCALATED = LadderEvent(
+    "decision_due",
+    date(2026, 6, 29),
+    "escalation-5-working-days",
+    date(2026, 7, 7),
+    Owner.LA,
+    (Role.HEAD_OF_SERVICE,),
+    False,
+)
 
 
 def test_notifications_for_event_one_per_audience_role_with_deterministic_keys() -> None:
@@ -49,7 +62,8 @@ def test_notifications_for_event_adds_a_webhook_alert_only_for_roles_with_a_webh
 
 
 def test_notifications_for_event_reminders_never_go_to_a_webhook() -> None:
-    reminder = LadderEvent("decision_due", date(2026, 6, 29), "reminder-3-days", date(2026, 6, 26), Owner.LA,
-                           (Role.CASEWORKER,), False)
+    reminder = LadderEvent(
+        "decision_due", date(2026, 6, 29), "reminder-3-days", date(2026, 6, 26), Owner.LA, (Role.CASEWORKER,), False
+    )
     planned = notifications_for_event(reminder, review_id=1, review_ref="R", webhook_roles=set(Role))
     assert [p.channel for p in planned] == [OutboxChannel.EMAIL]

@@ -36,8 +36,9 @@ def test_deleting_an_audit_row_is_refused(factory: SessionFactory) -> None:
         session.delete(session.scalars(select(AuditEntry)).one())
 
 
-@pytest.mark.parametrize("statement", [update(AuditEntry).values(actor="x"), delete(AuditEntry)],
-                         ids=["bulk-update", "bulk-delete"])
+@pytest.mark.parametrize(
+    "statement", [update(AuditEntry).values(actor="x"), delete(AuditEntry)], ids=["bulk-update", "bulk-delete"]
+)
 def test_bulk_statements_on_the_audit_log_are_refused(factory: SessionFactory, statement: object) -> None:
     _one_entry(factory)
     with pytest.raises(AuditLogIsAppendOnly), session_scope(factory) as session:

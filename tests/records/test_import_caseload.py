@@ -24,16 +24,42 @@ SETTINGS = [
     {"urn": "900002", "name": "Synthetic High", "phase": "secondary"},
 ]
 GOOD = [
-    {"child_ref": "T001", "given_name": "Alex", "family_name": "Synthetic-1", "date_of_birth": "2016-03-04",
-     "year_group": "4", "setting_urn": "900001", "plan_first_issued_on": "2024-06-03",
-     "meeting_planned_on": "2025-05-01", "meeting_held_on": "2025-05-01", "decision_outcome": "maintain",
-     "decision_notified_on": "2025-05-20"},
-    {"child_ref": "T002", "given_name": "Sam", "family_name": "Synthetic-2", "date_of_birth": "2014-10-10",
-     "year_group": "6", "setting_urn": "900001", "plan_first_issued_on": "2022-02-01",
-     "previous_meeting_on": "2025-01-10", "previous_decision_on": "2025-02-03", "transfer_kind": "school",
-     "transfer_year": "2026", "meeting_planned_on": "2025-11-20"},
-    {"child_ref": "T003", "given_name": "Kit", "family_name": "Synthetic-3", "date_of_birth": "2010-01-15",
-     "year_group": "11", "setting_urn": "900002", "plan_first_issued_on": "2023-09-01"},
+    {
+        "child_ref": "T001",
+        "given_name": "Alex",
+        "family_name": "Synthetic-1",
+        "date_of_birth": "2016-03-04",
+        "year_group": "4",
+        "setting_urn": "900001",
+        "plan_first_issued_on": "2024-06-03",
+        "meeting_planned_on": "2025-05-01",
+        "meeting_held_on": "2025-05-01",
+        "decision_outcome": "maintain",
+        "decision_notified_on": "2025-05-20",
+    },
+    {
+        "child_ref": "T002",
+        "given_name": "Sam",
+        "family_name": "Synthetic-2",
+        "date_of_birth": "2014-10-10",
+        "year_group": "6",
+        "setting_urn": "900001",
+        "plan_first_issued_on": "2022-02-01",
+        "previous_meeting_on": "2025-01-10",
+        "previous_decision_on": "2025-02-03",
+        "transfer_kind": "school",
+        "transfer_year": "2026",
+        "meeting_planned_on": "2025-11-20",
+    },
+    {
+        "child_ref": "T003",
+        "given_name": "Kit",
+        "family_name": "Synthetic-3",
+        "date_of_birth": "2010-01-15",
+        "year_group": "11",
+        "setting_urn": "900002",
+        "plan_first_issued_on": "2023-09-01",
+    },
 ]
 HEADER = [*CASELOAD_COLUMNS, *CASELOAD_OPTIONAL_COLUMNS]
 
@@ -54,8 +80,10 @@ def _with(row: int, **changes: str) -> list[dict[str, str]]:
 BAD_FILES = {
     "bad-date": (_with(1, date_of_birth="2014-13-10"), ["row 3", "date_of_birth", "not a real date"]),
     "unknown-urn": (_with(0, setting_urn="999999"), ["row 2", "setting_urn", "unknown setting URN"]),
-    "impossible-order": (_with(0, decision_notified_on="2025-04-01"), ["row 2", "decision_notified_on",
-                                                                        "before the meeting"]),
+    "impossible-order": (
+        _with(0, decision_notified_on="2025-04-01"),
+        ["row 2", "decision_notified_on", "before the meeting"],
+    ),
     "duplicate-child": ([*GOOD, {**GOOD[0], "family_name": "Other"}], ["row 5", "child_ref", "duplicate child"]),
     "missing-outcome": (_with(1, decision_notified_on="2025-12-01"), ["row 3", "decision_outcome", "together"]),
 }
@@ -148,24 +176,35 @@ def test_a_changed_row_updates_its_review_in_place(loaded: Path, factory: Sessio
     assert "0 created, 1 updated, 2 unchanged" in result.stdout
     with session_scope(factory) as session:
         after = session.execute(select(Review.id, Review.reference, Review.stage).where(Review.plan_id == 2)).one()
-        report = session.scalars(select(DeadlineRecord).where(DeadlineRecord.review_id == after.id,
-                                                              DeadlineRecord.key == "report_due")).one()
+        report = session.scalars(
+            select(DeadlineRecord).where(DeadlineRecord.review_id == after.id, DeadlineRecord.key == "report_due")
+        ).one()
     assert (after.id, after.reference) == (before.id, before.reference)
     assert (before.stage, after.stage) == (1, 4)
     assert report.met_on is not None and not report.is_open
     assert count(factory, "reviews") == 3
 
 
-def test_a_row_naming_the_stored_review_as_previous_starts_the_next_cycle(loaded: Path,
-                                                                         factory: SessionFactory) -> None:
+def test_a_row_naming_the_stored_review_as_previous_starts_the_next_cycle(
+    loaded: Path, factory: SessionFactory
+) -> None:
     assert run("import", "caseload", str(loaded)).exit_code == 0
-    next_cycle = _with(0, previous_meeting_on="2025-05-01", previous_decision_on="2025-05-20", meeting_planned_on="",
-                       meeting_held_on="", decision_outcome="", decision_notified_on="")
+    next_cycle = _with(
+        0,
+        previous_meeting_on="2025-05-01",
+        previous_decision_on="2025-05-20",
+        meeting_planned_on="",
+        meeting_held_on="",
+        decision_outcome="",
+        decision_notified_on="",
+    )
     result = run("import", "caseload", str(write_csv(loaded, next_cycle, HEADER)))
     assert "1 created, 0 updated, 2 unchanged" in result.stdout
     with session_scope(factory) as session:
-        cycles = [(r.cycle_number, r.stage) for r in session.scalars(select(Review).where(Review.plan_id == 1)
-                                                                    .order_by(Review.cycle_number))]
+        cycles = [
+            (r.cycle_number, r.stage)
+            for r in session.scalars(select(Review).where(Review.plan_id == 1).order_by(Review.cycle_number))
+        ]
         newest = session.scalars(select(Review).where(Review.plan_id == 1).order_by(Review.cycle_number.desc())).first()
         assert newest is not None
         previous = review_facts(newest).previous_review

@@ -31,7 +31,7 @@ def test_every_review_is_listed_soonest_deadline_first() -> None:
     assert len(listed) == 16
     dated = [r["due_on"] for r in listed if r["due_on"] is not None]
     assert dated == sorted(dated)
-    assert all(r["due_on"] is None for r in listed[len(dated):])
+    assert all(r["due_on"] is None for r in listed[len(dated) :])
     first = listed[0]
     assert first["days_left"] == (date.fromisoformat(first["due_on"]) - date.fromisoformat(AS_OF)).days
 

@@ -20,8 +20,10 @@ HELD = ReviewFacts(d("Fri 2025-03-14"), meeting_held_on=d("Tue 2026-02-10"))
 
 
 def events_on(facts: ReviewFacts, today: date, is_working_day: IsWorkingDay) -> list[LadderEvent]:
-    deadlines = (*deadlines_for(facts, ENGLAND_2014, is_working_day=is_working_day),
-                 *advisory_deadlines(facts, ENGLAND_2014))
+    deadlines = (
+        *deadlines_for(facts, ENGLAND_2014, is_working_day=is_working_day),
+        *advisory_deadlines(facts, ENGLAND_2014),
+    )
     return escalations_due(deadlines, completed_stages(facts), today, DEFAULT_LADDER, is_working_day=is_working_day)
 
 
@@ -78,8 +80,9 @@ def test_events_come_oldest_first(is_working_day: IsWorkingDay) -> None:
 
 
 def test_nothing_is_due_for_a_stage_that_is_over(is_working_day: IsWorkingDay) -> None:
-    reported = ReviewFacts(HELD.plan_first_issued_on, meeting_held_on=HELD.meeting_held_on,
-                           report_received_on=d("Mon 2026-02-23"))
+    reported = ReviewFacts(
+        HELD.plan_first_issued_on, meeting_held_on=HELD.meeting_held_on, report_received_on=d("Mon 2026-02-23")
+    )
     assert ladder_of(events_on(reported, d("Wed 2026-04-01"), is_working_day), "report_due") == []
     # the meeting and preparation are over too: no events for their deadlines
     keys = {e.deadline_key for e in events_on(reported, d("Wed 2026-04-01"), is_working_day)}

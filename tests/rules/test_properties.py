@@ -61,8 +61,11 @@ def valid_facts(draw: st.DrawFn) -> ReviewFacts:
     transfer = draw(
         st.one_of(
             st.none(),
-            st.builds(PhaseTransfer, st.sampled_from([TransferKind.SCHOOL, TransferKind.SECONDARY_TO_POST16]),
-                      st.integers(first.year, first.year + 3)),
+            st.builds(
+                PhaseTransfer,
+                st.sampled_from([TransferKind.SCHOOL, TransferKind.SECONDARY_TO_POST16]),
+                st.integers(first.year, first.year + 3),
+            ),
             st.builds(lambda on: PhaseTransfer(TransferKind.POST16, transfer_on=on), st.just(_later(draw, first, 900))),
         )
     )
