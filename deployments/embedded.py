@@ -7,6 +7,7 @@ every review whose preparation has opened (and restarts any run that ended
 while its review was still open), then prints the UI address. Ctrl-C stops it
 gracefully: it waits for stages that are executing to finish before stopping
 the runner (a runner stopped mid-stage cancels that run), then the server.
+Mail the demo authority sends lands in ``data/mailbox/`` (a local SMTP sink).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from typing import Final
 
 import httpx
 
+from deployments.mailbox import start_mailbox
+
 DATA: Final = Path("data")
 DEFAULT_PORT: Final = 4200
+MAIL_PORT: Final = 2525
 DEMO_PLANS: Final = int(os.environ.get("EHCP_DEMO_PLANS", "200"))
 BUSY_STATES: Final = ["RUNNING", "PENDING"]
 GRACE_SECONDS: Final = 120
@@ -43,6 +47,8 @@ def stack_environment() -> dict[str, str]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
         "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
+        "EHCP_SMTP_HOST": "127.0.0.1",
+        "EHCP_SMTP_PORT": str(MAIL_PORT),
     }
     return {**defaults, **os.environ}
 
@@ -135,7 +141,7 @@ def shut_down(
 
 def main() -> None:
     env = stack_environment()
-    server = runner = None
+    server = runner = mailbox = None
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -149,6 +155,9 @@ def main() -> None:
                 "server.log",
             )
             wait_for("Prefect server", lambda: is_healthy(env), server, 180)
+        if env["EHCP_SMTP_PORT"] == str(MAIL_PORT):
+            mailbox = start_mailbox(DATA / "mailbox", MAIL_PORT)
+            say(f"mail from the demo lands in {DATA / 'mailbox'}/ (a local SMTP sink on port {MAIL_PORT})")
         ehcp(env, "db", "upgrade")
         if not has_reviews(env):
             say(f"loading a synthetic demo caseload of {DEMO_PLANS} plans (invented names)")
@@ -161,6 +170,7 @@ def main() -> None:
         ui = env["PREFECT_API_URL"].removesuffix("/api")
         say(f"ready. Prefect UI: {ui}/runs (filter by tag stage:1 ... stage:5, setting:<URN>)")
         say("move a review on from its run page (Resume) or with `ehcp submit|decide|issue`; Ctrl-C stops")
+        say("the statutory clock runs every 15 minutes; time-travel with `.venv/bin/ehcp clock --as-of 2027-01-15`")
         while runner.poll() is None:
             time.sleep(1)
         say("the runner stopped unexpectedly; see data/prefect/runner.log")
@@ -168,6 +178,8 @@ def main() -> None:
         say("Ctrl-C: shutting down gracefully")
     finally:
         shut_down(env, runner, server)
+        if mailbox is not None:
+            mailbox.stop()
 
 
 if __name__ == "__main__":

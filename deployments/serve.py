@@ -9,6 +9,7 @@ embedded stack waits for that): Prefect cancels runs whose process is alive at s
 from __future__ import annotations
 
 from prefect import serve
+from prefect.schedules import Cron
 
 from flows.annual_review import annual_review
 from flows.statutory_clock import statutory_clock
@@ -22,7 +23,7 @@ def main() -> None:
     serve(
         annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"]),
         statutory_clock.to_deployment(
-            name=EMBEDDED, tags=["ehcp"], cron=get_settings().clock_cron, timezone="Europe/London"
+            name=EMBEDDED, tags=["ehcp"], schedules=[Cron(get_settings().clock_cron, timezone="Europe/London")]
         ),
         limit=4,
     )

@@ -12,7 +12,13 @@ from prefect import get_run_logger
 
 from records.clock_events import WAIT_ENDED
 from tasks.escalation_tasks import announce_escalation, events_to_act_on, mark_event_done
+from tasks.notice_setup import notice_settings
 from tasks.notifications import deliver_notification, enqueue_event_notifications
+
+
+def retry_delays() -> list[float]:
+    """The configured waits between delivery retries (``EHCP_DELIVERY_RETRY_DELAYS_SECONDS``)."""
+    return list(notice_settings().delivery_retry_delays_seconds)
 
 
 def act_on_clock_events(review_ref: str) -> int:
@@ -23,7 +29,8 @@ def act_on_clock_events(review_ref: str) -> int:
             get_run_logger().info("Review %s: the %s wait ended on %s", review_ref, event.deadline_key, event.due_on)
         else:
             announce_escalation(review_ref, event)
+            deliver = deliver_notification.with_options(retry_delay_seconds=retry_delays())
             for notification_id in enqueue_event_notifications(review_ref, event.ladder_event()):
-                deliver_notification(notification_id)
+                deliver(notification_id)
         mark_event_done(review_ref, event)
     return len(events)

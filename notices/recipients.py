@@ -120,8 +120,8 @@ def _one(
 ) -> Recipient:
     if role in SETTING_ROLES:
         return _setting_recipient(role, setting)
-    if role is Role.FAMILY:
-        return family or Recipient(role)
+    if role is Role.FAMILY:  # no family address in the records: the roles file's post room sends it on paper
+        return family or la.roles.get(role) or Recipient(role)
     if role is Role.CASEWORKER and caseworker is not None:
         return caseworker
     return la.roles.get(role) or Recipient(role)

@@ -54,5 +54,7 @@ class NoticeSettings(BaseSettings):
     """Default Teams or Slack incoming webhook for staff alerts (a role's own webhook wins)."""
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     """Timeout for one webhook POST."""
+    delivery_retry_delays_seconds: list[float] = Field(default_factory=lambda: [10.0, 60.0, 300.0])
+    """Waits before each retry of a delivery that failed for a passing reason (JSON list, e.g. [10, 60, 300])."""
     la_roles_file: Path = Path("examples/la_roles.toml")
     """The council's roles file (TOML or JSON): its details and who holds each LA role."""

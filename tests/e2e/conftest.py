@@ -13,10 +13,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import httpx
 import pytest
+
+from deployments.mailbox import read_mailbox, start_mailbox
 
 ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
@@ -58,6 +61,8 @@ class Stack:
 
     def __init__(self, home: Path, port: int, database_url: str, auth: str | None = None) -> None:
         self.home, self.port = home, port
+        self.mail_folder = home / "mailbox"
+        self.mail_port = free_port()
         self.api_url = f"http://127.0.0.1:{port}/api"
         self.env = {
             **os.environ,
@@ -70,10 +75,14 @@ class Stack:
             "PREFECT_LOGGING_LEVEL": "INFO",
             "EHCP_DATABASE_URL": database_url,
             "EHCP_ACTOR": "e2e-test",
+            "EHCP_SMTP_HOST": "127.0.0.1",
+            "EHCP_SMTP_PORT": str(self.mail_port),
+            "EHCP_LA_ROLES_FILE": str(ROOT / "examples" / "la_roles.toml"),
         }
         if auth:
             self.env["PREFECT_SERVER_API_AUTH_STRING"] = auth
             self.env["PREFECT_API_AUTH_STRING"] = auth
+        self.mailbox = start_mailbox(self.mail_folder, self.mail_port)
         self.server: subprocess.Popen[bytes] | None = None
         self.runner: subprocess.Popen[bytes] | None = None
 
@@ -115,6 +124,14 @@ class Stack:
         if self.runner is not None:
             stop(self.runner)
 
+    def stop_all(self) -> None:
+        self.stop_runner()
+        self.stop_server()
+        self.mailbox.stop()
+
+    def mails(self) -> list[Message]:
+        return read_mailbox(self.mail_folder)
+
     def ehcp(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [str(BIN / "ehcp"), *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
@@ -129,11 +146,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     home = tmp_path_factory.mktemp("prefect-home")
     database = tmp_path_factory.mktemp("records") / "ehcp.sqlite3"
     running = Stack(home, free_port(), f"sqlite:///{database}")
-    running.start_server()
-    running.ehcp("db", "upgrade")
-    running.start_runner()
     try:
+        running.start_server()
+        running.ehcp("db", "upgrade")
+        running.start_runner()
         yield running
     finally:
-        running.stop_runner()
-        running.stop_server()
+        running.stop_all()

@@ -20,14 +20,13 @@ def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     home = tmp_path_factory.mktemp("prefect-auth")
     database = tmp_path_factory.mktemp("records-auth") / "ehcp.sqlite3"
     running = Stack(home, free_port(), f"sqlite:///{database}", auth=AUTH)
-    running.start_server()
-    running.ehcp("db", "upgrade")
-    running.start_runner()
     try:
+        running.start_server()
+        running.ehcp("db", "upgrade")
+        running.start_runner()
         yield running
     finally:
-        running.stop_runner()
-        running.stop_server()
+        running.stop_all()
 
 
 def test_api_refuses_callers_without_the_auth_string(secured: Stack) -> None:
