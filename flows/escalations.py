@@ -25,6 +25,9 @@ def act_on_clock_events(review_ref: str) -> int:
     """Raise the escalations and note the ended waits the clock recorded; return how many."""
     events = events_to_act_on(review_ref)
     for event in events:
+        if not event.still_open:  # the stage was done after the clock recorded this: nothing to send
+            mark_event_done(review_ref, event, cancelled=True)
+            continue
         if event.ladder_step == WAIT_ENDED:
             get_run_logger().info("Review %s: the %s wait ended on %s", review_ref, event.deadline_key, event.due_on)
         else:

@@ -16,10 +16,10 @@ run with the field named, and the run waits again. ``ehcp`` always sends them.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar, Final, Literal, Self
+from typing import Any, ClassVar, Final, Literal, Self, get_args
 
 from prefect.input import RunInput
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from rules.facts import Outcome
 from rules.stages import Stage
@@ -47,10 +47,31 @@ def clock_tick_field() -> Any:
     )
 
 
+def _form_schema(schema: dict[str, Any], model: type[Any]) -> None:
+    """Shape the saved schema the UI renders and the server validates against.
+
+    People's fields are shown with their own type (no "None" toggle), and the server
+    requires them unless the clock's ``clock_tick`` is given instead (``anyOf``).
+    """
+    people = [*getattr(model, "people_fields", ()), "submitted_by"]
+    properties = schema.get("properties", {})
+    for name in people:
+        field = properties.get(name, {})
+        choices = [c for c in field.pop("anyOf", []) if c.get("type") != "null"]
+        if choices:
+            field.update(choices[0])
+        field.pop("default", None)
+        if "$ref" in field and Outcome in get_args(model.model_fields[name].annotation):
+            field.pop("$ref")  # the UI does not follow references: give the choices inline
+            field.update({"type": "string", "enum": [outcome.value for outcome in Outcome]})
+    schema["anyOf"] = [{"required": people}, {"required": ["clock_tick"], "properties": {"clock_tick": {"type": "string"}}}]
+
+
 class StageForm(RunInput):
     """What every wait shares. Each form declares ``submitted_by`` and ``clock_tick`` last, so the UI
     shows the people's fields first and the clock's field at the bottom."""
 
+    model_config = ConfigDict(json_schema_extra=_form_schema)
     people_fields: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="after")

@@ -163,6 +163,7 @@ class PendingEvent:
     deadline_due_on: date | None
     owner: str | None
     advisory: bool
+    still_open: bool = True  # False once the stage is done: the reminder or escalation is no longer due
 
     def ladder_event(self) -> LadderEvent:
         """Return the rules' view of this event (for wording and recipients)."""
@@ -185,42 +186,46 @@ def pending_events(session: Session, review_id: int) -> list[PendingEvent]:
         & (Escalation.ladder_step == ClockEvent.ladder_step)
     )
     deadline = (DeadlineRecord.review_id == ClockEvent.review_id) & (DeadlineRecord.key == ClockEvent.deadline_key)
+    columns = (DeadlineRecord.due_on, DeadlineRecord.owner, DeadlineRecord.advisory, DeadlineRecord.is_open)
     query = (
-        select(
-            ClockEvent, Escalation.recipient_roles, DeadlineRecord.due_on, DeadlineRecord.owner, DeadlineRecord.advisory
-        )
+        select(ClockEvent, Escalation.recipient_roles, *columns)
         .outerjoin(Escalation, escalation)
         .outerjoin(DeadlineRecord, deadline)
         .where(ClockEvent.review_id == review_id, ClockEvent.status == EventStatus.PENDING.value)
         .order_by(ClockEvent.due_on, ClockEvent.id)
     )
-    return [
-        PendingEvent(
-            event.id,
-            event.deadline_key,
-            event.ladder_step,
-            event.due_on,
-            tuple(roles.split(",")) if roles else (),
-            deadline_due_on,
-            owner,
-            bool(advisory),
+    found = []
+    for event, roles, deadline_due_on, owner, advisory, is_open in session.execute(query):
+        audience = tuple(roles.split(",")) if roles else ()
+        still_open = bool(is_open) or event.ladder_step == WAIT_ENDED
+        found.append(
+            PendingEvent(
+                event.id,
+                event.deadline_key,
+                event.ladder_step,
+                event.due_on,
+                audience,
+                deadline_due_on,
+                owner,
+                bool(advisory),
+                still_open,
+            )
         )
-        for event, roles, deadline_due_on, owner, advisory in session.execute(query)
-    ]
+    return found
 
 
-def mark_fired(session: Session, review_id: int, event_ids: Iterable[int], fired_at: Any) -> None:
-    """Mark events (and their escalations) as acted on."""
+def mark_fired(
+    session: Session, review_id: int, event_ids: Iterable[int], fired_at: Any, status: EventStatus = EventStatus.FIRED
+) -> None:
+    """Mark events (and their escalations) as acted on (or cancelled: the deadline was met meanwhile)."""
     ids = list(event_ids)
     if not ids:
         return
-    session.execute(
-        update(ClockEvent).where(ClockEvent.id.in_(ids)).values(status=EventStatus.FIRED.value, fired_at=fired_at)
-    )
+    session.execute(update(ClockEvent).where(ClockEvent.id.in_(ids)).values(status=status.value, fired_at=fired_at))
     fired = select(ClockEvent.deadline_key, ClockEvent.ladder_step).where(ClockEvent.id.in_(ids))
     for key, step in session.execute(fired).all():
         session.execute(
             update(Escalation)
             .where(Escalation.review_id == review_id, Escalation.deadline_key == key, Escalation.ladder_step == step)
-            .values(status=EventStatus.FIRED.value, fired_at=fired_at)
+            .values(status=status.value, fired_at=fired_at)
         )

@@ -18,17 +18,31 @@ from rules.rule_set import RuleSet
 __all__ = ["adjusted_appeal_day", "appeal_due", "mediation_contact_due"]
 
 AUGUST = 8
+CHRISTMAS_CLOSURE_FROM = 25  # 25 December to 1 January
 MEDIATION_CERTIFICATE_MONTHS = 1
 
 
+def _in_christmas_closure(day: date) -> bool:
+    return (day.month == 12 and day.day >= CHRISTMAS_CLOSURE_FROM) or (day.month == 1 and day.day == 1)
+
+
 def adjusted_appeal_day(day: date, *, is_working_day: IsWorkingDay) -> date:
-    """Return the appeal's last day after the Christmas, August and non-working-day moves."""
-    if (day.month == 12 and day.day >= 25) or (day.month == 1 and day.day == 1):
-        year = day.year + 1 if day.month == 12 else day.year
-        return next_working_day(date(year, 1, 2), is_working_day=is_working_day)
-    if day.month == AUGUST:
-        return next_working_day(date(day.year, 9, 1), is_working_day=is_working_day)
-    return next_working_day(day, is_working_day=is_working_day)
+    """Return the appeal's last day after the Christmas, August and non-working-day moves.
+
+    The moves repeat until none applies: a Saturday 23 December moves to the next working day,
+    which is inside the closure (27 December), so it moves again to the first working day after
+    1 January; a Saturday 31 July moves to Monday 2 August, then to the first working day of September.
+    """
+    while True:
+        if _in_christmas_closure(day):
+            year = day.year + 1 if day.month == 12 else day.year
+            day = next_working_day(date(year, 1, 2), is_working_day=is_working_day)
+        elif day.month == AUGUST:
+            day = next_working_day(date(day.year, 9, 1), is_working_day=is_working_day)
+        elif not is_working_day(day):
+            day = next_working_day(day, is_working_day=is_working_day)
+        else:
+            return day
 
 
 def appeal_due(

@@ -16,7 +16,7 @@ from prefect.events import emit_event
 from sqlalchemy import select
 
 from records.clock_events import PendingEvent, mark_fired, pending_events
-from records.models import Review
+from records.models import EventStatus, Review
 from records.session import session_scope
 from records.system_time import system_now
 from tasks.db import session_factory
@@ -75,7 +75,8 @@ def announce_escalation(review_ref: str, event: PendingEvent) -> list[str]:
     return names
 
 
-def mark_event_done(review_ref: str, event: PendingEvent) -> None:
-    """Mark the clock's event (and its escalation) as acted on; idempotent."""
+def mark_event_done(review_ref: str, event: PendingEvent, *, cancelled: bool = False) -> None:
+    """Mark the clock's event (and its escalation) as acted on, or cancelled; idempotent."""
+    status = EventStatus.CANCELLED if cancelled else EventStatus.FIRED
     with session_scope(session_factory()) as session:
-        mark_fired(session, _review_id(session, review_ref), [event.event_id], system_now())
+        mark_fired(session, _review_id(session, review_ref), [event.event_id], system_now(), status)

@@ -163,7 +163,8 @@ def test_bad_input_never_loses_the_run_nor_changes_the_record(stack: Stack, reco
     assert wrong_stage.returncode == 2 and "stage 3" in wrong_stage.stderr
     # 2. the server refuses a form that misses a required field (schema); the run stays suspended
     missing = resume_raw(stack, run["id"], {"report_received_on": "2026-10-27", "submitted_by": "raw"})
-    assert missing["status"] == "REJECT" and "recommendation" in json.dumps(missing["details"])
+    assert missing["status"] == "REJECT" and "Validation failed" in json.dumps(missing["details"])
+    assert run_state(stack, reference)["waiting_at"] == "stage-3-1"
     # 3. a date the schema lets through but the form model refuses: the run records it and waits again
     impossible = {"report_received_on": "2026-02-30", "recommendation": "amend", "submitted_by": "raw"}
     assert resume_raw(stack, run["id"], impossible)["status"] == "ACCEPT"

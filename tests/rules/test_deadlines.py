@@ -157,6 +157,8 @@ def test_final_plan_due_uncapped_when_transfer_is_later(is_working_day: IsWorkin
         (Outcome.MAINTAIN, "Fri 2026-07-31", None, "Wed 2026-09-30"),  # 30 Sep (clamped from 31 Sep)
         (Outcome.MAINTAIN, "Sun 2026-10-25", None, "Mon 2027-01-04"),  # Christmas Day -> after 1 Jan
         (Outcome.CEASE, "Sun 2026-11-01", None, "Mon 2027-01-04"),  # 1 Jan itself moves too
+        (Outcome.MAINTAIN, "Mon 2000-10-23", None, "Tue 2001-01-02"),  # Sat 23 Dec -> 27 Dec is closed -> Jan
+        (Outcome.MAINTAIN, "Mon 2027-05-31", None, "Wed 2027-09-01"),  # Sat 31 Jul -> Mon 2 Aug -> September
         (Outcome.AMEND, "Mon 2026-03-02", None, None),  # amend: no appeal until the final plan
         (Outcome.AMEND, "Mon 2026-03-02", "Mon 2026-04-20", "Mon 2026-06-22"),  # from the final plan
     ],
