@@ -9,6 +9,7 @@ from cli.deadlines_command import deadlines
 from cli.demo_command import demo_data
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
+from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
 
@@ -29,6 +30,7 @@ app.command("decide")(decide)
 app.command("issue")(issue)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
 
 
 @app.callback()

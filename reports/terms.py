@@ -109,7 +109,8 @@ def load_terms(path: Path | None = None) -> TermDates:
     terms = _with_windows([_term_row(path, n, row) for n, row in enumerate(rows)], path)
     if len({term.id for term in terms}) != len(terms):
         raise TermsFileError(f"{path}: two terms share a name (one season per calendar year)")
-    return TermDates(str(data.get("authority", "")), bool(data.get("verified", False)), str(data.get("note", "")), terms)
+    authority, note = str(data.get("authority", "")), str(data.get("note", ""))
+    return TermDates(authority, bool(data.get("verified", False)), note, terms)
 
 
 def term_by_id(terms: Sequence[Term], term_id: str) -> Term | None:

@@ -1,0 +1,11 @@
+"""``ehcp report``: the authority-wide reports (compliance, SEN2)."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.compliance_command import compliance
+
+report_app = typer.Typer(help="Authority-wide reports: deadline compliance and the DfE SEN2 return.",
+                         no_args_is_help=True)
+report_app.command("compliance")(compliance)
