@@ -12,6 +12,7 @@ from cli.input_commands import decide, issue, submit_app
 from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
+from cli.termly_command import termly_list_command
 
 app = typer.Typer(
     name="ehcp",
@@ -31,6 +32,7 @@ app.command("issue")(issue)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
+app.command("termly-list")(termly_list_command)
 
 
 @app.callback()
