@@ -11,8 +11,10 @@ from cli.demo_command import demo_data
 from cli.escalations_command import escalations
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
+from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
+from cli.termly_command import termly_list_command
 
 app = typer.Typer(
     name="ehcp",
@@ -33,6 +35,8 @@ app.command("issue")(issue)
 app.command("escalations")(escalations)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
+app.command("termly-list")(termly_list_command)
 
 
 @app.callback()

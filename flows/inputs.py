@@ -64,7 +64,8 @@ def _form_schema(schema: dict[str, Any], model: type[Any]) -> None:
         if "$ref" in field and Outcome in get_args(model.model_fields[name].annotation):
             field.pop("$ref")  # the UI does not follow references: give the choices inline
             field.update({"type": "string", "enum": [outcome.value for outcome in Outcome]})
-    schema["anyOf"] = [{"required": people}, {"required": ["clock_tick"], "properties": {"clock_tick": {"type": "string"}}}]
+    tick_only = {"required": ["clock_tick"], "properties": {"clock_tick": {"type": "string"}}}
+    schema["anyOf"] = [{"required": people}, tick_only]
 
 
 class StageForm(RunInput):

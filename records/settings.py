@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
 
     sqlite_busy_timeout_ms: int = 30_000
     """How long a SQLite writer waits for another writer before giving up."""
+
+    term_dates_file: Path | None = None
+    """TOML file of the authority's school term dates (format: ``reports/terms/norfolk.toml``); the default
+    is that packaged Norfolk file, whose dates are illustrative until checked."""
 
 
 @cache

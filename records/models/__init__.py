@@ -6,6 +6,7 @@ from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
 from records.models.clock import ClockEvent, Escalation, EventStatus
 from records.models.outbox import Notification, NotificationStatus
 from records.models.reviews import DeadlineRecord, Review
+from records.models.termly import TermlyListSent
 
 __all__ = [
     "AuditEntry",
@@ -22,4 +23,5 @@ __all__ = [
     "PlanStatus",
     "Review",
     "Setting",
+    "TermlyListSent",
 ]

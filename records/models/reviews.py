@@ -69,6 +69,7 @@ class DeadlineRecord(Base):
         UniqueConstraint("review_id", "key"),
         # The clock's "what falls due" query: open deadlines by date, nothing else in the index.
         Index("ix_deadlines_open_due_on", "due_on", sqlite_where=text("is_open"), postgresql_where=text("is_open")),
+        Index("ix_deadlines_key_due_on", "key", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,13 @@
+"""``ehcp report``: the authority-wide reports (compliance, SEN2)."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.compliance_command import compliance
+from cli.sen2_command import sen2
+
+report_app = typer.Typer(help="Authority-wide reports: deadline compliance and the DfE SEN2 return.",
+                         no_args_is_help=True)
+report_app.command("compliance")(compliance)
+report_app.command("sen2")(sen2)
