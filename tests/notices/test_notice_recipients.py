@@ -58,8 +58,17 @@ def test_recipients_for_la_deadline_uses_assigned_caseworker_and_roles_file(la_d
 
 
 def test_recipients_for_unknown_address_is_kept_visible(la_directory: LaDirectory) -> None:
-    found = recipients_for((Role.FAMILY, Role.SENCO), Owner.LA, setting=SettingContacts(None, None), la=la_directory)
-    assert [a.recipient for a in found] == [Recipient(Role.FAMILY), Recipient(Role.SENCO)]
+    found = recipients_for((Role.SENCO,), Owner.LA, setting=SettingContacts(None, None), la=la_directory)
+    assert [a.recipient for a in found] == [Recipient(Role.SENCO)]
+
+
+def test_family_letter_goes_to_the_post_room_without_a_family_address(la_directory: LaDirectory) -> None:
+    (found,) = recipients_for((Role.FAMILY,), Owner.LA, setting=SettingContacts(None, None), la=la_directory)
+    assert found.recipient.email == "post-room@example.org"
+    family = Recipient(Role.FAMILY, "parent@example.invalid")
+    (own,) = recipients_for((Role.FAMILY,), Owner.LA, setting=SettingContacts(None, None), la=la_directory,
+                            family=family)
+    assert own.recipient == family
 
 
 def test_la_directory_from_names_what_is_wrong(la_directory: LaDirectory) -> None:

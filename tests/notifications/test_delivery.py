@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from prefect.logging import disable_run_logger
@@ -10,7 +11,7 @@ from prefect.logging import disable_run_logger
 from notices.errors import PermanentDeliveryError, TransientDeliveryError
 from records.session import SessionFactory
 from tasks.notifications import deliver_notification, deliver_pending
-from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, HEAD_EMAIL, SENCO_EMAIL, Mailbox
+from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, HEAD_EMAIL, ROOT, SENCO_EMAIL, Mailbox
 from tests.notifications.support import LATE_LETTER, MISSED_REPORT, audit_actions, queue, row
 
 
@@ -80,9 +81,28 @@ def test_mail_server_down_is_recorded_and_raised_as_transient(factory: SessionFa
     assert audit_actions(factory) == ["notification.failed"]
 
 
-def test_family_letter_without_an_address_fails_at_once_and_visibly(
+def test_family_letter_without_an_address_goes_to_the_post_room(
     factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
 ) -> None:
+    (letter,) = queue(factory, review, LATE_LETTER)
+    deliver_notification.fn(letter)
+    assert row(factory, letter).status == "sent"
+    assert [to for to, *_ in mailbox.messages] == [["post-room@example.org"]]
+
+
+def test_family_letter_with_no_address_and_no_post_room_fails_at_once_and_visibly(
+    factory: SessionFactory,
+    review: tuple[int, str],
+    mailbox: Mailbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roles = (ROOT / "examples" / "la_roles.toml").read_text(encoding="utf-8")
+    (tmp_path / "roles.toml").write_text(roles.split("[roles.family]")[0], encoding="utf-8")
+    monkeypatch.setenv("EHCP_LA_ROLES_FILE", str(tmp_path / "roles.toml"))
+    from tasks.notice_setup import clear_caches
+
+    clear_caches()
     (letter,) = queue(factory, review, LATE_LETTER)
     with pytest.raises(PermanentDeliveryError, match="no email address for family"):
         deliver_notification.fn(letter)

@@ -71,7 +71,10 @@ def test_escalation_posts_a_summary_to_the_roles_webhook(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     roles = (ROOT / "examples" / "la_roles.toml").read_text(encoding="utf-8")
-    roles = roles.replace("https://example.org/hooks/sen-leadership", f"{http_server.url}/hooks/sen-leadership")
+    roles = roles.replace(
+        'email = "head-of-sen@example.org"',
+        f'email = "head-of-sen@example.org"\nwebhook = "{http_server.url}/hooks/sen-leadership"',
+    )
     (tmp_path / "roles.toml").write_text(roles, encoding="utf-8")
     monkeypatch.setenv("EHCP_LA_ROLES_FILE", str(tmp_path / "roles.toml"))
     from tasks.notice_setup import clear_caches

@@ -34,7 +34,8 @@ def test_family_late_letter_is_rendered_from_the_records_with_its_dates(
     assert "Monday 13 July 2026" in body  # expected: 14 days later (product default)
     assert f"parent or carer of {CHILD_GIVEN_NAME}" in body and CHILD_FAMILY_NAME not in body
     assert CHILD_GIVEN_NAME not in prepared.message.subject + prepared.message.summary + prepared.reference
-    assert prepared.recipient.role is Role.FAMILY and prepared.recipient.email is None
+    assert prepared.recipient.role is Role.FAMILY
+    assert prepared.recipient.email == "post-room@example.org"  # no family address in the records: posted
 
 
 def test_setting_contact_changes_reach_the_next_send(factory: SessionFactory, review: tuple[int, str]) -> None:
