@@ -5,7 +5,9 @@ London). Each run records the due ladder events and ended waits (an indexed
 query; a unique key per review, deadline and step), then wakes each review that
 has events with a clock tick, so the review's own run raises the escalation.
 After an outage the next run catches up: every event that fell due is recorded
-once and acted on oldest first. ``ehcp clock --as-of DATE`` runs it for any date.
+once and acted on oldest first. Each run also sends the termly lists that are due
+(once per setting and term) and refreshes the "caseload" table artifact.
+``ehcp clock --as-of DATE`` runs it for any date.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows.clock import today_in_london
+from tasks.authority_tasks import publish_caseload, send_termly_lists
 from tasks.clock_tasks import record_clock_events, wake_review
 
 
@@ -32,6 +35,8 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     today = as_of or today_in_london()
     recorded = record_clock_events(today)
     results = [wake_review(reference, today) for reference in recorded.reviews_with_pending]
+    termly = send_termly_lists(today)
+    publish_caseload(today)
     by_outcome = {name: [r.reference for r in results if r.outcome == name] for name in ("woken", "started", "busy")}
     get_run_logger().info(
         "Clock %s: woke %d, started %d, %d busy (retried next run)",
@@ -46,4 +51,5 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
         "new_escalations": recorded.new_escalations,
         **by_outcome,
         "waits_answered": {r.flow_run_id: r.waited_at for r in results if r.outcome == "woken"},
+        "termly_lists": termly,
     }

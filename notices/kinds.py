@@ -16,7 +16,15 @@ from rules.escalations import LadderEvent
 from rules.facts import Outcome
 from rules.ladder import DEFAULT_LADDER, LadderStep, StepTiming
 
-__all__ = ["DECISION_KINDS", "EVENT_KINDS", "MessageKind", "decision_kind", "kind_for_event"]
+__all__ = [
+    "DECISION_KINDS",
+    "EVENT_KINDS",
+    "REVIEW_KINDS",
+    "SETTING_LIST_KINDS",
+    "MessageKind",
+    "decision_kind",
+    "kind_for_event",
+]
 
 
 class MessageKind(StrEnum):
@@ -30,12 +38,17 @@ class MessageKind(StrEnum):
     DECISION_AMEND = "decision-amend"
     DECISION_CEASE = "decision-cease"
     FINAL_PLAN_ISSUED = "final-plan-issued"
+    TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
 
     @property
     def template_dir(self) -> str:
         """The template directory of this kind (``setting_reminder``)."""
         return self.value.replace("-", "_")
 
+
+SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
+REVIEW_KINDS: Final = tuple(kind for kind in MessageKind if kind not in SETTING_LIST_KINDS)
+"""The kinds rendered from one review's context by ``notices.render``."""
 
 EVENT_KINDS: Final = frozenset(
     {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,15 +20,22 @@ def termly_lists_sent(session: Session, term_id: str) -> set[int]:
     return set(session.scalars(select(TermlyListSent.setting_id).where(TermlyListSent.term == term_id)))
 
 
-def record_termly_list_sent(session: Session, *, setting_id: int, term_id: str, sent_on: date,
-                            review_count: int) -> bool:
+def record_termly_list_sent(
+    session: Session, *, setting_id: int, term_id: str, sent_on: date, review_count: int
+) -> bool:
     """Record the setting's list for the term as sent; return False when it already was (unique key)."""
     if setting_id in termly_lists_sent(session, term_id):
         return False
     try:
         with session.begin_nested():
-            session.add(TermlyListSent(setting_id=setting_id, term=term_id, sent_on=sent_on,
-                                       review_count=review_count))
+            session.add(TermlyListSent(setting_id=setting_id, term=term_id, sent_on=sent_on, review_count=review_count))
     except IntegrityError:  # a concurrent clock run recorded it first
         return False
     return True
+
+
+def forget_termly_list_sent(session: Session, *, setting_id: int, term_id: str) -> None:
+    """Undo a claim whose sending failed, so the next clock run sends the list again."""
+    session.execute(
+        delete(TermlyListSent).where(TermlyListSent.setting_id == setting_id, TermlyListSent.term == term_id)
+    )

@@ -97,8 +97,16 @@ class Stack:
         wait_healthy(self.api_url, SERVER_START_TIMEOUT_S, self.server, self.home / "server.log")
 
     def stop_server(self) -> None:
+        """Stop the server and wait until nothing answers on its port (a restart must not meet the old one)."""
         if self.server is not None:
             stop(self.server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.api_url}/health", timeout=1)
+            except httpx.HTTPError:
+                return
+            time.sleep(0.5)
 
     def start_runner(self) -> None:
         self.runner = self._spawn([sys.executable, "-m", "deployments.serve"], "runner.log")

@@ -11,14 +11,14 @@ from notice_samples import CHILD_NAME, FAMILY_ADDRESSEE, REFERENCE, sample_conte
 
 from notices.context import ReviewContext, template_vars
 from notices.errors import RenderError
-from notices.kinds import MessageKind
+from notices.kinds import REVIEW_KINDS, MessageKind
 from notices.render import london_date, render, render_message, template_environment
 from rules.calendar import IsWorkingDay
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "notices" / "templates"
 
 
-@pytest.mark.parametrize("kind", list(MessageKind), ids=str)
+@pytest.mark.parametrize("kind", REVIEW_KINDS, ids=str)
 def test_render_message_every_kind_renders_subject_body_html_and_summary(
     kind: MessageKind, review: ReviewContext, is_working_day: IsWorkingDay
 ) -> None:
@@ -30,7 +30,7 @@ def test_render_message_every_kind_renders_subject_body_html_and_summary(
     assert message.body_html.startswith("<!DOCTYPE html>")
 
 
-@pytest.mark.parametrize("kind", list(MessageKind), ids=str)
+@pytest.mark.parametrize("kind", REVIEW_KINDS, ids=str)
 def test_render_message_child_name_only_in_bodies(
     kind: MessageKind, review: ReviewContext, is_working_day: IsWorkingDay
 ) -> None:

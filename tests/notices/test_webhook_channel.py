@@ -11,7 +11,7 @@ from notice_samples import CHILD_NAME, FAMILY_ADDRESSEE, REFERENCE, sample_conte
 from notices.channels.webhook import WebhookChannel
 from notices.context import ReviewContext
 from notices.errors import PermanentDeliveryError, TransientDeliveryError
-from notices.kinds import MessageKind
+from notices.kinds import REVIEW_KINDS, MessageKind
 from notices.recipients import Recipient
 from notices.render import RenderedMessage, render
 from rules.calendar import IsWorkingDay
@@ -30,7 +30,7 @@ def message(review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMess
     return render(sample_context(MessageKind.SETTING_MISSED, review, is_working_day))
 
 
-@pytest.mark.parametrize("kind", list(MessageKind), ids=str)
+@pytest.mark.parametrize("kind", REVIEW_KINDS, ids=str)
 def test_webhook_send_posts_text_without_personal_data(
     webhook: WebhookChannel,
     http_server: LocalHttpServer,
