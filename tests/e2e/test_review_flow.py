@@ -204,7 +204,10 @@ def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -
     response = httpx.get(f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-schema", timeout=10)
     schema = json.loads(response.json()) if isinstance(response.json(), str) else response.json()
     fields = schema["properties"]
-    assert set(schema["required"]) >= {"meeting_planned_on", "invitations_sent_on", "advice_circulated_on"}
+    people = {"meeting_planned_on", "invitations_sent_on", "advice_circulated_on", "submitted_by"}
+    assert set(schema["anyOf"][0]["required"]) == people  # a person's form needs them all ...
+    assert schema["anyOf"][1]["required"] == ["clock_tick"]  # ... unless the clock wakes the run
+    assert all(fields[name]["type"] == "string" and "anyOf" not in fields[name] for name in people)  # no None toggle
     assert all(field.get("description") for field in fields.values())
     description = httpx.get(
         f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-description", timeout=10
