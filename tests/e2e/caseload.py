@@ -14,12 +14,15 @@ SETTINGS_CSV = """urn,name,phase,senco_name,senco_email,head_teacher_name,head_t
 HEADER = "child_ref,given_name,family_name,date_of_birth,setting_urn,plan_first_issued_on,year_group\n"
 
 
-def write_caseload(folder: Path, children: list[tuple[str, str]]) -> tuple[Path, Path]:
-    """Write settings and caseload files: each child (ref, year group) has a plan first issued 1 Dec 2025."""
+def write_caseload(folder: Path, children: list[tuple[str, ...]]) -> tuple[Path, Path]:
+    """Write settings and caseload files: each child is (ref, year group[, plan first issued, default 1 Dec 2025])."""
     settings = folder / "settings.csv"
     settings.write_text(SETTINGS_CSV)
     caseload = folder / "caseload.csv"
-    rows = [f"{ref},Testchild,Synthetic-{ref},2015-05-05,900901,2025-12-01,{year}\n" for ref, year in children]
+    rows = [
+        f"{ref},Testchild,Synthetic-{ref},2015-05-05,900901,{rest[0] if rest else '2025-12-01'},{year}\n"
+        for ref, year, *rest in children
+    ]
     caseload.write_text(HEADER + "".join(rows))
     return settings, caseload
 

@@ -56,7 +56,7 @@ def test_a_caseworker_records_a_decision_in_the_prefect_ui(stack: Stack, records
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         page.goto(f"{ui}/runs")
-        page.get_by_placeholder("Search by flow run name").first.fill(reference)
+        page.locator("input[placeholder='Search by flow run name']:visible").first.fill(reference)
         page.get_by_role("link", name=reference).first.click()
         page.get_by_role("button", name="Resume").click()
         form = page.locator(".p-modal__card")

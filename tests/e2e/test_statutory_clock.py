@@ -20,9 +20,11 @@ from rules.bank_holidays import england_and_wales_working_days
 from rules.ladder import DEFAULT_LADDER
 from tests.e2e.caseload import Records, write_caseload
 from tests.e2e.conftest import Stack
-from tests.e2e.test_review_flow import PREPARATION, run_state, start
+from tests.e2e.test_review_flow import run_state, start
 
-CHILDREN = [("CLOCK-SETTING", "5"), ("CLOCK-LA", "5"), ("CLOCK-DOWN", "5")]
+# Each review's deadlines fall after every business date the tests before it use, so the clock runs of one
+# test (which act on the whole caseload) never fire another test's steps early.
+CHILDREN = [("CLOCK-SETTING", "5", "2025-12-01"), ("CLOCK-LA", "5", "2026-01-10"), ("CLOCK-DOWN", "5", "2026-04-01")]
 
 
 @pytest.fixture(scope="module")
@@ -81,32 +83,41 @@ def test_a_setting_deadline_walks_the_ladder_once_by_mail(stack: Stack, records:
 
 
 def test_an_la_deadline_warns_the_family_then_escalates(stack: Stack, records: Records) -> None:
-    """decision_due Tue 17 Nov 2026 (meeting held 20 Oct), owed by the LA."""
+    """decision_due Fri 18 Dec 2026 (meeting held Fri 20 Nov), owed by the LA."""
     reference = start(stack, records, "CLOCK-LA")
-    stack.ehcp("submit", "preparation", reference, *PREPARATION)
-    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
-    stack.ehcp("submit", "report", reference, "--received-on", "2026-10-27", "--recommendation", "maintain")
-    clock(stack, "2026-11-14")
-    mails = mails_for(stack, reference)
-    assert sent_to(mails) == ["ehc-coordinators@example.org", "ehc-coordinators@example.org", "post-room@example.org"]
-    clock(stack, "2026-11-18")
-    assert sent_to(mails_for(stack, reference)[3:]) == [
+    stack.ehcp(
+        "submit",
+        "preparation",
+        reference,
+        "--meeting-planned-on",
+        "2026-11-20",
+        "--invitations-sent-on",
+        "2026-11-01",
+        "--advice-circulated-on",
+        "2026-11-02",
+    )
+    stack.ehcp("submit", "meeting", reference, "--held-on", "2026-11-20")
+    stack.ehcp("submit", "report", reference, "--received-on", "2026-11-25", "--recommendation", "maintain")
+    clock(stack, "2026-12-15")  # reminders (4 and 15 Dec) and the family's late letter (15 Dec)
+    assert sent_to(mails_for(stack, reference)) == [
         "ehc-coordinators@example.org",
         "ehc-coordinators@example.org",
-        "sen-team-manager@example.org",
+        "post-room@example.org",
     ]
-    stack.ehcp("decide", reference, "--outcome", "maintain", "--notified-on", "2026-11-19")
+    clock(stack, "2026-12-21")  # missed on Sat 19 Dec: the caseworker and the SEN team manager
+    assert sent_to(mails_for(stack, reference)[3:]) == ["ehc-coordinators@example.org", "sen-team-manager@example.org"]
+    stack.ehcp("decide", reference, "--outcome", "maintain", "--notified-on", "2026-11-26")
     clock(stack, "2026-12-31")
-    assert len(mails_for(stack, reference)) == 6  # the decision ended the ladder
+    assert len(mails_for(stack, reference)) == 5  # the decision ended the ladder
 
 
 def test_a_clock_killed_half_way_then_run_again_fires_each_event_once(stack: Stack, records: Records) -> None:
     reference = start(stack, records, "CLOCK-DOWN")
     settings = Settings(database_url=stack.env["EHCP_DATABASE_URL"])
     with session_scope(make_session_factory(settings)) as session:  # recorded, then "killed" before waking
-        record_due_events(session, date_of("2026-10-19"), DEFAULT_LADDER, england_and_wales_working_days())
-    clock(stack, "2026-10-19")
-    assert len(mails_for(stack, reference)) == 1
+        record_due_events(session, date_of("2027-02-17"), DEFAULT_LADDER, england_and_wales_working_days())
+    clock(stack, "2027-02-17")  # meeting due Wed 3 Mar 2027: its 14-day reminder, once
+    assert sent_to(mails_for(stack, reference)) == ["senco.900901@example.invalid"]
 
 
 def date_of(iso: str):  # type: ignore[no-untyped-def]
