@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -44,6 +45,19 @@ def wait_healthy(api_url: str, timeout_s: float, process: subprocess.Popen[bytes
             pass
         time.sleep(0.5)
     raise RuntimeError(f"Prefect server not healthy after {timeout_s}s: {log.read_text()[-3000:]}")
+
+
+def api(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """Call the Prefect API as the UI does, retrying 503: the SQLite-backed server answers 503 while its
+    database is locked by a burst of writes (Prefect's own client retries the same way)."""
+    for attempt in range(8):
+        response = httpx.request(method, url, timeout=30, **kwargs)
+        if response.status_code != 503:
+            response.raise_for_status()
+            return response
+        time.sleep(0.5 * (attempt + 1))
+    response.raise_for_status()
+    return response
 
 
 def stop(process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:

@@ -11,11 +11,10 @@ import time
 from collections import Counter
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.e2e.caseload import Records, write_caseload
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, api
 
 CHILDREN = [
     ("E2E-MAINTAIN", "5"),
@@ -105,8 +104,8 @@ def test_amend_issues_the_final_plan(stack: Stack, records: Records) -> None:
 def task_counts(stack: Stack, reference: str) -> Counter[tuple[str, str]]:
     """(task name, state name) -> number of task runs in the review's flow run ("Cached" = replayed)."""
     run_id = run_state(stack, reference)["id"]
-    response = httpx.post(
-        f"{stack.api_url}/task_runs/filter", timeout=30, json={"flow_runs": {"id": {"any_": [run_id]}}, "limit": 200}
+    response = api(
+        "POST", f"{stack.api_url}/task_runs/filter", json={"flow_runs": {"id": {"any_": [run_id]}}, "limit": 200}
     )
     response.raise_for_status()
     return Counter((r["name"].rsplit("-", 1)[0], r["state"]["name"]) for r in response.json())
@@ -114,7 +113,7 @@ def task_counts(stack: Stack, reference: str) -> Counter[tuple[str, str]]:
 
 def timeline_versions(stack: Stack, reference: str) -> int:
     key = "review-" + reference.lower()
-    response = httpx.post(f"{stack.api_url}/artifacts/filter", timeout=30, json={"artifacts": {"key": {"any_": [key]}}})
+    response = api("POST", f"{stack.api_url}/artifacts/filter", json={"artifacts": {"key": {"any_": [key]}}})
     return len(response.json())
 
 
@@ -142,7 +141,7 @@ def test_cease_needs_the_year_9_check_and_sends_the_cease_notice(stack: Stack, r
 
 def resume_raw(stack: Stack, flow_run_id: str, run_input: dict[str, Any]) -> dict[str, Any]:
     """Resume as the Prefect UI's form does: POST /flow_runs/{id}/resume with the form's JSON."""
-    response = httpx.post(f"{stack.api_url}/flow_runs/{flow_run_id}/resume", json={"run_input": run_input}, timeout=30)
+    response = api("POST", f"{stack.api_url}/flow_runs/{flow_run_id}/resume", json={"run_input": run_input})
     response.raise_for_status()
     return dict(response.json())
 
@@ -201,7 +200,7 @@ def _import_rows(records: Records, reference: str) -> dict[str, int]:
 def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -> None:
     reference = start(stack, records, "E2E-RAW")
     run = run_state(stack, reference)
-    response = httpx.get(f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-schema", timeout=10)
+    response = api("GET", f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-schema")
     schema = json.loads(response.json()) if isinstance(response.json(), str) else response.json()
     fields = schema["properties"]
     people = {"meeting_planned_on", "invitations_sent_on", "advice_circulated_on", "submitted_by"}
@@ -209,9 +208,7 @@ def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -
     assert schema["anyOf"][1]["required"] == ["clock_tick"]  # ... unless the clock wakes the run
     assert all(fields[name]["type"] == "string" and "anyOf" not in fields[name] for name in people)  # no None toggle
     assert all(field.get("description") for field in fields.values())
-    description = httpx.get(
-        f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-description", timeout=10
-    ).json()
+    description = api("GET", f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-description").json()
     assert reference in description and "Testchild" not in description  # no personal data in the form
     answer = {
         "meeting_planned_on": "2026-10-20",
@@ -239,9 +236,9 @@ def test_a_run_that_ended_early_is_restarted_where_the_record_stands(stack: Stac
     reference = start(stack, records, "E2E-RECOVER")
     stack.ehcp("submit", "preparation", reference, *PREPARATION)
     cancelled = run_state(stack, reference)["id"]
-    response = httpx.post(
+    response = api(
+        "POST",
         f"{stack.api_url}/flow_runs/{cancelled}/set_state",
-        timeout=30,
         json={
             "state": {"type": "CANCELLED", "name": "Cancelled", "message": "Runner is shutting down."},
             "force": True,

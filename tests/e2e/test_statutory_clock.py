@@ -10,7 +10,6 @@ import json
 import threading
 from email.message import Message
 
-import httpx
 import pytest
 
 from records.clock_events import record_due_events
@@ -19,7 +18,7 @@ from records.settings import Settings
 from rules.bank_holidays import england_and_wales_working_days
 from rules.ladder import DEFAULT_LADDER
 from tests.e2e.caseload import Records, write_caseload
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, api
 from tests.e2e.test_review_flow import run_state, start
 
 # Each review's deadlines fall after every business date the tests before it use, so the clock runs of one
@@ -128,7 +127,7 @@ def date_of(iso: str):  # type: ignore[no-untyped-def]
 
 def run_state_tags(stack: Stack, reference: str) -> list[str]:
     run_id = run_state(stack, reference)["id"]
-    return list(httpx.get(f"{stack.api_url}/flow_runs/{run_id}", timeout=10).json()["tags"])
+    return list(api("GET", f"{stack.api_url}/flow_runs/{run_id}").json()["tags"])
 
 
 def listed_events(listed: object) -> list[dict]:  # type: ignore[type-arg]
@@ -139,6 +138,6 @@ def listed_events(listed: object) -> list[dict]:  # type: ignore[type-arg]
 
 def prefect_events(stack: Stack, name: str, reference: str) -> int:
     body = {"filter": {"event": {"name": [name]}, "resource": {"id": [f"ehcp.review.{reference}"]}}, "limit": 50}
-    response = httpx.post(f"{stack.api_url}/events/filter", json=body, timeout=10)
+    response = api("POST", f"{stack.api_url}/events/filter", json=body)
     response.raise_for_status()
     return len(response.json()["events"])
