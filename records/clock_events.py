@@ -1,8 +1,10 @@
 """What the statutory clock finds due, recorded once: ladder events of open deadlines, and ended waits.
 
-Selection is an indexed query (open deadlines due within the ladder's lead
-time, through ``ix_deadlines_open_due_on``), never a scan of every review; the
-ladder itself is applied by ``rules.escalations`` to those few rows. Each event
+Selection is an indexed query: only open deadlines whose next ladder step has
+come (``next_step_on`` <= the business date, ``ix_deadlines_open_next_step_on``),
+never a scan of every review; the ladder itself is applied by
+``rules.escalations`` to those few rows, and each one's ``next_step_on`` moves
+on to its next step (or None when its ladder is done). Each event
 is inserted with ON CONFLICT DO NOTHING on its unique (review, deadline key,
 step), so concurrent, repeated or restarted clock runs record it once.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,7 +24,7 @@ from records.models import ClockEvent, DeadlineRecord, Escalation, EventStatus, 
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Deadline, Owner, gets_family_letter
 from rules.escalations import LadderEvent, escalations_due
-from rules.ladder import LadderStep, Role, StepTiming
+from rules.ladder import LadderStep, Role
 from rules.stages import Stage
 
 WAIT_ENDED: Final = "wait-ended"
@@ -38,11 +40,6 @@ class ClockRecord:
     reviews_with_pending: tuple[str, ...]
 
 
-def ladder_lead_days(ladder: Sequence[LadderStep]) -> int:
-    """Return how many days before a deadline its earliest step fires (the selection window)."""
-    return max((s.amount for s in ladder if s.timing is StepTiming.DAYS_BEFORE), default=0)
-
-
 def _insert_ignoring_duplicates(session: Session, model: Any, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
@@ -52,16 +49,17 @@ def _insert_ignoring_duplicates(session: Session, model: Any, rows: list[dict[st
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _candidates(session: Session, today: date, lead_days: int) -> list[Any]:
-    horizon = today + timedelta(days=lead_days)
+def _candidates(session: Session, today: date) -> list[Any]:
+    """Open deadlines whose next ladder step has come: the partial index on next_step_on answers this."""
     query = select(
+        DeadlineRecord.id,
         DeadlineRecord.review_id,
         DeadlineRecord.key,
         DeadlineRecord.due_on,
         DeadlineRecord.owner,
         DeadlineRecord.stage,
         DeadlineRecord.advisory,
-    ).where(DeadlineRecord.is_open, DeadlineRecord.due_on <= horizon)
+    ).where(DeadlineRecord.is_open, DeadlineRecord.next_step_on <= today)
     return list(session.execute(query))
 
 
@@ -78,16 +76,44 @@ def _as_deadline(row: Any) -> Deadline:
     )
 
 
+def _next_step_after(
+    deadline: Deadline, today: date, ladder: Sequence[LadderStep], is_working_day: IsWorkingDay
+) -> date | None:
+    """The date of the deadline's first ladder step after ``today``, if any is left."""
+    later = escalations_due([deadline], frozenset(), date.max, ladder, is_working_day=is_working_day)
+    return min((e.due_on for e in later if e.due_on > today), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvents:
+    """The events due on a business date, and where each candidate deadline's ladder goes next."""
+
+    events: list[tuple[int, LadderEvent]]
+    next_steps: dict[int, date | None]  # deadline id -> next step date
+
+
 def due_ladder_events(
     session: Session, today: date, ladder: Sequence[LadderStep], is_working_day: IsWorkingDay
-) -> list[tuple[int, LadderEvent]]:
-    """Return (review id, event) for every ladder step due on or before ``today``, oldest first."""
-    found = []
-    for row in _candidates(session, today, ladder_lead_days(ladder)):
-        for event in escalations_due([_as_deadline(row)], frozenset(), today, ladder, is_working_day=is_working_day):
+) -> DueEvents:
+    """Return (review id, event) for every ladder step due on or before ``today`` of the candidate deadlines."""
+    found, next_steps = [], {}
+    for row in _candidates(session, today):
+        deadline = _as_deadline(row)
+        for event in escalations_due([deadline], frozenset(), today, ladder, is_working_day=is_working_day):
             found.append((row.review_id, event))
+        next_steps[row.id] = _next_step_after(deadline, today, ladder, is_working_day)
     found.sort(key=lambda pair: (pair[1].due_on, pair[0], pair[1].deadline_key, pair[1].step))
-    return found
+    return DueEvents(found, next_steps)
+
+
+def _advance(session: Session, next_steps: dict[int, date | None]) -> None:
+    rows = [{"id": deadline_id, "next_step_on": on} for deadline_id, on in next_steps.items()]
+    if rows:
+        session.execute(update(DeadlineRecord), rows)
+
+
+def _count(session: Session, model: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def _ended_waits(session: Session, today: date) -> list[dict[str, Any]]:
@@ -111,7 +137,11 @@ def _ended_waits(session: Session, today: date) -> list[dict[str, Any]]:
 def record_due_events(
     session: Session, today: date, ladder: Sequence[LadderStep], is_working_day: IsWorkingDay
 ) -> ClockRecord:
-    """Record every due ladder event and ended wait once; return counts and the reviews to wake."""
+    """Record every due ladder event and ended wait once; return counts and the reviews to wake.
+
+    Reads only the deadlines whose next step has come (``next_step_on``), records their due steps
+    (ON CONFLICT DO NOTHING) and moves each one's ``next_step_on`` to its next step, in one transaction.
+    """
     due = due_ladder_events(session, today, ladder, is_working_day)
     events = [
         {
@@ -121,7 +151,7 @@ def record_due_events(
             "due_on": e.due_on,
             "status": EventStatus.PENDING.value,
         }
-        for review_id, e in due
+        for review_id, e in due.events
     ]
     escalations = [
         {
@@ -132,10 +162,13 @@ def record_due_events(
             "recipient_roles": ",".join(e.audience),
             "status": EventStatus.PENDING.value,
         }
-        for review_id, e in due
+        for review_id, e in due.events
     ]
-    new_events = _insert_ignoring_duplicates(session, ClockEvent, [*events, *_ended_waits(session, today)])
-    new_escalations = _insert_ignoring_duplicates(session, Escalation, escalations)
+    before = (_count(session, ClockEvent), _count(session, Escalation))
+    _insert_ignoring_duplicates(session, ClockEvent, [*events, *_ended_waits(session, today)])
+    _insert_ignoring_duplicates(session, Escalation, escalations)
+    _advance(session, due.next_steps)
+    new_events, new_escalations = _count(session, ClockEvent) - before[0], _count(session, Escalation) - before[1]
     return ClockRecord(new_events, new_escalations, tuple(reviews_with_pending_events(session)))
 
 

@@ -6,12 +6,14 @@ Stored so the clock and the caseload list are indexed queries; recomputed whenev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from rules.advisories import advisory_deadlines
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Deadline, Owner, deadlines_for
 from rules.facts import ReviewFacts
+from rules.ladder import ladder_lead_days
 from rules.rule_set import RuleSet
 from rules.stages import completed_stages, current_stage
 from rules.status import met_on
@@ -32,6 +34,7 @@ def _is_owed(deadline: Deadline) -> bool:
 def derived_from(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkingDay) -> Derived:
     """Return the stage, the next open deadline and every deadline row the rules give for these facts."""
     completed = completed_stages(facts)
+    lead_days = ladder_lead_days(rule_set.ladder)
     stage = current_stage(facts)
     found = (*deadlines_for(facts, rule_set, is_working_day=is_working_day), *advisory_deadlines(facts, rule_set))
     rows = []
@@ -47,6 +50,8 @@ def derived_from(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWor
                 "advisory": deadline.advisory,
                 "met_on": done_on,
                 "is_open": is_open,
+                # the clock's work list: the first ladder step of an open deadline (it advances as steps fire)
+                "next_step_on": deadline.due_on - timedelta(days=lead_days) if is_open else None,
             }
         )
     open_rows = sorted((r for r in rows if r["is_open"] and not r["advisory"]), key=lambda r: (r["due_on"], r["key"]))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-__all__ = ["DEFAULT_LADDER", "LadderStep", "Role", "StepTiming"]
+__all__ = ["DEFAULT_LADDER", "LadderStep", "Role", "StepTiming", "ladder_lead_days"]
 
 
 class Role(StrEnum):
@@ -85,3 +85,8 @@ DEFAULT_LADDER: Final[tuple[LadderStep, ...]] = (
         beyond_first_level=True,
     ),
 )
+
+
+def ladder_lead_days(ladder: tuple[LadderStep, ...]) -> int:
+    """Return how many days before its deadline a ladder's earliest step fires."""
+    return max((s.amount for s in ladder if s.timing is StepTiming.DAYS_BEFORE), default=0)

@@ -70,6 +70,13 @@ class DeadlineRecord(Base):
         # The clock's "what falls due" query: open deadlines by date, nothing else in the index.
         Index("ix_deadlines_open_due_on", "due_on", sqlite_where=text("is_open"), postgresql_where=text("is_open")),
         Index("ix_deadlines_key_due_on", "key", "due_on"),
+        # The clock's work list: open deadlines whose next ladder step has come (a few percent a day).
+        Index(
+            "ix_deadlines_open_next_step_on",
+            "next_step_on",
+            sqlite_where=text("is_open"),
+            postgresql_where=text("is_open"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,5 +89,7 @@ class DeadlineRecord(Base):
     met_on: Mapped[date | None] = mapped_column(Date)
     is_open: Mapped[bool] = mapped_column(Boolean)
     """Owed by someone, not met and its stage not over: what the clock and the caseload list watch."""
+    next_step_on: Mapped[date | None] = mapped_column(Date)
+    """When the next escalation-ladder step of this open deadline falls due (None: none left, or not owed)."""
 
     review: Mapped[Review] = relationship(back_populates="deadlines")
