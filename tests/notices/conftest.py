@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from notices.context import AuthorityContext, ReviewContext
 from notices.recipients import LaDirectory, load_la_directory
 from rules.bank_holidays import england_and_wales_working_days
 from rules.calendar import IsWorkingDay
+from tests.http_support import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -110,13 +110,6 @@ def http_server() -> Iterator[LocalHttpServer]:
         def log_message(self, format: str, *args: Any) -> None:
             """Keep test output quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from records.session import SessionFactory, dispose_engines, session_scope
 from records.settings import get_settings
 from tasks import db as task_db
 from tasks import notice_setup
+from tests.http_support import serving
 from tests.records.conftest import backend, cli_env, database_url, databases, factory, settings  # noqa: F401
 from tests.records.support import run, write_csv
 
@@ -168,13 +168,6 @@ def http_server() -> Iterator[LocalHttpServer]:
         def log_message(self, format: str, *args: Any) -> None:
             """Keep test output quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

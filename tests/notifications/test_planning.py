@@ -9,28 +9,9 @@ from notices.planning import OutboxChannel, notifications_for_event
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
+from tests.notifications.support import ESCALATED, LATE_LETTER, MISSED_REPORT
 
-MISSED_REPORT = LadderEvent(
-    "report_due",
-    date(2026, 6, 15),
-    "missed",
-    date(2026, 6, 16),
-    Owner.SETTING,
-    (Role.SENCO, Role.HEAD_TEACHER, Role.CASEWORKER),
-    False,
-)
-LATE = LadderEvent(
-    "decision_due", date(2026, 6, 29), "family-late-letter", date(2026, 6, 26), Owner.LA, (Role.FAMILY,), False
-)
-ESCALATED = LadderEvent(
-    "decision_due",
-    date(2026, 6, 29),
-    "escalation-5-working-days",
-    date(2026, 7, 7),
-    Owner.LA,
-    (Role.HEAD_OF_SERVICE,),
-    False,
-)
+LATE = LATE_LETTER
 
 
 def test_notifications_for_event_one_per_audience_role_with_deterministic_keys() -> None:
