@@ -14,7 +14,6 @@ from rich.table import Table
 
 from cli.deadline_view import DeadlineView, as_json, deadline_view
 from cli.errors import fail
-from flows.clock import today_in_london
 from rules.bank_holidays import england_and_wales_working_days
 from rules.errors import FactsError, Problem
 from rules.facts import ReviewFacts
@@ -22,6 +21,7 @@ from rules.facts_input import parse_date, review_facts_from
 from rules.labels import OWNER_LABELS
 from rules.rule_set import ENGLAND_2014, CycleAnchor
 from rules.status import Status
+from tasks.business_date import today_in_london
 
 TABLE_WIDTH = 150  # piped output is not squeezed to 80 columns
 

@@ -1,37 +1,42 @@
 """``ehcp submit``, ``ehcp decide`` and ``ehcp issue``: move a review on through its run's resume form.
 
-The CLI fills the very RunInput model the Prefect UI form is built from, checks
-it against the record with the same rule the flow applies, and only then
-resumes the run; so the CLI and the UI cannot disagree, and a refusal is shown
-here before anything is sent.
+The CLI fills the very RunInput model the Prefect UI form is built from and hands it to
+``tasks.stage_submission``, which checks it against the record with the same rule the run
+applies, resumes the run, and reads the outcome back from the records. So the CLI and the UI
+cannot disagree, a refusal is shown before anything is sent, and "Recorded" is printed only
+when the record changed. Exit status: 0 recorded (or sent, with ``--timeout 0``), 2 refused,
+3 queued (Prefect has the input, no stage has applied it within ``--timeout``). Prefect is imported only when
+one of these commands runs.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
 from cli.errors import fail
+from cli.prefect_access import prefect_calls
 from cli.records_access import current_settings, open_records
-from flows.clock import today_in_london
-from flows.inputs import DecisionForm, MeetingForm, PlanForm, PreparationForm, ReportForm, StageForm, to_stage_input
-from records.review_facts import review_facts
-from records.review_progress import UnknownReview, review_by_reference, year_group_of
-from records.review_view import review_view
-from records.session import SessionFactory, session_scope
 from rules.errors import Problem
 from rules.facts import Outcome
-from rules.transitions import apply_stage_input
-from tasks.run_control import ResumeRefused, RunState, read_run_state, resume_review_run, wait_for_run
 
+if TYPE_CHECKING:
+    from tasks.stage_submission import Submission
+
+QUEUED_EXIT: Final = 3
 console = Console(highlight=False)
 submit_app = typer.Typer(help="Record a stage the setting leads: preparation, meeting or report.", no_args_is_help=True)
 
 By = Annotated[str | None, typer.Option("--by", help="Your staff ID or work email for the audit log.")]
-Wait = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the run to record the input.")]
+Wait = Annotated[
+    float,
+    typer.Option(
+        "--timeout", min=0, help="Seconds to wait for the run to record the input (0: send and do not wait)."
+    ),
+]
 Ref = Annotated[str, typer.Argument(help="The review reference, e.g. AR-2026-00123.")]
 
 
@@ -43,74 +48,48 @@ def _form_problems(exc: ValidationError, options: dict[str, str]) -> list[Proble
     return problems
 
 
-def _check_against_record(
-    factory: SessionFactory, reference: str, form: StageForm, options: dict[str, str]
-) -> tuple[int | None, str | None]:
-    """Refuse here what the flow would refuse; return the review's stage and run id."""
-    try:
-        with session_scope(factory) as session:
-            review = review_by_reference(session, reference)
-            result = apply_stage_input(
-                review_facts(review), to_stage_input(form), today=today_in_london(), year_group=year_group_of(review)
-            )
-            stage, run_id = review.stage, review.flow_run_id
-    except UnknownReview as exc:
-        raise fail(str(exc)) from None
-    if not result.accepted:
-        problems = [Problem(options.get(p.field, p.field), p.message) for p in result.problems]
-        raise fail(f"review {reference}: input refused; nothing was recorded", problems)
-    return stage, run_id
+def _report(submission: Submission, options: dict[str, str]) -> None:
+    from tasks.stage_submission import Outcome as Result
 
-
-def _waiting_run(reference: str, stage: int | None, run_id: str | None) -> RunState:
-    if run_id is None:
-        raise fail(f"review {reference} has no run yet", [Problem("REF", f"start it with: ehcp start {reference}")])
-    state = read_run_state(run_id)
-    if state.waiting_stage != stage:
-        hint = "it is busy; try again in a few seconds" if not state.is_final else f"restart it: ehcp start {reference}"
-        raise fail(
-            f"review {reference}'s run is not waiting for stage {stage} ({state.state_name})", [Problem("run", hint)]
+    reference = submission.reference
+    if submission.outcome is Result.REFUSED:
+        problems = [Problem(options.get(p.field, p.field), p.message) for p in submission.problems]
+        raise fail(f"review {reference}: input refused by the run; nothing was recorded", problems)
+    if submission.outcome is Result.QUEUED:
+        console.print(
+            f"Queued, not yet applied: review {reference}'s run has the input but has not recorded it "
+            f"(is a runner or worker serving review runs?). `ehcp status {reference}` shows when it is."
         )
-    return state
-
-
-def _report_outcome(factory: SessionFactory, reference: str, before: RunState) -> None:
-    after = wait_for_run(
-        before.flow_run_id,
-        lambda s: s.pause_key != before.pause_key and s.state_type not in ("RUNNING", "SCHEDULED", "PENDING"),
-    )
-    with session_scope(factory) as session:
-        view = review_view(session, reference)
-    if view.last_refusal:
-        raise fail(
-            f"review {reference}: input refused by the run; nothing was recorded",
-            [Problem(field, message) for field, message in view.last_refusal],
-        )
-    where = "complete" if view.stage is None else f"stage {view.stage}"
-    console.print(f"Recorded. Review {reference} is now {where} (run: {after.state_name}).")
+        raise typer.Exit(code=QUEUED_EXIT)
+    if submission.outcome is Result.SENT:
+        console.print(f"Sent to review {reference}'s run; `ehcp status {reference}` shows the result.")
+        return
+    where = "complete" if submission.stage is None else f"at stage {submission.stage}"
+    console.print(f"Recorded. Review {reference} is now {where}.")
 
 
 def submit_form(
-    reference: str, form_type: type[StageForm], values: dict[str, Any], options: dict[str, str], *, wait: bool
+    reference: str, form_name: str, values: dict[str, Any], options: dict[str, str], *, wait: float
 ) -> None:
-    """Validate, check against the record, resume the run, and report what the run recorded."""
+    """Validate the form, then submit it through the shared service and report what the records say."""
+    from tasks import stage_forms
+    from tasks.stage_submission import SubmissionRefused, submit
+
     settings = current_settings()
     factory = open_records(settings)
     values["submitted_by"] = values.get("submitted_by") or settings.actor
+    form_type: type[stage_forms.StageForm] = getattr(stage_forms, form_name)
     try:
         form = form_type.model_validate(values)
     except ValidationError as exc:
         raise fail(f"review {reference}: input refused; nothing was recorded", _form_problems(exc, options)) from None
-    stage, run_id = _check_against_record(factory, reference, form, options)
-    state = _waiting_run(reference, stage, run_id)
     try:
-        resume_review_run(state.flow_run_id, form.model_dump(mode="json"))
-    except ResumeRefused as exc:
-        raise fail(f"review {reference}: Prefect refused the input: {exc}") from None
-    if wait:
-        _report_outcome(factory, reference, state)
-    else:
-        console.print(f"Sent to review {reference}'s run; `ehcp status {reference}` shows the result.")
+        with prefect_calls():
+            submission = submit(factory, reference, form, wait_seconds=wait)
+    except SubmissionRefused as exc:
+        problems = [Problem(options.get(p.field, p.field), p.message) for p in exc.problems]
+        raise fail(exc.headline, problems) from None
+    _report(submission, options)
 
 
 @submit_app.command("preparation")
@@ -120,7 +99,7 @@ def submit_preparation(
     invitations_sent_on: Annotated[str, typer.Option("--invitations-sent-on", help="Date invitations went out.")],
     advice_circulated_on: Annotated[str, typer.Option("--advice-circulated-on", help="Date advice circulated.")],
     by: By = None,
-    wait: Wait = True,
+    wait: Wait = 120.0,
 ) -> None:
     """Stage 1: the meeting date is fixed, invitations are out and advice is circulated."""
     values = {
@@ -135,7 +114,7 @@ def submit_preparation(
         "advice_circulated_on": "--advice-circulated-on",
         "submitted_by": "--by",
     }
-    submit_form(reference, PreparationForm, values, options, wait=wait)
+    submit_form(reference, "PreparationForm", values, options, wait=wait)
 
 
 @submit_app.command("meeting")
@@ -149,7 +128,7 @@ def submit_meeting(
         ),
     ] = False,
     by: By = None,
-    wait: Wait = True,
+    wait: Wait = 120.0,
 ) -> None:
     """Stage 2: the review meeting was held."""
     values = {"meeting_held_on": held_on, "preparing_for_adulthood_discussed": pfa, "submitted_by": by}
@@ -158,7 +137,7 @@ def submit_meeting(
         "preparing_for_adulthood_discussed": "--pfa-discussed",
         "submitted_by": "--by",
     }
-    submit_form(reference, MeetingForm, values, options, wait=wait)
+    submit_form(reference, "MeetingForm", values, options, wait=wait)
 
 
 @submit_app.command("report")
@@ -168,7 +147,7 @@ def submit_report(
     recommendation: Annotated[Outcome, typer.Option("--recommendation", help="maintain, amend or cease.")],
     disagreement: Annotated[bool, typer.Option("--disagreement", help="The report records a disagreement.")] = False,
     by: By = None,
-    wait: Wait = True,
+    wait: Wait = 120.0,
 ) -> None:
     """Stage 3: the setting's post-meeting report reached the LA."""
     values = {
@@ -178,7 +157,7 @@ def submit_report(
         "submitted_by": by,
     }
     options = {"report_received_on": "--received-on", "recommendation": "--recommendation", "submitted_by": "--by"}
-    submit_form(reference, ReportForm, values, options, wait=wait)
+    submit_form(reference, "ReportForm", values, options, wait=wait)
 
 
 def decide(
@@ -190,7 +169,7 @@ def decide(
         typer.Option("--amendment-notice-on", help="Amend only: date the proposed amendments were served, if later."),
     ] = None,
     by: By = None,
-    wait: Wait = True,
+    wait: Wait = 120.0,
 ) -> None:
     """Stage 4: record the LA's decision to maintain, amend or cease the plan."""
     values = {
@@ -205,7 +184,7 @@ def decide(
         "outcome": "--outcome",
         "submitted_by": "--by",
     }
-    submit_form(reference, DecisionForm, values, options, wait=wait)
+    submit_form(reference, "DecisionForm", values, options, wait=wait)
 
 
 def issue(
@@ -213,8 +192,8 @@ def issue(
     document: Annotated[Literal["final-plan", "cease-notice"], typer.Argument(help="final-plan or cease-notice.")],
     on: Annotated[str, typer.Option("--on", help="Date the document was issued.")],
     by: By = None,
-    wait: Wait = True,
+    wait: Wait = 120.0,
 ) -> None:
     """Stage 5: record the final amended plan or the cease notice."""
     values = {"document": document, "issued_on": on, "submitted_by": by}
-    submit_form(reference, PlanForm, values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait)
+    submit_form(reference, "PlanForm", values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait)

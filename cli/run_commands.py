@@ -1,19 +1,21 @@
-"""``ehcp start`` and ``ehcp status``: begin a review's long-lived run, and see where a review stands."""
+"""``ehcp start`` and ``ehcp status``: begin a review's long-lived run, and see where a review stands.
+
+Prefect is imported only when these commands run (``cli.prefect_access``)."""
 
 from __future__ import annotations
 
 import json
 import time
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from prefect.settings import PREFECT_API_URL
 from rich.console import Console
 from rich.progress import Progress
 
 from cli.deadlines_command import parse_as_of
 from cli.errors import fail
+from cli.prefect_access import api_url, prefect_calls
 from cli.records_access import current_settings, open_records
 from records.review_progress import UnknownReview
 from records.review_runs import reviews_due_to_start, set_flow_run
@@ -21,7 +23,9 @@ from records.review_view import ReviewView, review_view
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
 from rules.labels import LABELS
-from tasks.run_control import RunState, read_run_state, start_review_run, ui_link
+
+if TYPE_CHECKING:
+    from tasks.run_control import RunState
 
 START_PACE_SECONDS = 0.25  # SQLite answers bursts of writes with "database is locked": start runs at this pace
 console = Console(highlight=False)
@@ -40,6 +44,8 @@ def _is_live(state: RunState | None) -> bool:
 
 
 def _run_state(view: ReviewView) -> RunState | None:
+    from tasks.run_control import read_run_state
+
     return read_run_state(view.flow_run_id) if view.flow_run_id else None
 
 
@@ -48,10 +54,13 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
     view = _view(factory, reference)
     if view.stage is None:
         raise fail(f"review {reference} is complete; its next cycle has its own reference")
+    from tasks.run_control import run_key, start_review_run
+
     state = _run_state(view)
     if state is not None and _is_live(state):
         return state.flow_run_id, False
-    flow_run_id = start_review_run(reference, view.setting_urn, view.stage, deployment)
+    key = run_key(reference, view.flow_run_id)
+    flow_run_id = start_review_run(reference, view.setting_urn, view.stage, deployment, idempotency_key=key)
     with session_scope(factory) as session:
         set_flow_run(session, reference, flow_run_id, actor=current_settings().actor)
     return flow_run_id, True
@@ -87,17 +96,22 @@ def start(
     factory = open_records(settings)
     if all_due == (reference is not None):
         raise fail("give either a review reference or --all-due", [Problem("REF", "ehcp start AR-2026-00123")])
-    if all_due:
-        _start_all(factory, parse_as_of(as_of), settings.review_deployment)
-        return
-    assert reference is not None
-    flow_run_id, started = start_one(factory, reference, settings.review_deployment)
+    from tasks.run_control import ui_link
+
+    with prefect_calls():
+        if all_due:
+            _start_all(factory, parse_as_of(as_of), settings.review_deployment)
+            return
+        assert reference is not None
+        flow_run_id, started = start_one(factory, reference, settings.review_deployment)
     verb = "Started" if started else "Already running:"
-    console.print(f"{verb} review {reference}: {ui_link(flow_run_id, str(PREFECT_API_URL.value()))}")
+    console.print(f"{verb} review {reference}: {ui_link(flow_run_id, api_url())}")
 
 
 def _status_document(view: ReviewView, state: RunState | None) -> dict[str, Any]:
-    api = str(PREFECT_API_URL.value())
+    from tasks.run_control import ui_link
+
+    api = api_url()
     return {
         "reference": view.reference,
         "stage": view.stage,
@@ -135,7 +149,8 @@ def status(
 ) -> None:
     """Show a review's stage, deadlines and the state of its Prefect run, with the UI link."""
     view = _view(open_records(current_settings()), reference)
-    document = _status_document(view, _run_state(view))
+    with prefect_calls():
+        document = _status_document(view, _run_state(view))
     if as_json:
         typer.echo(json.dumps(document, indent=2))
         return

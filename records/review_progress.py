@@ -1,10 +1,11 @@
 """Moving a stored review on: a stage input applied to the record once, or refused with reasons.
 
-``apply_stage_input`` is idempotent by ``idempotency_key`` (the flow run and its
-wait key): the first call writes the stage dates, the recomputed deadlines and
-an audit row in one transaction; any later call with the same key finds that
-audit row and returns the outcome it recorded, writing nothing. A refusal is
-recorded the same way, so the person's attempt is in the audit log too.
+``apply_input`` is idempotent by ``idempotency_key`` (the review and its wait
+key): the first call writes the stage dates, the recomputed deadlines, the next
+wait number and an audit row in one transaction; any later call with the same
+key finds that audit row and returns the outcome it recorded, writing nothing.
+A refusal is recorded the same way (the person's attempt is in the audit log
+too) and also moves the review to its next wait, so the run asks again.
 """
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ class InputOutcome:
     accepted: bool
     stage: int | None
     problems: tuple[tuple[str, str], ...] = ()
+    business_date: date | None = None
+    """The business date the input was judged on (persisted in its audit row)."""
 
     def to_detail(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "stage": self.stage, "problems": [list(p) for p in self.problems]}
+        return {
+            "accepted": self.accepted,
+            "stage": self.stage,
+            "problems": [list(p) for p in self.problems],
+            "business_date": self.business_date.isoformat() if self.business_date else None,
+        }
 
 
 class UnknownReview(LookupError):
@@ -63,7 +71,8 @@ def _recorded(session: Session, idempotency_key: str) -> InputOutcome | None:
         return None
     detail = entry.detail
     problems = tuple((field, message) for field, message in detail.get("problems", []))
-    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems)
+    judged_on = date.fromisoformat(detail["business_date"]) if detail.get("business_date") else None
+    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems, judged_on)
 
 
 def _write_facts(
@@ -128,8 +137,9 @@ def apply_input(
     result = apply_stage_input(review_facts(review), given, today=today, year_group=year_group)
     if result.accepted:
         _write_facts(session, review, result.facts, rule_set, is_working_day)
+    review.wait_number += 1
     outcome = InputOutcome(
-        reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems)
+        reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems), today
     )
     _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=_plain(given))
     return outcome
@@ -143,6 +153,7 @@ def record_refusal(
     if earlier is not None:
         return earlier
     review = review_by_reference(session, reference)
+    review.wait_number += 1
     outcome = InputOutcome(reference, False, review.stage, tuple((p.field, p.message) for p in problems))
     _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given={})
     return outcome

@@ -59,6 +59,12 @@ class ReviewView:
     escalations: tuple[EscalationLine, ...]
     flow_run_id: str | None
     last_refusal: tuple[tuple[str, str], ...]
+    wait_number: int = 1
+
+    @property
+    def wait_key(self) -> str | None:
+        """The key of the review's one open wait (``stage-<n>-<wait number>``), None once complete."""
+        return None if self.stage is None else f"stage-{self.stage}-{self.wait_number}"
 
 
 def _last_refusal(session: Session, review: Review) -> tuple[tuple[str, str], ...]:
@@ -95,4 +101,5 @@ def review_view(session: Session, reference: str) -> ReviewView:
         ),
         flow_run_id=review.flow_run_id,
         last_refusal=_last_refusal(session, review),
+        wait_number=review.wait_number,
     )

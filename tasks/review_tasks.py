@@ -1,44 +1,63 @@
-"""The review flow's tasks: read the record, apply a person's input once, tag the run, publish the timeline.
+"""The review flow's tasks: the five stages, each applying a person's input and queueing its letters once.
 
-Every task that changes something is keyed by (flow run, review, wait key) and
-persists its result, so a resumed run that replays from the top gets the stored
-result back instead of acting twice; the records write is also guarded by a
-unique idempotency key in the audit log, so even a task that re-runs after a
-crash writes nothing new.
+A stage task runs in one records transaction: the input is judged on the business date
+(``tasks.business_date``), the facts, deadlines and the next wait number are written, the
+stage's letters are queued in the outbox, and the audit row is keyed by the review and its wait
+key, so a replay, a retry after a crash or a replacement run writes nothing a second time. The
+letters are delivered by the statutory clock's outbox sweep, so a mail server that is down never
+fails a review run. Task runs are named for operators: ``AR-2026-00123 · 4 decision``.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
-from prefect import get_run_logger, task
+from prefect import Task, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
-from prefect.context import FlowRunContext, TaskRunContext
+from prefect.context import FlowRunContext
+from prefect.exceptions import MissingContextError
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from notices.stage_letters import letters_for_stage_input
+from records.business_dates import latest_business_date
+from records.models import Review
 from records.next_cycle import open_next_cycle
+from records.outbox import enqueue
 from records.review_progress import InputOutcome, apply_input, record_refusal
 from records.review_view import ReviewView, review_view
 from records.session import session_scope
 from rules.errors import Problem
+from rules.stages import Stage
 from rules.transitions import StageInput
+from tasks.business_date import business_date
 from tasks.db import rule_set, session_factory, settings, working_days
 from tasks.timeline import timeline_markdown
 
 __all__ = [
+    "STAGE_TASKS",
     "artifact_key",
     "open_next_review",
     "publish_timeline",
     "read_review",
+    "recorded_business_date",
     "record_form_refusal",
-    "record_stage_input",
     "tag_flow_run",
 ]
 
-DB_RETRIES = 3
+DB_RETRIES: Final = 3
+STAGE_TASK_NAMES: Final = {
+    Stage.PREPARATION: "1 preparation",
+    Stage.MEETING: "2 meeting",
+    Stage.REPORT: "3 report",
+    Stage.DECISION: "4 decision",
+    Stage.PLAN: "5 plan",
+}
 
 
 def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
@@ -52,37 +71,32 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def per_wait(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Cache key: one result per task, flow run, review and wait key."""
-    run_id = context.task_run.flow_run_id
-    return f"{context.task.name}/{run_id}/{parameters['review_ref']}/{parameters['wait_key']}"
-
-
 def artifact_key(review_ref: str) -> str:
     """Return the review's artifact key (lowercase letters, digits and dashes only)."""
     return "review-" + "".join(ch if ch.isalnum() else "-" for ch in review_ref.lower())
 
 
-def read_review(review_ref: str) -> ReviewView:
-    """Return the review as the record holds it now (read fresh on every replay).
+def input_key(review_ref: str, wait_key: str) -> str:
+    """The audit log's idempotency key of the input answered at one wait of one review."""
+    return f"{review_ref}/{wait_key}"
 
-    A plain function, not a task: reading changes nothing, and a task run per read
-    per replay would cost the Prefect server three writes for no record."""
+
+def read_review(review_ref: str) -> ReviewView:
+    """Return the review as the record holds it now (read fresh on every replay; a read is not a task)."""
     with session_scope(session_factory()) as session:
         return review_view(session, review_ref)
 
 
-def tag_flow_run(review: ReviewView, today: date) -> list[str]:
-    """Tag the run with its setting, its stage and ``overdue`` while a deadline is missed; keep other tags.
+def tag_flow_run(review: ReviewView) -> list[str]:
+    """Tag the run with its setting and stage; keep every other tag (the clock owns ``overdue``).
 
     A plain function: it calls the API only when the tags change, and is idempotent, so replays are free."""
     context = FlowRunContext.get()
     if context is None or context.flow_run is None:
         return []
-    overdue = any(d.is_open and not d.advisory and d.due_on < today for d in review.deadlines)
-    kept = [t for t in context.flow_run.tags if not t.startswith(("stage:", "setting:")) and t != "overdue"]
+    kept = [t for t in context.flow_run.tags if not t.startswith(("stage:", "setting:"))]
     stage = f"stage:{review.stage}" if review.stage else "stage:complete"
-    wanted = sorted({*kept, f"setting:{review.setting_urn}", stage, *(["overdue"] if overdue else [])})
+    wanted = sorted({*kept, f"setting:{review.setting_urn}", stage})
     if sorted(context.flow_run.tags) != wanted:
         with get_client(sync_client=True) as client:
             client.update_flow_run(context.flow_run.id, tags=wanted)
@@ -90,81 +104,130 @@ def tag_flow_run(review: ReviewView, today: date) -> list[str]:
     return wanted
 
 
-@task(cache_key_fn=per_wait, persist_result=True)
-def publish_timeline(review_ref: str, wait_key: str, today: date) -> str:
-    """Publish the review's timeline artifact once per wait."""
+def recorded_business_date() -> date | None:
+    """The latest business date the records hold (the clock's last run): the flow reads no wall clock."""
     with session_scope(session_factory()) as session:
-        view = review_view(session, review_ref)
-    key = artifact_key(review_ref)
+        return latest_business_date(session)
+
+
+def publish_timeline(review: ReviewView, as_of: date | None) -> str:
+    """Publish the review's timeline artifact (a new version of its key), as of the given business date."""
+    key = artifact_key(review.reference)
     create_markdown_artifact(
-        markdown=timeline_markdown(view, today), key=key, description=f"Timeline of review {review_ref}"
+        markdown=timeline_markdown(review, as_of), key=key, description=f"Timeline of review {review.reference}"
     )
     return key
 
 
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """The run's logger inside a flow or task run; the module's logger when called as a plain function."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
+
+
 def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
-    logger = get_run_logger()
+    logger = _logger()
     if outcome.accepted:
-        logger.info(
-            "Input at %s accepted; review %s is now at %s",
-            wait_key,
-            outcome.reference,
-            f"stage {outcome.stage}" if outcome.stage else "completion",
-        )
-    else:
-        for field, message in outcome.problems:
-            logger.warning("Input at %s refused: %s: %s", wait_key, field, message)
-        create_markdown_artifact(
-            key=artifact_key(outcome.reference) + "-refusal",
-            markdown="\n".join(
-                [
-                    f"## Input refused at {wait_key}",
-                    "Nothing was recorded. Correct and resubmit:",
-                    *(f"- `{f}`: {m}" for f, m in outcome.problems),
-                ]
-            ),
-            description=f"Why the last input to {outcome.reference} was refused",
-        )
+        where = f"stage {outcome.stage}" if outcome.stage else "completion"
+        logger.info("Input at %s accepted; review %s is now at %s", wait_key, outcome.reference, where)
+        return outcome
+    for field, message in outcome.problems:
+        logger.warning("Input at %s refused: %s: %s", wait_key, field, message)
+    create_markdown_artifact(
+        key=artifact_key(outcome.reference) + "-refusal",
+        markdown="\n".join(
+            [
+                f"## Input refused at {wait_key}",
+                "Nothing was recorded. Correct and resubmit:",
+                *(f"- `{f}`: {m}" for f, m in outcome.problems),
+            ]
+        ),
+        description=f"Why the last input to {outcome.reference} was refused",
+    )
     return outcome
 
 
-def _idempotency_key(wait_key: str) -> str:
-    context = TaskRunContext.get()
-    run_id = context.task_run.flow_run_id if context is not None else "no-run"
-    return f"{run_id}/{wait_key}"
+def queue_stage_letters(session: Session, review_ref: str, given: StageInput) -> int:
+    """Put the letters of an accepted stage input in the outbox (once each); return how many rows it names."""
+    letters = letters_for_stage_input(review_ref, given)
+    if not letters:
+        return 0
+    review_id = session.scalars(select(Review.id).where(Review.reference == review_ref)).one()
+    for letter in letters:
+        enqueue(
+            session,
+            idempotency_key=letter.idempotency_key,
+            review_id=review_id,
+            kind=letter.kind,
+            channel="email",
+            recipient_role=letter.recipient_role,
+        )
+    return len(letters)
 
 
-@task(cache_key_fn=per_wait, persist_result=True, retries=DB_RETRIES, retry_condition_fn=retry_if_transient)
-def record_stage_input(
-    review_ref: str, wait_key: str, given: StageInput, submitted_by: str, today: date
-) -> InputOutcome:
-    """Apply a person's stage input to the record once (or record why it was refused)."""
+def apply_stage(review_ref: str, wait_key: str, given: StageInput, submitted_by: str) -> InputOutcome:
+    """Apply a person's stage input to the record once, and queue its letters in the same transaction."""
     with session_scope(session_factory()) as session:
         outcome = apply_input(
             session,
             review_ref,
             given,
-            idempotency_key=_idempotency_key(wait_key),
+            idempotency_key=input_key(review_ref, wait_key),
             actor=submitted_by,
-            today=today,
+            today=business_date(session),
             rule_set=rule_set(),
             is_working_day=working_days(),
         )
+        if outcome.accepted:
+            queue_stage_letters(session, review_ref, given)
     return _report(outcome, wait_key)
 
 
-@task(cache_key_fn=per_wait, persist_result=True, retries=DB_RETRIES, retry_condition_fn=retry_if_transient)
+def _stage_task(stage: Stage) -> Task[..., InputOutcome]:
+    name = STAGE_TASK_NAMES[stage]
+    decorate = task(
+        name=name,
+        task_run_name="{review_ref} · " + name,
+        cache_policy=NO_CACHE,
+        persist_result=False,
+        retries=DB_RETRIES,
+        retry_condition_fn=retry_if_transient,
+    )
+    return decorate(apply_stage)
+
+
+STAGE_TASKS: Final[dict[Stage, Task[..., InputOutcome]]] = {stage: _stage_task(stage) for stage in Stage}
+"""One task per statutory stage; the flow calls the one for the stage the review is waiting at."""
+
+
+@task(
+    name="refused form",
+    task_run_name="{review_ref} · refused form",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=DB_RETRIES,
+    retry_condition_fn=retry_if_transient,
+)
 def record_form_refusal(review_ref: str, wait_key: str, errors: list[dict[str, Any]]) -> InputOutcome:
     """Record once that a submitted form did not validate, naming each field."""
     problems = [Problem(".".join(str(p) for p in error["loc"]) or "form", error["msg"]) for error in errors]
     with session_scope(session_factory()) as session:
         outcome = record_refusal(
-            session, review_ref, problems, idempotency_key=_idempotency_key(wait_key), actor=settings().actor
+            session, review_ref, problems, idempotency_key=input_key(review_ref, wait_key), actor=settings().actor
         )
     return _report(outcome, wait_key)
 
 
-@task(cache_policy=NO_CACHE, persist_result=False, retries=DB_RETRIES, retry_condition_fn=retry_if_transient)
+@task(
+    name="next cycle",
+    task_run_name="{review_ref} · next cycle",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=DB_RETRIES,
+    retry_condition_fn=retry_if_transient,
+)
 def open_next_review(review_ref: str) -> str | None:
     """Create the next cycle's review of a completed one (idempotent); None when the plan ceased."""
     with session_scope(session_factory()) as session:

@@ -1,8 +1,11 @@
 """Starting, reading and resuming review runs through the Prefect API (used by ``ehcp`` and the clock).
 
 Plain functions, not tasks: they are called from the CLI's process and from
-the statutory clock. A review's run is found by the id the record keeps; its
-wait is found by the pause key ``stage-<n>-<attempt>`` of the suspended state.
+the statutory clock. A review run is always a top-level run (never a subflow:
+Prefect refuses to suspend a subflow), created with an idempotency key derived
+from the review and the run it replaces, so two starters racing make one run.
+A review's run is found by the id the record keeps; its wait is found by the
+pause key ``stage-<n>-<wait number>`` of the suspended state.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from uuid import UUID
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
+from prefect.exceptions import NotPausedError
 from prefect.flow_runs import resume_flow_run
 
 REVIEW_DEPLOYMENT: Final = "annual-review/embedded"
@@ -58,14 +62,31 @@ def read_run_state(flow_run_id: str) -> RunState:
         return _state_of(client.read_flow_run(UUID(flow_run_id)))
 
 
-def start_review_run(review_ref: str, setting_urn: str, stage: int | None, deployment: str = REVIEW_DEPLOYMENT) -> str:
-    """Create the review's flow run (named by its reference, tagged by setting and stage); return its id."""
+def run_key(review_ref: str, replaces: str | None) -> str:
+    """The idempotency key of a review's run: the review and the run it replaces (``first`` for none).
+
+    Two starters that see the same state of the review (no run, or the same dead run) ask for the
+    same key, and Prefect makes one run; a later replacement replaces a different run, so gets a new key."""
+    return f"{review_ref}/after/{replaces or 'first'}"
+
+
+def start_review_run(
+    review_ref: str,
+    setting_urn: str,
+    stage: int | None,
+    deployment: str = REVIEW_DEPLOYMENT,
+    *,
+    idempotency_key: str | None = None,
+) -> str:
+    """Create the review's top-level flow run (named by its reference, tagged by setting and stage); return its id."""
     run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
         deployment,
         parameters={"review_ref": review_ref},
         flow_run_name=review_ref,
         tags=[f"setting:{setting_urn}", f"stage:{stage}" if stage else "stage:complete"],
         timeout=0,
+        as_subflow=False,
+        idempotency_key=idempotency_key or run_key(review_ref, None),
     )
     return str(run.id)
 
@@ -75,11 +96,13 @@ class ResumeRefused(RuntimeError):
 
 
 def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
-    """Resume a waiting run with a form's input; raise ResumeRefused with Prefect's reason."""
+    """Resume a waiting run with a form's input; raise ResumeRefused with Prefect's reason.
+
+    A run that is no longer paused (another person's input got there first) is a refusal too."""
     try:
         resume_flow_run(UUID(flow_run_id), run_input=run_input)
-    except RuntimeError as exc:  # NotPausedError and validation rejections are RuntimeErrors
-        raise ResumeRefused(str(exc)) from None
+    except (RuntimeError, NotPausedError) as exc:  # validation rejections are RuntimeErrors
+        raise ResumeRefused(str(exc) or "the run is not waiting for input") from None
 
 
 def wait_for_run(

@@ -25,14 +25,16 @@ def _stage_name(stage: int | None) -> str:
     return "complete" if stage is None else f"stage {stage}: {Stage(stage).label}"
 
 
-def _days(due_on: date, today: date) -> str:
+def _days(due_on: date, today: date | None) -> str:
+    if today is None:  # no business date recorded yet: dates only
+        return ""
     left = (due_on - today).days
     if left < 0:
         return f"**{-left} days overdue**"
     return "due today" if left == 0 else f"{left} days left"
 
 
-def open_deadlines_markdown(view: ReviewView, today: date) -> list[str]:
+def open_deadlines_markdown(view: ReviewView, today: date | None) -> list[str]:
     lines = ["| deadline | due | owed by | |", "|---|---|---|---|"]
     for line in view.deadlines:
         if line.is_open:
@@ -42,7 +44,7 @@ def open_deadlines_markdown(view: ReviewView, today: date) -> list[str]:
     return lines if len(lines) > 2 else ["No open deadlines."]
 
 
-def form_description(view: ReviewView, today: date) -> str:
+def form_description(view: ReviewView, today: date | None) -> str:
     """Return the markdown shown above the resume form: what to enter and what is due."""
     parts = [f"### Review {view.reference}: {_stage_name(view.stage)}", WHAT_TO_ENTER.get(view.stage or 0, "")]
     if view.last_refusal:
@@ -52,13 +54,13 @@ def form_description(view: ReviewView, today: date) -> str:
     return "\n".join(parts)
 
 
-def timeline_markdown(view: ReviewView, today: date) -> str:
+def timeline_markdown(view: ReviewView, today: date | None) -> str:
     """Return the review's timeline: stages done with dates, open deadlines, escalations so far."""
     parts = [
         f"# Review {view.reference} (cycle {view.cycle_number})",
         f"Now: **{_stage_name(view.stage)}**"
         + (f"; decision: {view.outcome}" if view.outcome else "")
-        + f" (as of {today:%a %d %b %Y})",
+        + (f" (as of {today:%a %d %b %Y})" if today else ""),
         "",
     ]
     parts += (

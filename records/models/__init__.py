@@ -2,6 +2,7 @@
 
 from records.models.audit import AuditEntry
 from records.models.base import Base
+from records.models.business_date import ClockRun
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
 from records.models.clock import ClockEvent, Escalation, EventStatus
 from records.models.outbox import Notification, NotificationStatus
@@ -13,6 +14,7 @@ __all__ = [
     "Base",
     "Child",
     "ClockEvent",
+    "ClockRun",
     "DeadlineRecord",
     "Escalation",
     "EventStatus",

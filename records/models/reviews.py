@@ -53,7 +53,10 @@ class Review(Base):
     next_due_on: Mapped[date | None] = mapped_column(Date)
     next_owner: Mapped[str | None] = mapped_column(String(12))
     flow_run_id: Mapped[str | None] = mapped_column(String(36))
-    """The Prefect flow run that orchestrates this review (issue 4); NULL until one is started."""
+    """The Prefect flow run that orchestrates this review; NULL until one is started."""
+    wait_number: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """How many inputs the review has taken (accepted or refused), plus one: the run waits at
+    ``stage-<stage>-<wait_number>``, so a replayed or replacement run goes straight to the one open wait."""
 
     plan: Mapped[Plan] = relationship(back_populates="reviews")
     deadlines: Mapped[list[DeadlineRecord]] = relationship(

@@ -1,0 +1,150 @@
+"""What people enter at each wait: one pydantic RunInput per stage, shared by the Prefect UI form and ``ehcp``.
+
+The Prefect UI renders a resume form from these models' JSON schema, so every
+field has a description a caseworker or SENCO can act on, and a field the law
+needs is required by its type (the UI marks it so; the server refuses a form
+without it before the run is resumed). Only people resume a review run: the
+statutory clock never does, so no form carries a field for it. Nothing
+personal is asked for: no names of the child, no free-text views (Prefect
+stores every response). ``to_stage_input`` turns a form into the pure
+``rules.transitions`` value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Any, Final, Literal
+
+from prefect.input import RunInput
+from pydantic import ConfigDict, Field
+
+from rules.facts import Outcome
+from rules.stages import Stage
+from rules.transitions import (
+    DecisionTaken,
+    MeetingHeld,
+    PlanIssued,
+    PreparationDone,
+    ReportReceived,
+    StageInput,
+)
+
+_BY = "Your staff ID or work email, for the audit log."
+
+
+def submitted_by_field() -> Any:
+    return Field(min_length=2, max_length=100, title="Your staff ID", description=_BY)
+
+
+def _form_schema(schema: dict[str, Any], model: type[Any]) -> None:
+    """Shape the saved schema for the Prefect UI, which follows no ``$ref`` and shows a "None" toggle for
+    ``anyOf [..., null]``: choices are given inline, and an optional field keeps its own type (it stays
+    optional: it is not in ``required``)."""
+    for name, field in schema.get("properties", {}).items():
+        annotation = model.model_fields[name].annotation
+        if field.pop("$ref", None) is not None and isinstance(annotation, type) and issubclass(annotation, Enum):
+            field.update({"type": "string", "enum": [member.value for member in annotation]})
+        choices = [c for c in field.pop("anyOf", []) if c.get("type") != "null"]
+        if choices:
+            field.update(choices[0])
+            field.pop("default", None)
+
+
+class StageForm(RunInput):
+    """What every wait shares. Each form declares ``submitted_by`` last, so the UI shows it at the bottom."""
+
+    model_config = ConfigDict(json_schema_extra=_form_schema)
+
+    @property
+    def submitter(self) -> str:
+        return str(getattr(self, "submitted_by", "unknown"))
+
+
+class PreparationForm(StageForm):
+    """Stage 1: the meeting date is fixed, invitations are out and advice is circulated."""
+
+    meeting_planned_on: date = Field(title="Meeting date", description="The date fixed for the review meeting.")
+    invitations_sent_on: date = Field(
+        title="Invitations sent on",
+        description="When invitations went out: the law asks for at least 2 weeks before the meeting (Reg 20(3)).",
+    )
+    advice_circulated_on: date = Field(
+        title="Advice circulated on",
+        description="When advice was circulated: the law asks for at least 2 weeks before the meeting (Reg 20(4)).",
+    )
+    submitted_by: str = submitted_by_field()
+
+
+class MeetingForm(StageForm):
+    """Stage 2: the review meeting was held."""
+
+    meeting_held_on: date = Field(title="Meeting held on", description="The date the review meeting was held.")
+    preparing_for_adulthood_discussed: bool = Field(
+        default=False,
+        title="Preparing for adulthood discussed",
+        description="Tick if the meeting considered preparing for adulthood (required from Year 9, Reg 20(6)).",
+    )
+    submitted_by: str = submitted_by_field()
+
+
+class ReportForm(StageForm):
+    """Stage 3: the setting's post-meeting report reached the LA."""
+
+    report_received_on: date = Field(title="Report received on", description="The date the LA received the report.")
+    recommendation: Outcome = Field(
+        title="Recommendation", description="The meeting's recommendation: maintain, amend or cease the plan."
+    )
+    disagreement_recorded: bool = Field(
+        default=False,
+        title="Disagreement recorded",
+        description="Tick if the report records any disagreement with the recommendation.",
+    )
+    submitted_by: str = submitted_by_field()
+
+
+class DecisionForm(StageForm):
+    """Stage 4: the LA decided and notified the family and the setting."""
+
+    outcome: Outcome = Field(title="Decision", description="The LA's decision: maintain, amend or cease.")
+    notified_on: date = Field(title="Notified on", description="The date the decision was notified.")
+    amendment_notice_sent_on: date | None = Field(
+        default=None,
+        title="Amendment notice sent on",
+        description="Amend only: the date the proposed amendments were served, if not the decision date.",
+    )
+    submitted_by: str = submitted_by_field()
+
+
+class PlanForm(StageForm):
+    """Stage 5: the final amended plan (amend) or the cease notice (cease) was issued."""
+
+    document: Literal["final-plan", "cease-notice"] = Field(
+        title="Document", description="final-plan after an amend decision; cease-notice after a cease decision."
+    )
+    issued_on: date = Field(title="Issued on", description="The date the document was issued.")
+    submitted_by: str = submitted_by_field()
+
+
+FORMS: Final[dict[Stage, type[StageForm]]] = {
+    Stage.PREPARATION: PreparationForm,
+    Stage.MEETING: MeetingForm,
+    Stage.REPORT: ReportForm,
+    Stage.DECISION: DecisionForm,
+    Stage.PLAN: PlanForm,
+}
+
+
+def to_stage_input(form: StageForm) -> StageInput:
+    """Return the pure stage input carried by a person's form."""
+    if isinstance(form, PreparationForm):
+        return PreparationDone(form.meeting_planned_on, form.invitations_sent_on, form.advice_circulated_on)
+    if isinstance(form, MeetingForm):
+        return MeetingHeld(form.meeting_held_on, form.preparing_for_adulthood_discussed)
+    if isinstance(form, ReportForm):
+        return ReportReceived(form.report_received_on, form.recommendation, form.disagreement_recorded)
+    if isinstance(form, DecisionForm):
+        return DecisionTaken(form.outcome, form.notified_on, form.amendment_notice_sent_on)
+    if isinstance(form, PlanForm):
+        return PlanIssued(form.document, form.issued_on)
+    raise TypeError(f"not a stage form: {type(form).__name__}")

@@ -1,0 +1,85 @@
+"""The review flow waits for people only, names its stage tasks, and writes and sends each stage once."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from prefect.client.orchestration import get_client
+
+from tasks.review_tasks import apply_stage
+from tasks.stage_forms import DecisionForm, to_stage_input
+from tests.flows.conftest import ReviewRun, new_run
+
+PREPARATION = {
+    "meeting_planned_on": "2026-11-10",
+    "invitations_sent_on": "2026-10-20",
+    "advice_circulated_on": "2026-10-22",
+}
+
+
+def walk_to_decision(run: ReviewRun) -> None:
+    run.answer(**PREPARATION)
+    run.answer(meeting_held_on="2026-11-10")
+    run.answer(report_received_on="2026-11-20", recommendation="maintain")
+
+
+def test_each_stage_is_a_named_task_and_the_run_waits_for_people_only(review_run: ReviewRun) -> None:
+    assert review_run.pause_key == "stage-1-1"
+    walk_to_decision(review_run)
+    assert review_run.pause_key == "stage-4-4"
+    result = review_run.answer(outcome="maintain", notified_on="2026-12-01")
+    assert result.startswith("complete; next review ")
+    assert review_run.stage() is None
+    ref = review_run.reference
+    assert review_run.task_run_names() == sorted(
+        [f"{ref} · 1 preparation", f"{ref} · 2 meeting", f"{ref} · 3 report", f"{ref} · 4 decision"]
+        + [f"{ref} · next cycle"]
+    )
+
+
+def test_the_decision_queues_the_family_and_setting_letters_once(review_run: ReviewRun) -> None:
+    walk_to_decision(review_run)
+    assert review_run.letters() == []  # stages 1-3 are the setting's own: no letters from the LA
+    review_run.answer(outcome="amend", notified_on="2026-12-01")
+    assert review_run.letters() == [("decision-amend", "family"), ("decision-amend", "senco")]
+    review_run.answer(document="final-plan", issued_on="2027-01-08")
+    assert review_run.letters()[2:] == [("final-plan-issued", "family"), ("final-plan-issued", "senco")]
+
+
+def test_a_replayed_stage_writes_and_sends_nothing_twice(review_run: ReviewRun) -> None:
+    walk_to_decision(review_run)
+    review_run.answer(outcome="maintain", notified_on="2026-12-01")
+    before = (review_run.inputs_recorded(), review_run.letters())
+    form = DecisionForm(outcome="maintain", notified_on="2026-12-01", submitted_by="staff-0042")
+    again = apply_stage(review_run.reference, "stage-4-4", to_stage_input(form), "staff-0042")
+    assert again.accepted and again.stage is None
+    assert (review_run.inputs_recorded(), review_run.letters()) == before
+
+
+def test_a_refused_input_is_recorded_and_the_run_asks_again(review_run: ReviewRun) -> None:
+    walk_to_decision(review_run)
+    review_run.answer(outcome="maintain", notified_on="2099-01-01")  # in the future: refused by the rules
+    assert review_run.stage() == 4
+    assert review_run.pause_key == "stage-4-5"
+    assert review_run.inputs_recorded()[-1] == "review.input_refused"
+    assert review_run.letters() == []
+
+
+def test_a_replacement_run_goes_straight_to_the_open_wait(review_run: ReviewRun, prefect_server: UUID) -> None:
+    review_run.answer(**PREPARATION)
+    replacement = ReviewRun(review_run.reference, new_run(prefect_server, review_run.reference), review_run.factory)
+    replacement.drive()
+    assert replacement.pause_key == review_run.pause_key == "stage-2-2"
+    replacement.answer(meeting_held_on="2026-11-10")
+    assert replacement.stage() == 3 and replacement.pause_key == "stage-3-3"
+
+
+def test_the_form_holds_only_peoples_fields_and_requires_them(review_run: ReviewRun) -> None:
+    walk_to_decision(review_run)
+    with get_client(sync_client=True) as client:
+        schema = json.loads(client.read_flow_run_input(review_run.flow_run_id, "suspended-stage-4-4-schema"))
+    assert "anyOf" not in json.dumps(schema)
+    assert list(schema["properties"]) == ["outcome", "notified_on", "amendment_notice_sent_on", "submitted_by"]
+    assert schema["required"] == ["outcome", "notified_on", "submitted_by"]
+    assert schema["properties"]["outcome"]["enum"] == ["maintain", "amend", "cease"]
