@@ -9,17 +9,14 @@ travelled-to day is not "in the future"). No Prefect here: the CLI imports it.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from records.business_dates import latest_business_date
-from rules.calendar import to_london_date
+from tasks.wall_clock import today_in_london
 
-
-def today_in_london() -> date:
-    """Return today's London calendar date (the only read of the wall clock for business time)."""
-    return to_london_date(datetime.now(UTC))
+__all__ = ["business_date", "today_in_london"]
 
 
 def business_date(session: Session) -> date:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
-from records.models import AuditEntry, Child, DeadlineRecord, Plan, Review
+from records.models import AuditEntry, Child, DeadlineRecord, Notification, Plan, Review
 
 SETTINGS_CSV = """urn,name,phase,senco_name,senco_email,head_teacher_name,head_teacher_email
 900901,Synthetic Rowan Primary,primary,SENCO 900901,senco.900901@example.invalid,Head,head.900901@example.invalid
@@ -50,9 +50,10 @@ class Records:
             return dict(row)
 
     def snapshot(self, reference: str) -> tuple[dict[str, object], list[tuple[object, ...]]]:
-        """The review row and its deadlines: what 'the record is unchanged' compares."""
+        """The review's facts and deadlines: what 'the record is unchanged' compares (the wait number moves on)."""
         with self.engine.connect() as conn:
             review = dict(conn.execute(select(Review).where(Review.reference == reference)).mappings().one())
+            review.pop("wait_number")
             deadlines = conn.execute(
                 select(DeadlineRecord.key, DeadlineRecord.due_on, DeadlineRecord.met_on, DeadlineRecord.is_open)
                 .where(DeadlineRecord.review_id == review["id"])
@@ -69,6 +70,17 @@ class Records:
                 .group_by(AuditEntry.action)
             ).all()
             return {str(action): int(count) for action, count in rows}
+
+    def letters(self, reference: str) -> list[tuple[str, str]]:
+        """The (kind, role) of each letter queued for the review, in order."""
+        review_id = self.review_row(reference)["id"]
+        with self.engine.connect() as conn:
+            query = (
+                select(Notification.template, Notification.recipient_role)
+                .where(Notification.review_id == review_id, Notification.deadline_key.is_(None))
+                .order_by(Notification.id)
+            )
+            return [(str(kind), str(role)) for kind, role in conn.execute(query)]
 
     def next_review_of(self, child_ref: str) -> tuple[str, int] | None:
         with self.engine.connect() as conn:

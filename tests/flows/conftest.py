@@ -25,6 +25,7 @@ from sqlalchemy import select
 from flows.annual_review import annual_review
 from records.business_dates import start_clock_run
 from records.models import AuditEntry, Notification, Review
+from records.review_runs import set_flow_run
 from records.session import SessionFactory, session_scope
 from tests.notifications.conftest import (  # noqa: F401
     backend,
@@ -123,5 +124,7 @@ def review_run(
     with session_scope(factory) as session:
         start_clock_run(session, BUSINESS_DATE)
     run = ReviewRun(review[1], new_run(prefect_server, review[1]), factory)
+    with session_scope(factory) as session:
+        set_flow_run(session, run.reference, str(run.flow_run_id), actor="test")
     run.drive()
     return run
