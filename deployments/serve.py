@@ -9,6 +9,7 @@ embedded stack waits for that): Prefect cancels runs whose process is alive at s
 from __future__ import annotations
 
 from prefect import serve
+from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.annual_review import annual_review
@@ -20,13 +21,12 @@ EMBEDDED = "embedded"
 
 def main() -> None:
     """Serve the deployments until stopped."""
-    serve(
-        annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"]),
-        statutory_clock.to_deployment(
-            name=EMBEDDED, tags=["ehcp"], schedules=[Cron(get_settings().clock_cron, timezone="Europe/London")]
-        ),
-        limit=4,
+    review = annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"])
+    clock = statutory_clock.to_deployment(
+        name=EMBEDDED, tags=["ehcp"], schedules=[Cron(get_settings().clock_cron, timezone="Europe/London")]
     )
+    assert isinstance(review, RunnerDeployment) and isinstance(clock, RunnerDeployment)  # sync call: not coroutines
+    serve(review, clock, limit=4)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,8 @@ def annual_review(review_ref: str) -> str:
         try:
             form = suspend_flow_run(wait_for_input=form_type, key=review.wait_key, timeout=None)
         except ValidationError as exc:
-            record_form_refusal(review_ref, review.wait_key, exc.errors(include_url=False, include_input=False))
+            errors = [dict(error) for error in exc.errors(include_url=False, include_input=False)]
+            record_form_refusal(review_ref, review.wait_key, errors)
             continue
         STAGE_TASKS[stage](review_ref, review.wait_key, to_stage_input(form), form.submitter)
     raise RuntimeError(f"{review_ref}: more than {MAX_WAITS_PER_RUN} waits in one run")
