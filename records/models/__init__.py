@@ -3,7 +3,7 @@
 from records.models.audit import AuditEntry
 from records.models.base import Base
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
-from records.models.clock import ClockEvent, Escalation, EventStatus
+from records.models.clock import ClockEvent, EventStatus
 from records.models.outbox import Notification, NotificationStatus
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
@@ -14,7 +14,6 @@ __all__ = [
     "Child",
     "ClockEvent",
     "DeadlineRecord",
-    "Escalation",
     "EventStatus",
     "Notification",
     "NotificationStatus",
