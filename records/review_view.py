@@ -93,7 +93,8 @@ def review_view(session: Session, reference: str) -> ReviewView:
             DeadlineLine(d.key, d.due_on, d.owner, d.met_on, d.is_open, d.advisory) for d in review.deadlines
         ),
         escalations=tuple(
-            EscalationLine(e.deadline_key, e.ladder_step, e.due_on, e.recipient_roles or "", e.status) for e in escalations
+            EscalationLine(e.deadline_key, e.ladder_step, e.due_on, e.recipient_roles or "", e.status)
+            for e in escalations
         ),
         flow_run_id=review.flow_run_id,
         last_refusal=_last_refusal(session, review),

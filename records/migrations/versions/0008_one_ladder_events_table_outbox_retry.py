@@ -29,7 +29,9 @@ SAME_EVENT = (
 
 def upgrade() -> None:
     op.add_column("clock_events", sa.Column("recipient_roles", sa.String(length=200), nullable=True))
-    op.execute(f"UPDATE clock_events SET recipient_roles = (SELECT e.recipient_roles FROM escalations e WHERE {SAME_EVENT})")
+    op.execute(
+        f"UPDATE clock_events SET recipient_roles = (SELECT e.recipient_roles FROM escalations e WHERE {SAME_EVENT})"
+    )
     op.execute(
         "INSERT INTO clock_events (review_id, deadline_key, ladder_step, due_on, fired_at, status, recipient_roles)"
         " SELECT e.review_id, e.deadline_key, e.ladder_step, e.due_on, e.fired_at, e.status, e.recipient_roles"
