@@ -2,41 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from cli.deadlines_command import parse_as_of
 from cli.records_access import current_settings, open_records
-from flows.statutory_clock import statutory_clock
-from tasks.run_control import RunState, wait_for_run
 
 console = Console(highlight=False)
 
 
 def clock(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Business date YYYY-MM-DD (default: today).")] = None,
-    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for woken reviews to act.")] = True,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", hidden=True, help="Ignored: the clock no longer wakes review runs.")
+    ] = True,
 ) -> None:
-    """Fire every deadline event due by the business date, once, and wake the reviews concerned."""
+    """Record every deadline event due by the business date once, escalate it, deliver, and keep review runs live."""
     open_records(current_settings())  # refuse an out-of-date schema before anything runs
-    summary = statutory_clock(as_of=parse_as_of(as_of))
-    console.print(
+    business_date = parse_as_of(as_of)
+    from flows.statutory_clock import statutory_clock  # Prefect loads only when the clock really runs
+
+    summary = statutory_clock(as_of=business_date)
+    for line in summary_lines(summary):
+        console.print(line)
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """Return what the clock run did, in the operator's words (references, counts and reasons only)."""
+    outbox, runs = summary["outbox"], summary["runs"]
+    lines = [
         f"Clock {summary['business_date']}: {summary['new_events']} new events, "
-        f"{summary['new_escalations']} new escalations; woke {len(summary['woken'])} reviews, "
-        f"started {len(summary['started'])} runs, {len(summary['busy'])} busy (retried next run)."
-    )
-    if wait:
-        for flow_run_id, key in summary["waits_answered"].items():
-            wait_for_run(flow_run_id, waits_again_after(key))
-
-
-def waits_again_after(key: str) -> Callable[[RunState], bool]:
-    """Return a test for a run that answered ``key`` and now waits at its next key."""
-
-    def waits_again(state: RunState) -> bool:
-        return state.state_type == "PAUSED" and state.pause_key != key
-
-    return waits_again
+        f"{summary['new_escalations']} new escalations; {summary['raised']} raised "
+        f"({summary['notifications_queued']} notifications queued), {summary['superseded']} superseded by a later "
+        f"step, {summary['cancelled']} cancelled (stage done).",
+        f"Outbox: {outbox['sent']} sent, {outbox['retrying']} to retry later, {outbox['failed']} failed for good "
+        "(operators told).",
+        f"Review runs: {runs['live']} live, {len(runs['started'])} started, {len(runs['replaced'])} replaced, "
+        f"{len(runs['could_not_start'])} could not start.",
+    ]
+    lines += [f"  {ref}: replaced ({why})" for ref, why in runs["replaced"].items()]
+    lines += [f"  {ref}: could not start: {why}" for ref, why in runs["could_not_start"].items()]
+    if runs.get("problem"):
+        lines.append(f"  {runs['problem']}")
+    return lines
