@@ -5,20 +5,18 @@ Prefect is imported only when these commands run (``cli.prefect_access``)."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
 from cli.deadlines_command import parse_as_of
 from cli.errors import fail
 from cli.prefect_access import api_url, prefect_calls
 from cli.records_access import current_settings, open_records
 from records.review_progress import UnknownReview
-from records.review_runs import reviews_due_to_start, set_flow_run
+from records.review_runs import set_flow_run
 from records.review_view import ReviewView, review_view
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
@@ -27,7 +25,6 @@ from rules.labels import LABELS
 if TYPE_CHECKING:
     from tasks.run_control import RunState
 
-START_PACE_SECONDS = 0.25  # SQLite answers bursts of writes with "database is locked": start runs at this pace
 console = Console(highlight=False)
 
 
@@ -59,29 +56,29 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
     state = _run_state(view)
     if state is not None and _is_live(state):
         return state.flow_run_id, False
-    key = run_key(reference, view.flow_run_id)
+    key = run_key(reference, view.cycle_number, view.flow_run_id)
     flow_run_id = start_review_run(reference, view.setting_urn, view.stage, deployment, idempotency_key=key)
     with session_scope(factory) as session:
         set_flow_run(session, reference, flow_run_id, actor=current_settings().actor)
     return flow_run_id, True
 
 
-def _start_all(factory: SessionFactory, as_of: date, deployment: str) -> None:
-    with session_scope(factory) as session:
-        due = reviews_due_to_start(session, as_of)
-    started = 0
-    with Progress(console=console, transient=True, disable=len(due) < 20) as progress:
-        bar = progress.add_task("Starting review runs", total=len(due))
-        for reference in due:
-            _, was_started = start_one(factory, reference, deployment)
-            started += was_started
-            progress.advance(bar)
-            if was_started:
-                time.sleep(START_PACE_SECONDS)
+def _start_all(as_of: date) -> None:
+    """Start every due review's missing run and replace dead ones (the clock's own liveness pass, by hand)."""
+    from tasks.liveness import ensure_live_runs
+
+    with console.status("Checking every open review's run"):
+        report = ensure_live_runs(as_of)
     console.print(
-        f"{started} review runs started; {len(due) - started} already running "
-        f"({len(due)} reviews with preparation open on {as_of:%a %d %b %Y})."
+        f"{len(report.started)} review runs started, {len(report.replaced)} replaced, {report.live} already live, "
+        f"{len(report.could_not_start)} could not start (reviews with preparation open on {as_of:%a %d %b %Y})."
     )
+    for reference, why in report.replaced.items():
+        console.print(f"  {reference}: replaced ({why})")
+    for reference, why in report.could_not_start.items():
+        console.print(f"  {reference}: could not start: {why}")
+    if report.problem:
+        console.print(f"  {report.problem}")
 
 
 def start(
@@ -100,7 +97,7 @@ def start(
 
     with prefect_calls():
         if all_due:
-            _start_all(factory, parse_as_of(as_of), settings.review_deployment)
+            _start_all(parse_as_of(as_of))
             return
         assert reference is not None
         flow_run_id, started = start_one(factory, reference, settings.review_deployment)

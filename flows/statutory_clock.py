@@ -1,12 +1,19 @@
-"""The statutory clock: a scheduled flow that fires every deadline event that fell due, once.
+"""The statutory clock: a scheduled flow that records every deadline event that fell due, once, and acts on it.
 
-It is the only flow that decides the business date (``as_of``, else today in
-London). Each run records the due ladder events and ended waits (an indexed
-query; a unique key per review, deadline and step), then wakes each review that
-has events with a clock tick, so the review's own run raises the escalation.
-After an outage the next run catches up: every event that fell due is recorded
-once and acted on oldest first. Each run also sends the termly lists that are due
-(once per setting and term) and refreshes the "caseload" table artifact.
+It is the only flow that decides the business date (``as_of``, else today in London). Each run,
+in its own run and never by resuming a review run:
+
+1. records the due ladder events and ended waits (an indexed query; a unique key per review,
+   deadline and step);
+2. raises each review's escalations as task runs named by the review reference and the step,
+   catch-up safe (``rules.catch_up``: no stale reminder, one step per deadline and role, true
+   lateness) and concurrency safe (a lost race is a skip);
+3. queues the termly lists that are due (once per setting and term);
+4. sweeps the outbox (retries with back-off; failures marked on the row, never raised);
+5. starts the run of every review whose preparation has opened and replaces dead runs,
+   saying which it could not start;
+6. refreshes the review runs' tags and timelines and the "caseload" artifact.
+
 ``ehcp clock --as-of DATE`` runs it for any date.
 """
 
@@ -17,9 +24,11 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from flows.clock import today_in_london
 from tasks.authority_tasks import publish_caseload, send_termly_lists
-from tasks.clock_tasks import record_clock_events, wake_review
+from tasks.clock_tasks import ensure_review_runs, record_clock_events, refresh_reviews
+from tasks.escalation_tasks import escalate_reviews
+from tasks.notifications import deliver_outbox
+from tasks.wall_clock import today_in_london
 
 
 def _run_name() -> str:
@@ -31,25 +40,32 @@ def _run_name() -> str:
 
 @flow(name="statutory-clock", flow_run_name=_run_name, persist_result=False)
 def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
-    """Record what fell due by the business date and wake the reviews it concerns."""
+    """Record what fell due by the business date, escalate it, deliver, and keep review runs alive."""
     today = as_of or today_in_london()
     recorded = record_clock_events(today)
-    results = [wake_review(reference, today) for reference in recorded.reviews_with_pending]
+    escalated = escalate_reviews(today)
     termly = send_termly_lists(today)
+    delivered = deliver_outbox()
+    runs = ensure_review_runs(today)
+    refresh_reviews([*escalated.reviews, *runs["started"], *runs["replaced"]], today)
     publish_caseload(today)
-    by_outcome = {name: [r.reference for r in results if r.outcome == name] for name in ("woken", "started", "busy")}
     get_run_logger().info(
-        "Clock %s: woke %d, started %d, %d busy (retried next run)",
+        "Clock %s: %d events raised (%d notifications queued), %d superseded, %d cancelled; outbox %s",
         today,
-        len(by_outcome["woken"]),
-        len(by_outcome["started"]),
-        len(by_outcome["busy"]),
+        escalated.raised,
+        escalated.queued,
+        escalated.settled["superseded"],
+        escalated.settled["cancelled"],
+        delivered,
     )
     return {
         "business_date": today.isoformat(),
         "new_events": recorded.new_events,
         "new_escalations": recorded.new_escalations,
-        **by_outcome,
-        "waits_answered": {r.flow_run_id: r.waited_at for r in results if r.outcome == "woken"},
+        "raised": escalated.raised,
+        "notifications_queued": escalated.queued,
+        **escalated.settled,
+        "outbox": delivered,
+        "runs": runs,
         "termly_lists": termly,
     }

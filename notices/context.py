@@ -17,10 +17,11 @@ from notices.errors import RenderError
 from notices.kinds import MessageKind, decision_kind, kind_for_event
 from rules.appeals import appeal_due, mediation_contact_due
 from rules.calendar import IsWorkingDay
+from rules.catch_up import working_days_late
 from rules.deadlines import Owner, due_dates
 from rules.escalations import LadderEvent
 from rules.facts import Outcome, ReviewFacts
-from rules.ladder import DEFAULT_LADDER, LadderStep, Role
+from rules.ladder import DEFAULT_LADDER, LadderStep, Role, StepTiming
 from rules.rule_set import RuleSet
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "AuthorityContext",
     "DeadlineNoticeContext",
     "DecisionLetterContext",
+    "DeliveryFailedContext",
     "FamilyLateLetterContext",
     "NoticeContext",
     "ReviewContext",
@@ -83,11 +85,16 @@ class DeadlineNoticeContext:
     owner: Owner
     audience: tuple[Role, ...]
     advisory: bool
+    as_of: date | None = None
+    """The business date the message speaks for (the clock run that queued it)."""
+    working_days_late: int = 0
+    """How late the deadline is on ``as_of``, in working days after the day it was missed."""
 
 
 @dataclass(frozen=True, slots=True)
 class FamilyLateLetterContext:
-    """The letter telling a family that the council's decision or plan will be late."""
+    """The letter telling a family that the council's decision or plan will be late (or already is: the
+    ``family-overdue-letter`` kind, sent when the deadline passed before the letter could go)."""
 
     review: ReviewContext
     deadline_key: str
@@ -113,7 +120,21 @@ class DecisionLetterContext:
     proposed_amendments: tuple[str, ...] = field(default=(), metadata=PERSONAL)
 
 
-NoticeContext = DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext
+@dataclass(frozen=True, slots=True)
+class DeliveryFailedContext:
+    """The operators' notice that a message could not be delivered (no personal data: ids, kinds, roles)."""
+
+    review: ReviewContext
+    failed_kind: str
+    failed_role: str
+    channel: str
+    attempts: int
+    last_error: str
+    notification_id: int
+    kind: MessageKind = MessageKind.DELIVERY_FAILED
+
+
+NoticeContext = DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext | DeliveryFailedContext
 
 
 def _values(obj: Any, *, personal: bool) -> dict[str, Any]:
@@ -127,14 +148,34 @@ def template_vars(context: NoticeContext, *, personal: bool) -> dict[str, Any]:
     return values | _values(review, personal=personal)
 
 
+def _lateness(
+    event: LadderEvent, step: LadderStep, as_of: date | None, is_working_day: IsWorkingDay | None
+) -> tuple[date, int]:
+    """The business date a message speaks for, and the deadline's lateness then (STATUTORY.md s5, catch-up)."""
+    on = as_of or event.due_on
+    if is_working_day is not None:
+        return on, working_days_late(event.deadline_due_on, on, is_working_day=is_working_day)
+    return on, step.amount if step.timing is StepTiming.WORKING_DAYS_AFTER_MISSED else 0
+
+
 def event_context(
-    event: LadderEvent, review: ReviewContext, *, ladder: tuple[LadderStep, ...] = DEFAULT_LADDER
+    event: LadderEvent,
+    review: ReviewContext,
+    *,
+    ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
+    as_of: date | None = None,
+    is_working_day: IsWorkingDay | None = None,
 ) -> DeadlineNoticeContext:
-    """Return the context of a reminder, missed-deadline or escalation message for a ladder event."""
+    """Return the context of a reminder, missed-deadline or escalation message for a ladder event.
+
+    The lateness is counted on ``as_of`` (default: the day the step fell due) with ``is_working_day``;
+    without a calendar, an escalation states its own step's working days.
+    """
     kind = kind_for_event(event, ladder)
     if kind is MessageKind.FAMILY_LATE_LETTER:
         raise RenderError("the family's letter needs family_late_letter_context (an expected date)", kind=kind)
-    amount = next(step.amount for step in ladder if step.name == event.step)
+    step = next(step for step in ladder if step.name == event.step)
+    on, late = _lateness(event, step, as_of, is_working_day)
     return DeadlineNoticeContext(
         kind,
         review,
@@ -142,20 +183,31 @@ def event_context(
         event.deadline_due_on,
         event.step,
         event.due_on,
-        amount,
+        step.amount,
         event.owner,
         event.audience,
         event.advisory,
+        on,
+        late,
     )
 
 
 def family_late_letter_context(
-    event: LadderEvent, review: ReviewContext, *, expected_on: date
+    event: LadderEvent,
+    review: ReviewContext,
+    *,
+    expected_on: date,
+    kind: MessageKind = MessageKind.FAMILY_LATE_LETTER,
 ) -> FamilyLateLetterContext:
-    """Return the context of the family's late letter; ``expected_on`` is the date the council now expects."""
+    """Return the context of the family's late letter; ``expected_on`` is the date the council now expects.
+
+    ``kind`` is ``family-overdue-letter`` when the deadline had already passed on the business date.
+    """
+    if kind not in (MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER):
+        raise RenderError("not a family letter", kind=kind)
     if expected_on <= event.deadline_due_on:
-        raise RenderError("a late letter must give a date after the deadline", kind=MessageKind.FAMILY_LATE_LETTER)
-    return FamilyLateLetterContext(review, event.deadline_key, event.deadline_due_on, expected_on, event.due_on)
+        raise RenderError("a late letter must give a date after the deadline", kind=kind)
+    return FamilyLateLetterContext(review, event.deadline_key, event.deadline_due_on, expected_on, event.due_on, kind)
 
 
 def decision_letter_context(

@@ -19,6 +19,8 @@ from rules.ladder import DEFAULT_LADDER, LadderStep, StepTiming
 __all__ = [
     "DECISION_KINDS",
     "EVENT_KINDS",
+    "FAMILY_LETTER_KINDS",
+    "OPERATOR_KINDS",
     "REVIEW_KINDS",
     "SETTING_LIST_KINDS",
     "MessageKind",
@@ -34,11 +36,13 @@ class MessageKind(StrEnum):
     LA_MISSED = "la-missed"
     ESCALATION = "escalation"
     FAMILY_LATE_LETTER = "family-late-letter"
+    FAMILY_OVERDUE_LETTER = "family-overdue-letter"  # the late letter once the deadline has already passed
     DECISION_MAINTAIN = "decision-maintain"
     DECISION_AMEND = "decision-amend"
     DECISION_CEASE = "decision-cease"
     FINAL_PLAN_ISSUED = "final-plan-issued"
     TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
+    DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
 
     @property
     def template_dir(self) -> str:
@@ -47,7 +51,9 @@ class MessageKind(StrEnum):
 
 
 SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
-REVIEW_KINDS: Final = tuple(kind for kind in MessageKind if kind not in SETTING_LIST_KINDS)
+OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED})
+FAMILY_LETTER_KINDS: Final = frozenset({MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER})
+REVIEW_KINDS: Final = tuple(kind for kind in MessageKind if kind not in SETTING_LIST_KINDS | OPERATOR_KINDS)
 """The kinds rendered from one review's context by ``notices.render``."""
 
 EVENT_KINDS: Final = frozenset(

@@ -1,7 +1,7 @@
 """Which notifications a ladder event becomes: one per audience role, each with a deterministic key.
 
-Pure: no database, no clock. The statutory clock calls ``notifications_for_event`` for each
-ladder event it records, and enqueues the result in the outbox (``records.outbox``). The key
+Pure: no database, no clock. The statutory clock calls ``notifications_for_sending`` for each
+ladder event ``rules.catch_up`` selects, and enqueues the result in the outbox (``tasks.queueing``). The key
 ``{review_ref}/{deadline_key}/{step}/{role}`` (plus ``/webhook`` for a chat alert) is what
 makes enqueueing safe to repeat: the outbox holds one row per key.
 
@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Final
 
 from notices.kinds import MessageKind, kind_for_event
+from rules.catch_up import FamilyLetter, Sending
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role
@@ -32,7 +33,10 @@ __all__ = [
     "OutboxChannel",
     "PlannedNotification",
     "idempotency_key",
+    "delivery_failed_key",
+    "failed_notification_id",
     "notifications_for_event",
+    "notifications_for_sending",
 ]
 
 LATE_LETTER_DAYS: Final = 14
@@ -66,6 +70,7 @@ class PlannedNotification:
     audience: tuple[Role, ...]
     advisory: bool
     expected_on: date | None = None
+    as_of: date | None = None  # the business date the message speaks for (its lateness is stated then)
 
 
 def idempotency_key(review_ref: str, event: LadderEvent, role: Role, channel: OutboxChannel) -> str:
@@ -80,24 +85,30 @@ def _channels(kind: MessageKind, role: Role, webhook_roles: Collection[Role]) ->
     return (OutboxChannel.EMAIL,)
 
 
-def notifications_for_event(
-    event: LadderEvent,
+def _kind(sending: Sending, ladder: tuple[LadderStep, ...]) -> MessageKind:
+    if sending.family_letter is FamilyLetter.OVERDUE:
+        return MessageKind.FAMILY_OVERDUE_LETTER
+    return kind_for_event(sending.event, ladder)
+
+
+def notifications_for_sending(
+    sending: Sending,
     *,
     review_id: int,
     review_ref: str,
+    as_of: date | None = None,
     ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
     webhook_roles: Collection[Role] = frozenset(),
-    late_letter_days: int = LATE_LETTER_DAYS,
 ) -> list[PlannedNotification]:
-    """Return the notifications of a ladder event, one per audience role (and channel), in audience order.
+    """Return the notifications of a ladder event chosen by ``rules.catch_up``, one per role it goes to.
 
-    Args:
-        webhook_roles: roles with a webhook configured (their own in the roles file, or the default one).
-        late_letter_days: days after the deadline the family's late letter says to expect the act.
+    The family letter's kind (ahead or overdue) and its expected date come from the selection; every
+    message keeps the event's whole audience, so it can say who else heard.
     """
-    kind = kind_for_event(event, ladder)
-    expected_on = event.deadline_due_on + timedelta(days=late_letter_days)
-    roles = (Role.FAMILY,) if kind is MessageKind.FAMILY_LATE_LETTER else event.audience
+    event = sending.event
+    kind = _kind(sending, ladder)
+    family = kind in (MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER)
+    roles = (Role.FAMILY,) if family else sending.roles
     return [
         PlannedNotification(
             idempotency_key(review_ref, event, role, channel),
@@ -112,8 +123,52 @@ def notifications_for_event(
             event.owner,
             event.audience,
             event.advisory,
-            expected_on if kind is MessageKind.FAMILY_LATE_LETTER else None,
+            sending.expected_on if family else None,
+            as_of,
         )
         for role in roles
         for channel in _channels(kind, role, webhook_roles)
     ]
+
+
+def notifications_for_event(
+    event: LadderEvent,
+    *,
+    review_id: int,
+    review_ref: str,
+    ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
+    webhook_roles: Collection[Role] = frozenset(),
+    late_letter_days: int = LATE_LETTER_DAYS,
+) -> list[PlannedNotification]:
+    """Return the notifications of one ladder event on the day it fell due, one per audience role (and channel).
+
+    Args:
+        webhook_roles: roles with a webhook configured (their own in the roles file, or the default one).
+        late_letter_days: days after the deadline the family's late letter says to expect the act.
+    """
+    expected_on = event.deadline_due_on + timedelta(days=late_letter_days)
+    step = next(s for s in ladder if s.name == event.step)
+    letter = FamilyLetter.AHEAD if step.family_letter else None
+    sending = Sending(event, event.audience, letter, expected_on if letter else None)
+    return notifications_for_sending(
+        sending,
+        review_id=review_id,
+        review_ref=review_ref,
+        as_of=event.due_on,
+        ladder=ladder,
+        webhook_roles=webhook_roles,
+    )
+
+
+_FAILED_PREFIX: Final = "operators/notification/"
+
+
+def delivery_failed_key(notification_id: int) -> str:
+    """Return the outbox key of the operators' notice that a notification failed for good."""
+    return f"{_FAILED_PREFIX}{notification_id}/failed"
+
+
+def failed_notification_id(key: str) -> int | None:
+    """Return the failed notification's id from an operators' notice key (``delivery_failed_key``), else None."""
+    body = key.removeprefix(_FAILED_PREFIX).removesuffix("/failed")
+    return int(body) if key.startswith(_FAILED_PREFIX) and body.isdigit() else None

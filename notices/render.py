@@ -19,7 +19,13 @@ from typing import Final
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, select_autoescape
 from jinja2.exceptions import UndefinedError
 
-from notices.context import DecisionLetterContext, FamilyLateLetterContext, NoticeContext, template_vars
+from notices.context import (
+    DecisionLetterContext,
+    DeliveryFailedContext,
+    FamilyLateLetterContext,
+    NoticeContext,
+    template_vars,
+)
 from notices.errors import RenderError
 from notices.kinds import MessageKind
 from notices.wording import ROLE_NAMES, deadline_duty, role_list
@@ -98,6 +104,8 @@ def _summary_template(context: NoticeContext) -> str:
         return "summary_letter.txt.j2"
     if isinstance(context, FamilyLateLetterContext):
         return "summary_family.txt.j2"
+    if isinstance(context, DeliveryFailedContext):
+        return "summary_delivery.txt.j2"
     return "summary_event.txt.j2"
 
 

@@ -54,7 +54,13 @@ class NoticeSettings(BaseSettings):
     """Default Teams or Slack incoming webhook for staff alerts (a role's own webhook wins)."""
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     """Timeout for one webhook POST."""
-    delivery_retry_delays_seconds: list[float] = Field(default_factory=lambda: [10.0, 60.0, 300.0])
-    """Waits before each retry of a delivery that failed for a passing reason (JSON list, e.g. [10, 60, 300])."""
+    delivery_retry_delays_seconds: list[float] = Field(
+        default_factory=lambda: [60.0, 300.0, 900.0, 3600.0], min_length=1
+    )
+    """Back-off of the outbox sweep: the wait before each retry of a delivery that failed for a passing
+    reason (JSON list; the last wait repeats), e.g. [60, 300, 900, 3600]."""
+    delivery_max_age_hours: float = Field(default=48.0, gt=0)
+    """How long a message that keeps failing for a passing reason is retried before it is failed for good
+    and reported to the operators (``EHCP_DELIVERY_MAX_AGE_HOURS``)."""
     la_roles_file: Path = Path("examples/la_roles.toml")
     """The council's roles file (TOML or JSON): its details and who holds each LA role."""

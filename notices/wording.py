@@ -33,6 +33,7 @@ ROLE_NAMES: Final[dict[Role, str]] = {
     Role.HEAD_OF_SERVICE: "the head of the SEN service",
     Role.DIRECTOR: "the director responsible for children's services",
     Role.FAMILY: "the family",
+    Role.OPERATORS: "the operators of the annual-review service",
 }
 
 

@@ -1,5 +1,7 @@
 """What the statutory clock finds due, recorded once: ladder events of open deadlines, and ended waits.
 
+Persistence only: the clock's service layer (``tasks.escalation_tasks``) decides what to send.
+
 Selection is an indexed query: only open deadlines whose next ladder step has
 come (``next_step_on`` <= the business date, ``ix_deadlines_open_next_step_on``),
 never a scan of every review; the ladder itself is applied by
@@ -20,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from records.models import ClockEvent, DeadlineRecord, Escalation, EventStatus, Review
+from records.models import ClockEvent, DeadlineRecord, EventStatus, Review
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Deadline, Owner, gets_family_letter
 from rules.escalations import LadderEvent, escalations_due
@@ -116,6 +118,10 @@ def _count(session: Session, model: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
+def _escalation_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(ClockEvent.recipient_roles.is_not(None))) or 0)
+
+
 def _ended_waits(session: Session, today: date) -> list[dict[str, Any]]:
     query = (
         select(DeadlineRecord.review_id, DeadlineRecord.key, DeadlineRecord.due_on)
@@ -128,6 +134,7 @@ def _ended_waits(session: Session, today: date) -> list[dict[str, Any]]:
             "deadline_key": r.key,
             "ladder_step": WAIT_ENDED,
             "due_on": r.due_on + timedelta(days=1),
+            "recipient_roles": None,
             "status": EventStatus.PENDING.value,
         }
         for r in session.execute(query)
@@ -149,31 +156,21 @@ def record_due_events(
             "deadline_key": e.deadline_key,
             "ladder_step": e.step,
             "due_on": e.due_on,
-            "status": EventStatus.PENDING.value,
-        }
-        for review_id, e in due.events
-    ]
-    escalations = [
-        {
-            "review_id": review_id,
-            "deadline_key": e.deadline_key,
-            "ladder_step": e.step,
-            "due_on": e.due_on,
             "recipient_roles": ",".join(e.audience),
             "status": EventStatus.PENDING.value,
         }
         for review_id, e in due.events
     ]
-    before = (_count(session, ClockEvent), _count(session, Escalation))
+    before = (_count(session, ClockEvent), _escalation_count(session))
     _insert_ignoring_duplicates(session, ClockEvent, [*events, *_ended_waits(session, today)])
-    _insert_ignoring_duplicates(session, Escalation, escalations)
     _advance(session, due.next_steps)
-    new_events, new_escalations = _count(session, ClockEvent) - before[0], _count(session, Escalation) - before[1]
+    new_events = _count(session, ClockEvent) - before[0]
+    new_escalations = _escalation_count(session) - before[1]
     return ClockRecord(new_events, new_escalations, tuple(reviews_with_pending_events(session)))
 
 
 def reviews_with_pending_events(session: Session) -> list[str]:
-    """Return the references of reviews whose recorded events the review run has not yet acted on."""
+    """Return the references of reviews with recorded events not yet acted on."""
     query = (
         select(Review.reference)
         .join(ClockEvent, ClockEvent.review_id == Review.id)
@@ -186,7 +183,7 @@ def reviews_with_pending_events(session: Session) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class PendingEvent:
-    """A recorded event the review's run must act on (no personal data)."""
+    """A recorded event the clock must act on (no personal data)."""
 
     event_id: int
     deadline_key: str
@@ -211,54 +208,85 @@ class PendingEvent:
         )
 
 
-def pending_events(session: Session, review_id: int) -> list[PendingEvent]:
-    """Return the review's pending events, oldest first, with the roles each escalation reaches."""
-    escalation = (
-        (Escalation.review_id == ClockEvent.review_id)
-        & (Escalation.deadline_key == ClockEvent.deadline_key)
-        & (Escalation.ladder_step == ClockEvent.ladder_step)
-    )
+@dataclass(frozen=True, slots=True)
+class ReviewEvents:
+    """One review's pending events, oldest first, with what the clock needs to act on them."""
+
+    review_id: int
+    reference: str
+    flow_run_id: str | None
+    events: tuple[PendingEvent, ...]
+
+
+def _pending_query(*where: Any) -> Any:
     deadline = (DeadlineRecord.review_id == ClockEvent.review_id) & (DeadlineRecord.key == ClockEvent.deadline_key)
     columns = (DeadlineRecord.due_on, DeadlineRecord.owner, DeadlineRecord.advisory, DeadlineRecord.is_open)
-    query = (
-        select(ClockEvent, Escalation.recipient_roles, *columns)
-        .outerjoin(Escalation, escalation)
+    return (
+        select(ClockEvent, Review.reference, Review.flow_run_id, *columns)
+        .join(Review, Review.id == ClockEvent.review_id)
         .outerjoin(DeadlineRecord, deadline)
-        .where(ClockEvent.review_id == review_id, ClockEvent.status == EventStatus.PENDING.value)
-        .order_by(ClockEvent.due_on, ClockEvent.id)
+        .where(ClockEvent.status == EventStatus.PENDING.value, *where)
+        .order_by(Review.reference, ClockEvent.due_on, ClockEvent.id)
     )
-    found = []
-    for event, roles, deadline_due_on, owner, advisory, is_open in session.execute(query):
-        audience = tuple(roles.split(",")) if roles else ()
-        still_open = bool(is_open) or event.ladder_step == WAIT_ENDED
-        found.append(
-            PendingEvent(
-                event.id,
-                event.deadline_key,
-                event.ladder_step,
-                event.due_on,
-                audience,
-                deadline_due_on,
-                owner,
-                bool(advisory),
-                still_open,
-            )
-        )
-    return found
+
+
+def _pending(row: Any) -> PendingEvent:
+    event, _, _, deadline_due_on, owner, advisory, is_open = row
+    audience = tuple(event.recipient_roles.split(",")) if event.recipient_roles else ()
+    still_open = bool(is_open) or event.ladder_step == WAIT_ENDED
+    return PendingEvent(
+        event.id,
+        event.deadline_key,
+        event.ladder_step,
+        event.due_on,
+        audience,
+        deadline_due_on,
+        owner,
+        bool(advisory),
+        still_open,
+    )
+
+
+def pending_by_review(session: Session, *, review_id: int | None = None) -> list[ReviewEvents]:
+    """Return every review's pending events (one query), by reference; or one review's with ``review_id``."""
+    where = [ClockEvent.review_id == review_id] if review_id is not None else []
+    grouped: dict[int, ReviewEvents] = {}
+    for row in session.execute(_pending_query(*where)):
+        event = _pending(row)
+        held = grouped.get(row[0].review_id)
+        events = (*held.events, event) if held else (event,)
+        grouped[row[0].review_id] = ReviewEvents(row[0].review_id, row[1], row[2], events)
+    return list(grouped.values())
+
+
+def pending_events(session: Session, review_id: int) -> list[PendingEvent]:
+    """Return the review's pending events, oldest first, with the roles each escalation reaches."""
+    found = pending_by_review(session, review_id=review_id)
+    return list(found[0].events) if found else []
+
+
+def claim_event(session: Session, event_id: int, fired_at: Any, status: EventStatus = EventStatus.FIRED) -> bool:
+    """Move a pending event to ``status``; False when another clock got there first (a lost race is a skip)."""
+    result = session.execute(
+        update(ClockEvent)
+        .where(ClockEvent.id == event_id, ClockEvent.status == EventStatus.PENDING.value)
+        .values(status=status.value, fired_at=fired_at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def mark_fired(
-    session: Session, review_id: int, event_ids: Iterable[int], fired_at: Any, status: EventStatus = EventStatus.FIRED
-) -> None:
-    """Mark events (and their escalations) as acted on (or cancelled: the deadline was met meanwhile)."""
+    session: Session, event_ids: Iterable[int], fired_at: Any, status: EventStatus = EventStatus.FIRED
+) -> int:
+    """Mark pending events as acted on (or cancelled, or superseded); return how many this call moved."""
     ids = list(event_ids)
     if not ids:
-        return
-    session.execute(update(ClockEvent).where(ClockEvent.id.in_(ids)).values(status=status.value, fired_at=fired_at))
-    fired = select(ClockEvent.deadline_key, ClockEvent.ladder_step).where(ClockEvent.id.in_(ids))
-    for key, step in session.execute(fired).all():
-        session.execute(
-            update(Escalation)
-            .where(Escalation.review_id == review_id, Escalation.deadline_key == key, Escalation.ladder_step == step)
-            .values(status=status.value, fired_at=fired_at)
-        )
+        return 0
+    result = session.execute(
+        update(ClockEvent)
+        .where(ClockEvent.id.in_(ids), ClockEvent.status == EventStatus.PENDING.value)
+        .values(status=status.value, fired_at=fired_at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

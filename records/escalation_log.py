@@ -1,8 +1,8 @@
 """What the statutory clock did and what it sent: clock events and escalations with their notifications.
 
 Events are grouped by their natural key (review, deadline key, ladder step), which the clock
-event, the escalation and the outbox rows all carry, so the listing works whichever of those
-the clock wrote. Addresses are included: this is the operator's view inside the records.
+event (one row per event and its escalation) and the outbox rows both carry. Addresses are
+included: this is the operator's view inside the records.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from records.models import ClockEvent, Escalation, Notification, Review
+from records.models import ClockEvent, Notification, Review
 
 __all__ = ["EventLine", "SentLine", "escalation_log"]
 
@@ -72,15 +72,7 @@ def escalation_log(session: Session, *, reference: str | None = None, since: dat
     ).all():
         line = _line(lines, (ref, event.deadline_key, event.ladder_step), event.due_on)
         line.event_status, line.fired_at = event.status, event.fired_at
-    for escalation, ref in session.execute(
-        select(Escalation, Review.reference)
-        .join(Review, Review.id == Escalation.review_id)
-        .where(*where_review, *_since(Escalation.due_on, since))
-    ).all():
-        line = _line(lines, (ref, escalation.deadline_key, escalation.ladder_step), escalation.due_on)
-        line.escalated_to = escalation.recipient_roles
-        line.event_status = line.event_status or escalation.status
-        line.fired_at = line.fired_at or escalation.fired_at
+        line.escalated_to = event.recipient_roles
     for note, ref in session.execute(
         select(Notification, Review.reference)
         .join(Review, Review.id == Notification.review_id)

@@ -11,20 +11,16 @@ second finds it sent.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from records.models import Notification, NotificationStatus
 from records.system_time import system_now
 
-if TYPE_CHECKING:
-    from notices.planning import PlannedNotification
-
-__all__ = ["claim", "enqueue", "enqueue_planned", "mark_failed", "mark_sent", "pending"]
+__all__ = ["claim", "enqueue", "mark_failed", "mark_sent", "pending"]
 
 ROLE_SEPARATOR = ","
 
@@ -50,6 +46,9 @@ def enqueue(
     audience: Iterable[str] = (),
     advisory: bool | None = None,
     expected_on: date | None = None,
+    as_of: date | None = None,
+    setting_id: int | None = None,
+    term_id: str | None = None,
 ) -> Notification:
     """Return the queued notification with this key, inserting it only if no row has the key yet."""
     row = Notification(
@@ -68,6 +67,10 @@ def enqueue(
         audience=ROLE_SEPARATOR.join(map(str, audience)) or None,
         advisory=advisory,
         expected_on=expected_on,
+        as_of=as_of,
+        setting_id=setting_id,
+        term_id=term_id,
+        queued_at=system_now(),
     )
     try:
         with session.begin_nested():
@@ -78,26 +81,6 @@ def enqueue(
             raise
         return existing
     return row
-
-
-def enqueue_planned(session: Session, planned: PlannedNotification) -> Notification:
-    """Return the outbox row of a planned notification (inserted once)."""
-    return enqueue(
-        session,
-        idempotency_key=planned.idempotency_key,
-        review_id=planned.review_id,
-        kind=planned.kind,
-        channel=planned.channel,
-        recipient_role=planned.recipient_role,
-        deadline_key=planned.deadline_key,
-        ladder_step=planned.ladder_step,
-        deadline_due_on=planned.deadline_due_on,
-        due_on=planned.due_on,
-        owner=planned.owner,
-        audience=planned.audience,
-        advisory=planned.advisory,
-        expected_on=planned.expected_on,
-    )
 
 
 def claim(session: Session, notification_id: int) -> Notification | None:
@@ -124,18 +107,23 @@ def mark_sent(row: Notification, *, address: str, provider_id: str | None) -> No
     row.last_error = None
 
 
-def mark_failed(row: Notification, *, error: str, final: bool) -> None:
-    """Record a failed attempt: ``failed`` when no retry will follow, else still ``queued`` for the retry."""
+def mark_failed(row: Notification, *, error: str, final: bool, next_attempt_at: datetime | None = None) -> None:
+    """Record a failed attempt: ``failed`` when no retry will follow, else ``queued`` until ``next_attempt_at``."""
     row.last_error = error
     row.status = NotificationStatus.FAILED.value if final else NotificationStatus.QUEUED.value
+    row.next_attempt_at = None if final else next_attempt_at
 
 
-def pending(session: Session, limit: int) -> list[int]:
-    """Return the ids of up to ``limit`` queued notifications, oldest first (uses the status index)."""
+def pending(session: Session, limit: int, *, now: datetime | None = None, after_id: int = 0) -> list[int]:
+    """Return the ids of up to ``limit`` queued notifications, oldest first (uses the status index).
+
+    With ``now``, only rows whose back-off has run out (``next_attempt_at`` unset or not after ``now``).
+    """
+    due = [or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)] if now is not None else []
     return list(
         session.scalars(
             select(Notification.id)
-            .where(Notification.status == NotificationStatus.QUEUED.value)
+            .where(Notification.status == NotificationStatus.QUEUED.value, Notification.id > after_id, *due)
             .order_by(Notification.id)
             .limit(limit)
         )

@@ -6,13 +6,14 @@ before the business date) and lives until the review completes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import audit
-from records.models import DeadlineRecord, Review
+from records.models import DeadlineRecord, Plan, Review, Setting
 from records.review_progress import review_by_reference
 
 
@@ -25,6 +26,30 @@ def reviews_due_to_start(session: Session, as_of: date) -> list[str]:
         .order_by(DeadlineRecord.due_on, Review.id)
     )
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRun:
+    """An open review that should have a live run, and the run id the record keeps (no personal data)."""
+
+    reference: str
+    setting_urn: str
+    stage: int
+    cycle_number: int
+    flow_run_id: str | None
+
+
+def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
+    """Return every open review whose preparation has opened by ``as_of``, with its run id (one query)."""
+    query = (
+        select(Review.reference, Setting.urn, Review.stage, Review.cycle_number, Review.flow_run_id)
+        .join(DeadlineRecord, DeadlineRecord.review_id == Review.id)
+        .join(Plan, Plan.id == Review.plan_id)
+        .join(Setting, Setting.id == Plan.setting_id)
+        .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
+        .order_by(DeadlineRecord.due_on, Review.id)
+    )
+    return [ReviewRun(r.reference, r.urn, int(r.stage), r.cycle_number, r.flow_run_id) for r in session.execute(query)]
 
 
 def set_flow_run(session: Session, reference: str, flow_run_id: str, *, actor: str) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from records.models import AuditEntry, Escalation, Review
+from records.models import AuditEntry, ClockEvent, Review
 from records.review_progress import ACCEPTED, REFUSED, review_by_reference
 
 STAGE_DATE_COLUMNS = (
@@ -84,7 +84,9 @@ def review_view(session: Session, reference: str) -> ReviewView:
     """Return what may be shown of a review outside the records."""
     review = review_by_reference(session, reference)
     escalations = session.scalars(
-        select(Escalation).where(Escalation.review_id == review.id).order_by(Escalation.due_on, Escalation.id)
+        select(ClockEvent)
+        .where(ClockEvent.review_id == review.id, ClockEvent.recipient_roles.is_not(None))
+        .order_by(ClockEvent.due_on, ClockEvent.id)
     )
     return ReviewView(
         reference=review.reference,
@@ -97,7 +99,8 @@ def review_view(session: Session, reference: str) -> ReviewView:
             DeadlineLine(d.key, d.due_on, d.owner, d.met_on, d.is_open, d.advisory) for d in review.deadlines
         ),
         escalations=tuple(
-            EscalationLine(e.deadline_key, e.ladder_step, e.due_on, e.recipient_roles, e.status) for e in escalations
+            EscalationLine(e.deadline_key, e.ladder_step, e.due_on, e.recipient_roles or "", e.status)
+            for e in escalations
         ),
         flow_run_id=review.flow_run_id,
         last_refusal=_last_refusal(session, review),

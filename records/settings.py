@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     clock_cron: str = "*/15 * * * *"
     """When the statutory clock runs (cron, Europe/London); every 15 minutes by default."""
 
+    run_stale_after_minutes: float = 30.0
+    """A review run Running (or Pending) for longer than this is taken as dead (its process was killed):
+    the clock marks it Crashed and starts a fresh one. Stages take seconds, so the default is generous."""
+
     sqlite_busy_timeout_ms: int = 30_000
     """How long a SQLite writer waits for another writer before giving up."""
 

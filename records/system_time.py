@@ -1,7 +1,7 @@
 """System time: the instant a write happened (``sent_at``), as distinct from business time.
 
 The one place in ``records`` that reads the wall clock. Business dates (deadlines, the date
-a ladder step fell due) never come from here: callers pass them in (``flows/clock.py``).
+a ladder step fell due) never come from here: callers pass them in (``tasks/business_date.py``).
 """
 
 from __future__ import annotations

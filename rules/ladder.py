@@ -27,6 +27,7 @@ class Role(StrEnum):
     HEAD_OF_SERVICE = "head_of_sen_service"
     DIRECTOR = "director"
     FAMILY = "family"
+    OPERATORS = "operators"  # who runs the service: told when a message could not be delivered
 
 
 class StepTiming(StrEnum):

@@ -1,49 +1,47 @@
-"""The statutory clock's tasks: record what fell due (once), and wake the reviews that have events.
+"""The statutory clock's tasks: record what fell due (once), keep review runs alive, refresh their view.
 
-``record_clock_events`` is one transaction: the indexed selection and the
-ON CONFLICT DO NOTHING inserts (``records.clock_events``). ``wake_review``
-resumes a waiting review run with a clock tick; a run that is busy or gone is
-left for the next clock run (its events stay pending), and a review with no
-live run gets one started.
+``record_clock_events`` is one transaction: the indexed selection and the ON CONFLICT DO NOTHING
+inserts (``records.clock_events``). ``ensure_review_runs`` starts the due runs and replaces dead
+ones (``tasks.liveness``); ``refresh_reviews`` re-tags review runs and re-publishes their
+timelines (``tasks.review_refresh``). The clock never resumes a review run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
-from typing import Final
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from records.business_dates import finish_clock_run, start_clock_run
 from records.clock_events import ClockRecord, record_due_events
-from records.review_runs import set_flow_run
-from records.review_view import review_view
 from records.session import session_scope
-from tasks.db import rule_set, session_factory, settings, working_days
+from tasks.db import rule_set, session_factory, working_days
+from tasks.liveness import ensure_live_runs
+from tasks.review_refresh import refresh_review_runs
 from tasks.review_tasks import DB_RETRIES, retry_if_transient
-from tasks.run_control import ResumeRefused, read_run_state, resume_review_run, start_review_run
 
-WOKEN: Final = "woken"
-BUSY: Final = "busy"
-STARTED: Final = "started"
+__all__ = ["ensure_review_runs", "record_clock_events", "refresh_reviews"]
 
 
-@dataclass(frozen=True, slots=True)
-class WakeResult:
-    reference: str
-    outcome: str  # woken | busy | started
-    flow_run_id: str | None
-    waited_at: str | None = None  # the pause key the tick answered
-
-
-@task(cache_policy=NO_CACHE, persist_result=False, retries=DB_RETRIES, retry_condition_fn=retry_if_transient)
+@task(
+    name="record due events",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=DB_RETRIES,
+    retry_condition_fn=retry_if_transient,
+)
 def record_clock_events(today: date) -> ClockRecord:
-    """Record every ladder event and ended wait due on or before ``today``, each once."""
+    """Record every ladder event and ended wait due on or before ``today``, each once, and the clock run itself
+    (its business date is what later inputs are judged on: ``tasks.business_date``)."""
     with session_scope(session_factory()) as session:
+        run_id = start_clock_run(session, today)
         recorded = record_due_events(session, today, rule_set().ladder, working_days())
+        finish_clock_run(session, run_id, new_events=recorded.new_events)
     get_run_logger().info(
-        "Clock %s: %d new events, %d new escalations; %d reviews to wake",
+        "Clock %s: %d new events, %d new escalations; %d reviews with events to act on",
         today,
         recorded.new_events,
         recorded.new_escalations,
@@ -52,31 +50,44 @@ def record_clock_events(today: date) -> ClockRecord:
     return recorded
 
 
-def _start(reference: str) -> WakeResult:
-    with session_scope(session_factory()) as session:
-        view = review_view(session, reference)
-    if view.stage is None:
-        return WakeResult(reference, BUSY, None)
-    flow_run_id = start_review_run(reference, view.setting_urn, view.stage, settings().review_deployment)
-    with session_scope(session_factory()) as session:
-        set_flow_run(session, reference, flow_run_id, actor=settings().actor)
-    return WakeResult(reference, STARTED, flow_run_id)
-
-
-@task(cache_policy=NO_CACHE, persist_result=False)
-def wake_review(reference: str, today: date) -> WakeResult:
-    """Resume the review's waiting run with a clock tick for ``today`` (or start a run if it has none)."""
-    with session_scope(session_factory()) as session:
-        flow_run_id = review_view(session, reference).flow_run_id
-    if flow_run_id is None:
-        return _start(reference)
-    state = read_run_state(flow_run_id)
-    if state.is_final:
-        return _start(reference)
-    if state.waiting_stage is None:
-        return WakeResult(reference, BUSY, flow_run_id)
+@task(name="keep review runs alive", cache_policy=NO_CACHE, persist_result=False)
+def ensure_review_runs(today: date) -> dict[str, Any]:
+    """Start the run of every review whose preparation has opened and that has none; replace dead runs."""
+    logger = get_run_logger()
     try:
-        resume_review_run(flow_run_id, {"clock_tick": today.isoformat()})
-    except ResumeRefused:  # a person's input got there first: the next clock run tries again
-        return WakeResult(reference, BUSY, flow_run_id)
-    return WakeResult(reference, WOKEN, flow_run_id, state.pause_key)
+        report = ensure_live_runs(today)
+    except Exception as exc:
+        logger.warning("Review runs not checked this run: %s: %s", type(exc).__name__, exc)
+        return {"live": 0, "started": [], "replaced": {}, "could_not_start": {}, "problem": type(exc).__name__}
+    logger.info(
+        "Review runs: %d live, %d started, %d replaced, %d could not start",
+        report.live,
+        len(report.started),
+        len(report.replaced),
+        len(report.could_not_start),
+    )
+    for reference, why in report.replaced.items():
+        logger.info("Review %s: run replaced (%s)", reference, why)
+    for reference, why in report.could_not_start.items():
+        logger.warning("Review %s: no run started: %s", reference, why)
+    if report.problem:
+        logger.warning("Review runs: %s", report.problem)
+    return {
+        "live": report.live,
+        "started": report.started,
+        "replaced": report.replaced,
+        "could_not_start": report.could_not_start,
+        "problem": report.problem,
+    }
+
+
+@task(name="refresh review runs", cache_policy=NO_CACHE, persist_result=False)
+def refresh_reviews(references: Sequence[str], today: date) -> int:
+    """Re-tag each review's run and re-publish its timeline artifact; a Prefect hiccup is logged, not raised."""
+    try:
+        count = refresh_review_runs(references, today)
+    except Exception as exc:
+        get_run_logger().warning("Review runs not refreshed this run: %s", type(exc).__name__)
+        return 0
+    get_run_logger().info("Review runs: %d re-tagged and timelines re-published", count)
+    return count

@@ -1,82 +1,206 @@
-"""The review run's side of the statutory clock: announce an escalation, and mark the clock's event done.
+"""The clock's escalations: what each review's pending events become, raised in the clock's own run.
 
-``announce_escalation`` emits the custom Prefect events an operator can attach
-automations to (``ehcp.deadline.missed``, ``ehcp.escalation.raised``), with the
-review reference as the resource and nothing personal in the payload. It is
-keyed per flow run and clock event, so replays do not announce twice.
+For each review with pending events (one query for all of them), ``plan_review`` applies the
+catch-up rules (``rules.catch_up``): events of a stage already done are cancelled, steps that a
+higher step of the same deadline supersedes for every role are superseded, ended waits are
+noted. Each remaining event is raised by ``raise_escalation``, a task run named by the review
+reference and the step (``AR-2026-00123 · decision_due missed``) so an operator finds a review's
+escalations by searching its reference. Raising is one transaction: claim the pending event
+(a lost race with another clock is a skip), queue its notifications in the outbox. Only the
+winner emits the Prefect events, with the review's flow run as a related resource. Nothing here
+sends: the outbox sweep does (``tasks.notifications``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
 
 from prefect import get_run_logger, task
-from prefect.context import TaskRunContext
+from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
-from sqlalchemy import select
 
-from records.clock_events import PendingEvent, mark_fired, pending_events
-from records.models import EventStatus, Review
+from notices.planning import notifications_for_sending
+from records.clock_events import WAIT_ENDED, PendingEvent, ReviewEvents, claim_event, mark_fired, pending_by_review
+from records.models import EventStatus
 from records.session import session_scope
 from records.system_time import system_now
-from tasks.db import session_factory
+from rules.catch_up import Sending, select_for_sending
+from rules.ladder import LadderStep
+from tasks.db import rule_set, session_factory
+from tasks.notice_setup import webhook_roles
+from tasks.queueing import enqueue_planned
+from tasks.review_tasks import DB_RETRIES, retry_if_transient
 
-MISSED_STEP = "missed"
+__all__ = [
+    "MISSED_STEP",
+    "RaiseOutcome",
+    "ReviewPlan",
+    "escalate_reviews",
+    "plan_review",
+    "raise_escalation",
+    "raise_event",
+    "settle",
+]
+
+MISSED_STEP: Final = "missed"
+REVIEW_RUN_ROLE: Final = "review-run"
 
 
-def _review_id(session: Any, review_ref: str) -> int:
-    return int(session.scalars(select(Review.id).where(Review.reference == review_ref)).one())
+@dataclass(frozen=True, slots=True)
+class ReviewPlan:
+    """What the clock does with one review's pending events on a business date."""
+
+    reference: str
+    review_id: int
+    flow_run_id: str | None
+    raise_: tuple[tuple[int, Sending], ...]
+    cancelled: tuple[int, ...] = ()
+    superseded: tuple[int, ...] = ()
+    waits_ended: tuple[PendingEvent, ...] = ()
 
 
-def events_to_act_on(review_ref: str) -> list[PendingEvent]:
-    """Return the clock events recorded for the review and not yet acted on (a read: not a task)."""
+def plan_review(review: ReviewEvents, today: date, ladder: Sequence[LadderStep]) -> ReviewPlan:
+    """Return what to raise, cancel and supersede of one review's pending events (a pure decision)."""
+    cancelled = tuple(e.event_id for e in review.events if not e.still_open)
+    waits = tuple(e for e in review.events if e.still_open and e.ladder_step == WAIT_ENDED)
+    steps = [e for e in review.events if e.still_open and e.ladder_step != WAIT_ENDED]
+    events = [e.ladder_event() for e in steps]
+    chosen = select_for_sending(events, today, ladder)
+    ids = {id(event): pending.event_id for event, pending in zip(events, steps, strict=True)}
+    return ReviewPlan(
+        review.reference,
+        review.review_id,
+        review.flow_run_id,
+        tuple((ids[id(s.event)], s) for s in chosen.send),
+        cancelled,
+        tuple(ids[id(e)] for e in chosen.dropped),
+        waits,
+    )
+
+
+def settle(plans: Iterable[ReviewPlan]) -> dict[str, int]:
+    """Mark, in one transaction, the events nobody hears of: cancelled, superseded, ended waits."""
+    plans = list(plans)
+    now = system_now()
     with session_scope(session_factory()) as session:
-        return pending_events(session, _review_id(session, review_ref))
+        return {
+            "cancelled": mark_fired(session, [i for p in plans for i in p.cancelled], now, EventStatus.CANCELLED),
+            "superseded": mark_fired(session, [i for p in plans for i in p.superseded], now, EventStatus.SUPERSEDED),
+            "waits_ended": mark_fired(session, [w.event_id for p in plans for w in p.waits_ended], now),
+        }
 
 
-def per_event(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """Cache key: once per task, flow run and clock event."""
-    return f"{context.task.name}/{context.task_run.flow_run_id}/{parameters['event'].event_id}"
+@dataclass(frozen=True, slots=True)
+class RaiseOutcome:
+    """What raising one event did: whether this clock claimed it, and the outbox rows it queued."""
+
+    claimed: bool
+    notification_ids: tuple[int, ...] = field(default=())
 
 
-def _resource(review_ref: str) -> dict[str, str]:
+def raise_event(review_ref: str, review_id: int, event_id: int, sending: Sending, today: date) -> RaiseOutcome:
+    """Claim a pending event and queue its notifications, in one transaction (no Prefect needed)."""
+    with session_scope(session_factory()) as session:
+        if not claim_event(session, event_id, system_now()):
+            return RaiseOutcome(False)
+        planned = notifications_for_sending(
+            sending,
+            review_id=review_id,
+            review_ref=review_ref,
+            as_of=today,
+            ladder=rule_set().ladder,
+            webhook_roles=webhook_roles(),
+        )
+        return RaiseOutcome(True, tuple(enqueue_planned(session, item).id for item in planned))
+
+
+def _payload(sending: Sending, today: date) -> dict[str, Any]:
+    event = sending.event
     return {
-        "prefect.resource.id": f"ehcp.review.{review_ref}",
-        "prefect.resource.name": review_ref,
-        "ehcp.review": review_ref,
-    }
-
-
-@task(cache_key_fn=per_event, persist_result=True)
-def announce_escalation(review_ref: str, event: PendingEvent) -> list[str]:
-    """Emit the Prefect events for one ladder event; return their names."""
-    payload = {
         "deadline": event.deadline_key,
-        "step": event.ladder_step,
+        "step": event.step,
         "due_on": event.due_on.isoformat(),
-        "deadline_due_on": event.deadline_due_on.isoformat() if event.deadline_due_on else None,
-        "owner": event.owner,
-        "roles": list(event.recipient_roles),
+        "deadline_due_on": event.deadline_due_on.isoformat(),
+        "business_date": today.isoformat(),
+        "owner": str(event.owner),
+        "roles": [str(r) for r in sending.roles],
         "advisory": event.advisory,
     }
+
+
+def announce(review_ref: str, flow_run_id: str | None, sending: Sending, today: date) -> list[str]:
+    """Emit ``ehcp.deadline.missed`` (for a missed step) and ``ehcp.escalation.raised``; return their names."""
+    resource = {"prefect.resource.id": f"ehcp.review.{review_ref}", "prefect.resource.name": review_ref}
+    related = (
+        [{"prefect.resource.id": f"prefect.flow-run.{flow_run_id}", "prefect.resource.role": REVIEW_RUN_ROLE}]
+        if flow_run_id
+        else []
+    )
     names = ["ehcp.escalation.raised"]
-    if event.ladder_step == MISSED_STEP:
+    if sending.event.step == MISSED_STEP:
         names.insert(0, "ehcp.deadline.missed")
     for name in names:
-        emit_event(event=name, resource=_resource(review_ref), payload=payload)
-    get_run_logger().info(
-        "Review %s: %s %s (due %s) to %s",
-        review_ref,
-        event.deadline_key,
-        event.ladder_step,
-        event.due_on,
-        ", ".join(event.recipient_roles) or "nobody",
-    )
+        emit_event(event=name, resource=resource, related=related, payload=_payload(sending, today))
     return names
 
 
-def mark_event_done(review_ref: str, event: PendingEvent, *, cancelled: bool = False) -> None:
-    """Mark the clock's event (and its escalation) as acted on, or cancelled; idempotent."""
-    status = EventStatus.CANCELLED if cancelled else EventStatus.FIRED
+@task(
+    name="raise escalation",
+    task_run_name="{review_ref} · {sending.event.deadline_key} {sending.event.step}",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=DB_RETRIES,
+    retry_condition_fn=retry_if_transient,
+)
+def raise_escalation(
+    review_ref: str, review_id: int, flow_run_id: str | None, event_id: int, sending: Sending, today: date
+) -> int | None:
+    """Raise one ladder event of one review: queue its notifications once and announce it; return how many
+    (None when another clock run raised it first: a lost race is a skip)."""
+    outcome = raise_event(review_ref, review_id, event_id, sending, today)
+    logger = get_run_logger()
+    if not outcome.claimed:
+        logger.info("Review %s: %s %s already raised by another clock run", review_ref, *_step(sending))
+        return None
+    announce(review_ref, flow_run_id, sending, today)
+    logger.info(
+        "Review %s: %s %s to %s, %d notifications queued",
+        review_ref,
+        *_step(sending),
+        ", ".join(sending.roles),
+        len(outcome.notification_ids),
+    )
+    return len(outcome.notification_ids)
+
+
+def _step(sending: Sending) -> tuple[str, str]:
+    return sending.event.deadline_key, sending.event.step
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationSummary:
+    """What one clock run's escalation pass did (counts and references only)."""
+
+    reviews: tuple[str, ...]
+    raised: int
+    queued: int
+    settled: dict[str, int]
+
+
+def escalate_reviews(today: date) -> EscalationSummary:
+    """Raise every pending event of every review (oldest first), as task runs of the calling flow."""
     with session_scope(session_factory()) as session:
-        mark_fired(session, _review_id(session, review_ref), [event.event_id], system_now(), status)
+        pending = pending_by_review(session)
+    ladder = rule_set().ladder
+    plans = [plan_review(review, today, ladder) for review in pending]
+    settled = settle(plans)
+    raised = queued = 0
+    for plan in plans:
+        for event_id, sending in plan.raise_:
+            count = raise_escalation(plan.reference, plan.review_id, plan.flow_run_id, event_id, sending, today)
+            if count is not None:
+                raised, queued = raised + 1, queued + count
+    return EscalationSummary(tuple(p.reference for p in plans), raised, queued, settled)

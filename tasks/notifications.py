@@ -1,79 +1,48 @@
-"""Notification tasks: put a ladder event's messages in the outbox, and deliver one queued message.
+"""Notification tasks: sweep the outbox (every clock run), or deliver one queued message now.
 
-Thin wrappers over ``records.outbox`` and ``records.delivery``, one session (one transaction)
-each. Parameters, results and logs carry ids, the review reference, the kind, the role and the
-status only, never a name or an address. ``deliver_notification`` retries transient failures
-(mail server down, HTTP 5xx, a database hiccup) and nothing else; its final failed attempt
-leaves the row ``failed`` with the error recorded.
+Thin wrappers over ``records.outbox`` and ``tasks.delivery``, one session (one transaction)
+per message. Parameters, results and logs carry ids, the review reference, the kind, the role
+and the status only, never a name or an address. Nothing here raises a delivery failure: the
+outbox row carries the outcome, and the sweep tries a transient failure again after its
+back-off (``EHCP_DELIVERY_RETRY_DELAYS_SECONDS``) until it is older than
+``EHCP_DELIVERY_MAX_AGE_HOURS``, then fails it for good and tells the operators.
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Any, Final
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.context import TaskRunContext
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-from notices.errors import TransientDeliveryError
-from notices.planning import notifications_for_event
-from records.delivery import DeliveryOutcome, deliver
-from records.models import Review
-from records.outbox import enqueue_planned, pending
+from records.models import NotificationStatus
+from records.outbox import pending
 from records.session import session_scope
-from rules.escalations import LadderEvent
+from records.system_time import system_now
 from tasks.db import rule_set, session_factory, settings, working_days
-from tasks.notice_setup import la_directory, open_channel, webhook_roles
+from tasks.delivery import DeliveryOutcome, RetryPolicy, deliver
+from tasks.notice_setup import la_directory, notice_settings, open_channel
 
-__all__ = ["DELIVERY_RETRIES", "deliver_notification", "deliver_pending", "enqueue_event_notifications"]
+__all__ = ["SweepSummary", "deliver_notification", "deliver_now", "deliver_outbox", "retry_policy", "sweep_outbox"]
 
-DELIVERY_RETRIES: Final = 3
-DELIVERY_RETRY_DELAYS_SECONDS: Final[list[float]] = [10.0, 60.0, 300.0]
-DB_RETRIES: Final = 3
-SWEEP_MAX_ATTEMPTS: Final = 10
+SWEEP_BATCH = 200
 
 
-def retry_if_transient_delivery(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry a delivery only when the channel or the database said "try again later"."""
-    try:
-        state.result()
-    except (TransientDeliveryError, OperationalError):
-        return True
-    except Exception:
-        return False
-    return False
-
-
-def _is_final_attempt() -> bool:
-    context = TaskRunContext.get()
-    if context is None:  # called as a plain function: no retry will follow
-        return True
-    return context.task_run.run_count > context.task.retries
+def retry_policy() -> RetryPolicy:
+    """Return the configured back-off and give-up age of the outbox sweep."""
+    configured = notice_settings()
+    return RetryPolicy(
+        tuple(configured.delivery_retry_delays_seconds), timedelta(hours=configured.delivery_max_age_hours)
+    )
 
 
 def _public(outcome: DeliveryOutcome) -> dict[str, Any]:
     return {f.name: getattr(outcome, f.name) for f in fields(outcome) if f.name != "error"}
 
 
-@task(cache_policy=NO_CACHE, persist_result=False, retries=DB_RETRIES, retry_condition_fn=retry_if_transient_delivery)
-def enqueue_event_notifications(review_ref: str, event: LadderEvent) -> list[int]:
-    """Put a ladder event's notifications in the outbox once; return their ids (existing rows on a repeat)."""
-    with session_scope(session_factory()) as session:
-        review_id = session.scalars(select(Review.id).where(Review.reference == review_ref)).one()
-        planned = notifications_for_event(
-            event, review_id=review_id, review_ref=review_ref, webhook_roles=webhook_roles()
-        )
-        ids = [enqueue_planned(session, item).id for item in planned]
-    get_run_logger().info(
-        "Review %s: %s/%s has %d notifications queued", review_ref, event.deadline_key, event.step, len(ids)
-    )
-    return ids
-
-
-def deliver_now(notification_id: int, *, final_attempt: bool, max_attempts: int | None = None) -> DeliveryOutcome:
+def deliver_now(notification_id: int, *, now: datetime | None = None) -> DeliveryOutcome:
     """Deliver one notification in its own transaction and return what happened (no Prefect needed)."""
     with session_scope(session_factory()) as session:
         return deliver(
@@ -83,24 +52,69 @@ def deliver_now(notification_id: int, *, final_attempt: bool, max_attempts: int 
             la=la_directory(),
             rule_set=rule_set(),
             is_working_day=working_days(),
-            final_attempt=final_attempt,
             actor=settings().actor,
-            max_attempts=max_attempts,
+            now=now or system_now(),
+            retry=retry_policy(),
         )
 
 
-@task(
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=DELIVERY_RETRIES,
-    retry_delay_seconds=DELIVERY_RETRY_DELAYS_SECONDS,
-    retry_condition_fn=retry_if_transient_delivery,
-)
+@dataclass(frozen=True, slots=True)
+class SweepSummary:
+    """What one sweep of the outbox did (counts only)."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    already_sent: int = 0
+
+    def add(self, outcome: DeliveryOutcome) -> SweepSummary:
+        """Return this summary counting one more delivery."""
+        if outcome.already_sent:
+            return SweepSummary(self.sent, self.retrying, self.failed, self.already_sent + 1)
+        if outcome.status == NotificationStatus.SENT:
+            return SweepSummary(self.sent + 1, self.retrying, self.failed, self.already_sent)
+        if outcome.status == NotificationStatus.FAILED:
+            return SweepSummary(self.sent, self.retrying, self.failed + 1, self.already_sent)
+        return SweepSummary(self.sent, self.retrying + 1, self.failed, self.already_sent)
+
+
+def sweep_outbox(now: datetime | None = None, *, limit: int | None = None) -> SweepSummary:
+    """Try every queued notification whose back-off has run out, once each, oldest first (no Prefect needed).
+
+    Operators' notices queued by this sweep (a row failed for good) go out in the same sweep.
+    """
+    at = now or system_now()
+    summary, after = SweepSummary(), 0
+    while limit is None or summary.sent + summary.retrying + summary.failed + summary.already_sent < limit:
+        with session_scope(session_factory()) as session:
+            ids = pending(session, SWEEP_BATCH, now=at, after_id=after)
+        if not ids:
+            break
+        for one in ids:
+            summary = summary.add(deliver_now(one, now=at))
+        after = ids[-1]
+    return summary
+
+
+@task(name="deliver outbox", cache_policy=NO_CACHE, persist_result=False)
+def deliver_outbox(limit: int | None = None) -> dict[str, int]:
+    """Sweep the outbox: send what is queued and due, back off what failed for a passing reason."""
+    summary = sweep_outbox(limit=limit)
+    get_run_logger().info(
+        "Outbox: %d sent, %d to retry later, %d failed for good (operators told), %d already sent",
+        summary.sent,
+        summary.retrying,
+        summary.failed,
+        summary.already_sent,
+    )
+    return {f.name: getattr(summary, f.name) for f in fields(summary)}
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
 def deliver_notification(notification_id: int) -> dict[str, Any]:
-    """Send one queued notification and record the outcome; a sent one is left alone (idempotent)."""
-    outcome = deliver_now(notification_id, final_attempt=_is_final_attempt())
-    logger = get_run_logger()
-    logger.info(
+    """Send one queued notification now and record the outcome; never raises a delivery failure."""
+    outcome = deliver_now(notification_id)
+    get_run_logger().info(
         "Notification %d (review %s, %s to %s): %s after %d attempts",
         outcome.notification_id,
         outcome.review_ref,
@@ -109,18 +123,4 @@ def deliver_notification(notification_id: int) -> dict[str, Any]:
         "already sent" if outcome.already_sent else outcome.status,
         outcome.attempts,
     )
-    if outcome.error is not None:
-        raise outcome.error
     return _public(outcome)
-
-
-def deliver_pending(limit: int = 100, *, max_attempts: int = SWEEP_MAX_ATTEMPTS) -> list[dict[str, Any]]:
-    """Deliver up to ``limit`` queued notifications, each in its own transaction; one attempt each.
-
-    A sweep for rows left queued (a crashed run, a mail server that was down): a transient
-    failure stays queued for the next sweep until the row has had ``max_attempts`` attempts in
-    all, then it becomes ``failed``; a permanent one is ``failed`` at once.
-    """
-    with session_scope(session_factory()) as session:
-        ids = pending(session, limit)
-    return [_public(deliver_now(one, final_attempt=False, max_attempts=max_attempts)) for one in ids]

@@ -62,12 +62,13 @@ def read_run_state(flow_run_id: str) -> RunState:
         return _state_of(client.read_flow_run(UUID(flow_run_id)))
 
 
-def run_key(review_ref: str, replaces: str | None) -> str:
-    """The idempotency key of a review's run: the review and the run it replaces (``first`` for none).
+def run_key(review_ref: str, cycle_number: int, replaces: str | None) -> str:
+    """The idempotency key of a review's run: one per review and cycle, and one replacement per dead run.
 
     Two starters that see the same state of the review (no run, or the same dead run) ask for the
     same key, and Prefect makes one run; a later replacement replaces a different run, so gets a new key."""
-    return f"{review_ref}/after/{replaces or 'first'}"
+    key = f"{review_ref}/cycle-{cycle_number}"
+    return f"{key}/replaces-{replaces}" if replaces else key
 
 
 def start_review_run(
@@ -76,7 +77,7 @@ def start_review_run(
     stage: int | None,
     deployment: str = REVIEW_DEPLOYMENT,
     *,
-    idempotency_key: str | None = None,
+    idempotency_key: str,
 ) -> str:
     """Create the review's top-level flow run (named by its reference, tagged by setting and stage); return its id."""
     run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
@@ -86,7 +87,7 @@ def start_review_run(
         tags=[f"setting:{setting_urn}", f"stage:{stage}" if stage else "stage:complete"],
         timeout=0,
         as_subflow=False,
-        idempotency_key=idempotency_key or run_key(review_ref, None),
+        idempotency_key=idempotency_key,
     )
     return str(run.id)
 

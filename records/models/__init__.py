@@ -4,7 +4,7 @@ from records.models.audit import AuditEntry
 from records.models.base import Base
 from records.models.business_date import ClockRun
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
-from records.models.clock import ClockEvent, Escalation, EventStatus
+from records.models.clock import ClockEvent, EventStatus
 from records.models.outbox import Notification, NotificationStatus
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
@@ -16,7 +16,6 @@ __all__ = [
     "ClockEvent",
     "ClockRun",
     "DeadlineRecord",
-    "Escalation",
     "EventStatus",
     "Notification",
     "NotificationStatus",

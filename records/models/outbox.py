@@ -61,3 +61,13 @@ class Notification(Base):
     """Where the message went (email address; ``webhook`` for a chat post), resolved at send time."""
     provider_id: Mapped[str | None] = mapped_column(String(200))
     """The channel's id for the accepted message (SMTP Message-ID, Notify notification id)."""
+    as_of: Mapped[date | None] = mapped_column(Date)
+    """The business date the message speaks for (its lateness is stated as of this date)."""
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """System time the row was queued: the sweep gives up on a transient failure after a maximum age."""
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """System time before which the sweep does not try again (back-off); NULL means at once."""
+    setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id", ondelete="RESTRICT"))
+    """For a message about a setting rather than a review (a termly list)."""
+    term_id: Mapped[str | None] = mapped_column(String(20))
+    """For a termly list: the term's id (``reports.terms.Term.id``)."""

@@ -6,7 +6,6 @@ review on SQLite and on PostgreSQL. The business date is pinned by a recorded cl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +18,6 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.exceptions import Pause
 from prefect.flow_engine import run_flow
 from prefect.flow_runs import resume_flow_run
-from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import select
 
 from flows.annual_review import annual_review
@@ -45,10 +43,10 @@ BUSINESS_DATE = date(2027, 1, 15)
 
 
 @pytest.fixture(scope="session")
-def prefect_server() -> Iterator[UUID]:
-    """A temporary Prefect server with the review flow deployed; yields the deployment id."""
-    with prefect_test_harness(server_startup_timeout=90):
-        yield annual_review.to_deployment(name="test").apply()
+def prefect_server(prefect_harness: None) -> UUID:
+    """The session's temporary Prefect server with the review flow deployed; returns the deployment id."""
+    deployment_id: UUID = annual_review.to_deployment(name="test").apply()
+    return deployment_id
 
 
 @dataclass

@@ -90,6 +90,9 @@ def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsW
     """Return a representative context of ``kind``."""
     if kind is MessageKind.FAMILY_LATE_LETTER:
         return family_late_letter_context(EVENTS[kind], review, expected_on=date(2026, 7, 10))
+    if kind is MessageKind.FAMILY_OVERDUE_LETTER:  # caught up five weeks after the deadline
+        late = EVENTS[MessageKind.FAMILY_LATE_LETTER]
+        return family_late_letter_context(late, review, expected_on=date(2026, 8, 17), kind=kind)
     if kind in EVENTS:
         return event_context(EVENTS[kind], review)
     if kind is MessageKind.FINAL_PLAN_ISSUED:

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from notices.planning import notifications_for_event
 from records.models import AuditEntry, Notification
-from records.outbox import enqueue_planned
 from records.session import SessionFactory, session_scope
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
+from tasks.queueing import enqueue_planned
 
 MISSED_REPORT = LadderEvent(
     "report_due",

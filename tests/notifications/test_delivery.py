@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 from prefect.logging import disable_run_logger
 
-from notices.errors import PermanentDeliveryError, TransientDeliveryError
 from records.session import SessionFactory
-from tasks.notifications import deliver_notification, deliver_pending
+from records.system_time import system_now
+from tasks.notifications import deliver_notification, sweep_outbox
 from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, HEAD_EMAIL, ROOT, SENCO_EMAIL, Mailbox
 from tests.notifications.support import LATE_LETTER, MISSED_REPORT, audit_actions, queue, row
 
@@ -71,14 +72,18 @@ def test_task_result_holds_no_personal_data(factory: SessionFactory, review: tup
     assert SENCO_EMAIL not in str(result) and CHILD_GIVEN_NAME not in str(result)
 
 
-def test_mail_server_down_is_recorded_and_raised_as_transient(factory: SessionFactory, review: tuple[int, str]) -> None:
+def test_mail_server_down_is_recorded_and_retried_later_never_raised(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
-    with pytest.raises(TransientDeliveryError, match="cannot reach the mail server"):
-        deliver_notification.fn(senco)  # called directly: no retry follows, so this attempt is final
+    before = system_now()
+    result = deliver_notification.fn(senco)  # no mail server listening: a passing failure
     stored = row(factory, senco)
-    assert stored.status == "failed" and stored.attempts == 1
+    assert result["status"] == "queued" and stored.status == "queued" and stored.attempts == 1
     assert stored.last_error is not None and "cannot reach the mail server" in stored.last_error
-    assert audit_actions(factory) == ["notification.failed"]
+    assert stored.next_attempt_at is not None
+    assert stored.next_attempt_at.replace(tzinfo=UTC) >= before + timedelta(seconds=60)  # the first back-off
+    assert audit_actions(factory) == ["notification.attempt_failed"]
 
 
 def test_family_letter_without_an_address_goes_to_the_post_room(
@@ -104,29 +109,31 @@ def test_family_letter_with_no_address_and_no_post_room_fails_at_once_and_visibl
 
     clear_caches()
     (letter,) = queue(factory, review, LATE_LETTER)
-    with pytest.raises(PermanentDeliveryError, match="no email address for family"):
-        deliver_notification.fn(letter)
+    result = deliver_notification.fn(letter)
     stored = row(factory, letter)
-    assert stored.status == "failed" and "no email address for family" in (stored.last_error or "")
+    assert result["status"] == "failed" and stored.status == "failed"
+    assert "no email address for family" in (stored.last_error or "")
     assert mailbox.messages == []
 
 
-def test_deliver_pending_sends_every_queued_mail_once(
-    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
-) -> None:
-    ids = queue(factory, review, MISSED_REPORT)
-    first = deliver_pending(limit=10)
-    second = deliver_pending(limit=10)
-    assert [r["notification_id"] for r in first] == ids and second == []
+def test_sweep_sends_every_queued_mail_once(factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox) -> None:
+    queue(factory, review, MISSED_REPORT)
+    first = sweep_outbox()
+    second = sweep_outbox()
+    assert (first.sent, second.sent, second.retrying) == (3, 0, 0)
     assert len(mailbox.messages) == 3
 
 
-def test_deliver_pending_keeps_a_transient_failure_queued_until_its_attempts_are_spent(
-    factory: SessionFactory, review: tuple[int, str]
+def test_sweep_backs_off_then_gives_up_after_the_maximum_age_and_tells_the_operators(
+    factory: SessionFactory, review: tuple[int, str], smtp_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
-    deliver_pending(limit=1, max_attempts=2)
-    assert row(factory, senco).status == "queued"
-    deliver_pending(limit=1, max_attempts=2)
+    now = system_now()
+    assert sweep_outbox(now).retrying == 3  # mail server down
+    assert sweep_outbox(now + timedelta(seconds=30)).retrying == 0  # still backing off: not tried
+    assert row(factory, senco).attempts == 1
+    assert sweep_outbox(now + timedelta(minutes=2)).retrying == 3
+    late = sweep_outbox(now + timedelta(hours=49))
     stored = row(factory, senco)
-    assert stored.status == "failed" and stored.attempts == 2
+    assert stored.status == "failed" and stored.attempts == 3
+    assert late.failed == 6  # the three messages, then the three operators' notices (no mail server either)

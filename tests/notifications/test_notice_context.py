@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from notices.recipients import load_la_directory
 from records.models import Notification, Setting
-from records.notice_context import prepare_notice
 from records.session import SessionFactory, session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.ladder import Role
 from rules.rule_set import ENGLAND_2014
+from tasks.notice_context import prepare_notice
 from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, ROOT, SENCO_EMAIL
 from tests.notifications.support import LATE_LETTER, MISSED_REPORT, queue
 

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from notices.planning import notifications_for_event
 from records.models import Notification
-from records.outbox import enqueue, enqueue_planned, pending
+from records.outbox import enqueue, pending
 from records.session import SessionFactory, session_scope
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
+from tasks.queueing import enqueue_planned
 
 REMINDER = LadderEvent(
     "report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING, (Role.SENCO,), False

@@ -1,13 +1,16 @@
 """Delivering one queued notification: claim it, render it from the records, send it, record the outcome.
 
-No Prefect here (``tasks.notifications`` wraps this in a task with retries). Everything happens
-in the caller's one transaction: the claim locks the row, so a second delivery of the same
+No Prefect here (``tasks.notifications`` wraps the sweep in a task). Everything happens in the
+caller's one transaction: the claim locks the row, so a second delivery of the same
 notification waits and then finds it sent. If the process dies after the channel accepted the
 message but before the commit, the row is still queued and a later delivery sends it again:
 delivery is at least once, and the window is the commit itself.
 
-A failure is recorded on the row (``last_error``, ``attempts``) and in the audit log, then
-returned to the caller, who decides whether to raise it (so a retry can follow).
+A failure is recorded on the row, never raised (delivery never fails a business run):
+a transient one (mail server down, HTTP 5xx) leaves the row ``queued`` with its next attempt
+after a back-off (``RetryPolicy``), until the row is older than the policy's maximum age; then,
+or at once for a permanent one (no address, a template that cannot render), the row is
+``failed`` and a notice to the operators' role is queued in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,27 +18,53 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from notices.channels import Channel
 from notices.errors import DeliveryError, PermanentDeliveryError, RenderError
-from notices.planning import OutboxChannel
+from notices.kinds import MessageKind
+from notices.planning import OutboxChannel, delivery_failed_key
 from notices.recipients import LaDirectory
 from records import audit
 from records.models import Notification, Review
-from records.notice_context import prepare_notice
-from records.outbox import claim, mark_failed, mark_sent
+from records.outbox import claim, enqueue, mark_failed, mark_sent
 from rules.calendar import IsWorkingDay
+from rules.ladder import Role
 from rules.rule_set import RuleSet
+from tasks.notice_context import prepare_notice
 
-__all__ = ["DeliveryOutcome", "UnknownNotification", "deliver"]
+__all__ = ["DeliveryOutcome", "RetryPolicy", "UnknownNotification", "deliver"]
 
 # A webhook URL holds a secret: the row records only that the message went to the webhook.
 WEBHOOK_ADDRESS = OutboxChannel.WEBHOOK.value
 
 OpenChannel = Callable[[str], AbstractContextManager[Channel]]
 """Given an outbox channel name (``email``, ``webhook``), a context manager yielding the channel."""
+
+
+def _utc(instant: datetime) -> datetime:
+    """SQLite hands back naive UTC instants; PostgreSQL aware ones."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When a transiently failed row is tried again, and when the outbox gives up on it.
+
+    ``delays_seconds[n]`` is the wait after the (n+1)-th failed attempt; the last wait repeats.
+    """
+
+    delays_seconds: tuple[float, ...] = (60.0, 300.0, 900.0, 3600.0)
+    max_age: timedelta = timedelta(hours=48)
+
+    def next_attempt_at(self, attempts: int, queued_at: datetime | None, now: datetime) -> datetime | None:
+        """Return when to try again after ``attempts`` failed attempts, or None when the row is too old."""
+        if queued_at is not None and _utc(now) - _utc(queued_at) >= self.max_age:
+            return None
+        wait = self.delays_seconds[min(max(attempts, 1), len(self.delays_seconds)) - 1]
+        return now + timedelta(seconds=wait)
 
 
 class UnknownNotification(LookupError):
@@ -95,6 +124,33 @@ def _audit(session: Session, row: Notification, action: str, actor: str, error: 
     )
 
 
+def _report_to_operators(session: Session, row: Notification) -> None:
+    """Queue the operators' notice that ``row`` failed for good (never for an operators' notice itself)."""
+    if row.template == MessageKind.DELIVERY_FAILED:
+        return
+    enqueue(
+        session,
+        idempotency_key=delivery_failed_key(row.id),
+        review_id=row.review_id,
+        kind=MessageKind.DELIVERY_FAILED,
+        channel=OutboxChannel.EMAIL,
+        recipient_role=Role.OPERATORS,
+    )
+
+
+def _fail(
+    session: Session, row: Notification, exc: DeliveryError | RenderError, retry: RetryPolicy, now: datetime, actor: str
+) -> None:
+    permanent = isinstance(exc, RenderError | PermanentDeliveryError)
+    next_at = None if permanent else retry.next_attempt_at(row.attempts, row.queued_at, now)
+    mark_failed(row, error=str(exc), final=next_at is None, next_attempt_at=next_at)
+    if next_at is None:
+        _audit(session, row, "notification.failed", actor, str(exc))
+        _report_to_operators(session, row)
+    else:
+        _audit(session, row, "notification.attempt_failed", actor, str(exc))
+
+
 def deliver(
     session: Session,
     notification_id: int,
@@ -103,15 +159,16 @@ def deliver(
     la: LaDirectory,
     rule_set: RuleSet,
     is_working_day: IsWorkingDay,
-    final_attempt: bool,
     actor: str,
-    max_attempts: int | None = None,
+    now: datetime,
+    retry: RetryPolicy = RetryPolicy(),
 ) -> DeliveryOutcome:
-    """Send a queued notification once and record the outcome; a sent one is left alone.
+    """Send a queued notification once and record the outcome; a sent one is left alone. Never raises a
+    delivery failure: the outcome (and the row) carries it.
 
     Args:
-        final_attempt: no retry follows this attempt, so a transient failure is recorded as ``failed``.
-        max_attempts: also final once the row has been tried this many times in all (sweeps).
+        now: system time of this attempt (the back-off and the maximum age are counted from it).
+        retry: when a transient failure is tried again; a row older than ``retry.max_age`` fails for good.
     """
     row = claim(session, notification_id)
     if row is None:
@@ -124,13 +181,10 @@ def deliver(
         with open_channel(row.channel) as channel:
             result = channel.send(prepared.message, prepared.recipient)
     except (RenderError, DeliveryError) as exc:
-        spent = max_attempts is not None and row.attempts >= max_attempts
-        final = final_attempt or spent or isinstance(exc, RenderError | PermanentDeliveryError)
-        mark_failed(row, error=str(exc), final=final)
-        action = "notification.failed" if final else "notification.attempt_failed"
-        _audit(session, row, action, actor, str(exc))
+        _fail(session, row, exc, retry, now, actor)
         return _outcome(row, _reference(session, row), error=exc)
     address = prepared.recipient.email if row.channel != OutboxChannel.WEBHOOK else WEBHOOK_ADDRESS
     mark_sent(row, address=address or "", provider_id=result.provider_id)
+    row.next_attempt_at = None
     _audit(session, row, "notification.sent", actor)
     return _outcome(row, prepared.reference)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from notices.context import (
+    DeliveryFailedContext,
     NoticeContext,
     ReviewContext,
     decision_letter_context,
@@ -22,7 +23,8 @@ from notices.context import (
     final_plan_letter_context,
 )
 from notices.errors import RenderError
-from notices.kinds import MessageKind
+from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
+from notices.planning import failed_notification_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
 from notices.render import RenderedMessage, render_message
 from records.models import Notification, Review
@@ -78,15 +80,15 @@ def _context(
 ) -> NoticeContext:
     kind = MessageKind(row.template)
     people = review_context(review, la)
-    if kind is MessageKind.FAMILY_LATE_LETTER:
+    if kind in FAMILY_LETTER_KINDS:
         if row.expected_on is None:
             raise RenderError("the late letter has no expected date", kind=kind)
-        return family_late_letter_context(_event(row), people, expected_on=row.expected_on)
+        return family_late_letter_context(_event(row), people, expected_on=row.expected_on, kind=kind)
     if kind is MessageKind.FINAL_PLAN_ISSUED:
         return final_plan_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
     if kind in (MessageKind.DECISION_MAINTAIN, MessageKind.DECISION_AMEND, MessageKind.DECISION_CEASE):
         return decision_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
-    return event_context(_event(row), people, ladder=ladder)
+    return event_context(_event(row), people, ladder=ladder, as_of=row.as_of, is_working_day=is_working_day)
 
 
 def _recipient(row: Notification, review: Review, la: LaDirectory) -> Recipient:
@@ -96,6 +98,33 @@ def _recipient(row: Notification, review: Review, la: LaDirectory) -> Recipient:
     )
     owner = Owner(row.owner) if row.owner else Owner.LA
     return recipients_for((Role(row.recipient_role),), owner, setting=contacts, la=la)[0].recipient
+
+
+def _failed_row(session: Session, row: Notification) -> Notification:
+    failed_id = failed_notification_id(row.idempotency_key)
+    failed = session.get(Notification, failed_id) if failed_id is not None else None
+    if failed is None:
+        raise RenderError("the operators' notice names no failed notification", kind=row.template)
+    return failed
+
+
+def _delivery_failed(session: Session, row: Notification, la: LaDirectory) -> PreparedNotice:
+    """The operators' notice: no review needed (a termly list names none), nothing personal."""
+    failed = _failed_row(session, row)
+    review = session.get(Review, failed.review_id) if failed.review_id is not None else None
+    reference = review.reference if review is not None else f"termly list {failed.term_id}"
+    context = DeliveryFailedContext(
+        ReviewContext(reference, "", la.authority, "", ""),
+        failed.template,
+        failed.recipient_role,
+        failed.channel,
+        failed.attempts,
+        failed.last_error or "unknown",
+        failed.id,
+    )
+    message = render_message(MessageKind.DELIVERY_FAILED, context)
+    recipient = recipients_for((Role.OPERATORS,), Owner.LA, setting=SettingContacts(None, None), la=la)[0].recipient
+    return PreparedNotice(reference, message, recipient)
 
 
 def prepare_notice(
@@ -108,6 +137,8 @@ def prepare_notice(
     ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
 ) -> PreparedNotice:
     """Return the notification rendered from the records as they stand now, with its recipient."""
+    if row.template == MessageKind.DELIVERY_FAILED:
+        return _delivery_failed(session, row, la)
     if row.review_id is None:
         raise RenderError("the notification names no review", kind=row.template)
     review = session.get_one(Review, row.review_id)

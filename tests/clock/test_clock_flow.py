@@ -1,0 +1,189 @@
+"""The statutory clock run in-process (Prefect's test server): it escalates by itself, once, and tells the truth.
+
+Assertions are on the records (clock events, outbox rows) and the SMTP sink, not on task names,
+except the one test that an operator can find a review's escalations by its reference.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+from sqlalchemy import select, update
+
+from records.models import ClockEvent, DeadlineRecord, Notification, Setting
+from records.session import SessionFactory, session_scope
+from rules.bank_holidays import england_and_wales_working_days
+from rules.catch_up import working_days_late
+from tests.notifications.conftest import CHILD_FAMILY_NAME, HEAD_EMAIL, SENCO_EMAIL, Mailbox, clear_task_caches
+
+REMINDER_KINDS = {"setting-reminder", "la-reminder"}
+
+
+def _clock(as_of: date) -> dict:  # type: ignore[type-arg]
+    from flows.statutory_clock import statutory_clock
+
+    return statutory_clock(as_of=as_of)
+
+
+def _last_open_deadline(factory: SessionFactory, review_id: int, owner: str | None = None) -> DeadlineRecord:
+    with session_scope(factory) as session:
+        rows = session.scalars(
+            select(DeadlineRecord).where(
+                DeadlineRecord.review_id == review_id,
+                DeadlineRecord.is_open,
+                DeadlineRecord.owner != "nobody",
+                DeadlineRecord.owner == owner if owner else DeadlineRecord.owner.is_not(None),
+                DeadlineRecord.stage.is_not(None),
+            )
+        ).all()
+        return max(rows, key=lambda d: d.due_on)
+
+
+def _rows(factory: SessionFactory) -> list[Notification]:
+    with session_scope(factory) as session:
+        return list(session.scalars(select(Notification).order_by(Notification.id)))
+
+
+def _events(factory: SessionFactory) -> list[ClockEvent]:
+    with session_scope(factory) as session:
+        return list(session.scalars(select(ClockEvent)))
+
+
+def test_five_weeks_late_the_clock_sends_one_true_message_per_deadline_and_role_once(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    last = _last_open_deadline(factory, review[0])
+    as_of = last.due_on + timedelta(weeks=5)
+    first = _clock(as_of)
+    again = _clock(as_of)
+    assert first["raised"] > 0 and again["raised"] == 0 and again["new_events"] == 0
+    rows = _rows(factory)
+    emails = [r for r in rows if r.channel == "email"]
+    assert not [r for r in emails if r.template in REMINDER_KINDS], "no reminder for a deadline already passed"
+    per_deadline_role = Counter((r.deadline_key, r.recipient_role) for r in emails)
+    assert max(per_deadline_role.values()) == 1, "one message per deadline and role"
+    assert {r.status for r in rows} == {"sent"}
+    assert len(mailbox.messages) == len(emails), "each message delivered once"
+    assert {e.status for e in _events(factory)} <= {"fired", "superseded", "cancelled"}
+    is_working_day = england_and_wales_working_days()
+    for row in emails:
+        if row.template == "escalation":
+            late = working_days_late(row.deadline_due_on, as_of, is_working_day=is_working_day)
+            bodies = [m for to, m in mailbox.messages if str(m["X-EHCP-Reference"] or "").startswith(review[1])]
+            assert any(f"{late} working days overdue" in str(m["Subject"]) for m in bodies)
+
+
+def test_escalation_task_runs_are_named_by_the_review_reference(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    last = _last_open_deadline(factory, review[0])
+    _clock(last.due_on + timedelta(days=1))
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(limit=200)
+    named = [r.name for r in runs if r.name.startswith(f"{review[1]} · ")]
+    assert f"{review[1]} · {last.key} missed" in named
+
+
+def test_a_setting_without_a_senco_address_still_reaches_head_teacher_and_caseworker(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    with session_scope(factory) as session:
+        session.execute(update(Setting).values(senco_email=None))
+    owed = _last_open_deadline(factory, review[0], owner="setting")
+    summary = _clock(owed.due_on + timedelta(days=1))
+    rows = _rows(factory)
+    missed = {r.recipient_role: r.status for r in rows if r.ladder_step == "missed" and r.deadline_key == owed.key}
+    assert missed == {"senco": "failed", "head_teacher": "sent", "caseworker": "sent"}
+    recipients = {to[0] for to, _ in mailbox.messages}
+    assert SENCO_EMAIL not in recipients
+    assert {HEAD_EMAIL, "ehc-coordinators@example.org"} <= recipients
+    assert "ehcp-operators@example.org" in recipients, "the operators hear of the message that could not go"
+    assert summary["outbox"]["failed"] >= 1
+
+
+def test_smtp_down_across_clock_runs_then_back_delivers_every_message_once(
+    factory: SessionFactory, review: tuple[int, str], smtp_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EHCP_DELIVERY_RETRY_DELAYS_SECONDS", "[0]")  # every clock run may try again
+    clear_task_caches()
+    last = _last_open_deadline(factory, review[0])
+    day = last.due_on + timedelta(days=1)
+    for offset in range(3):  # the mail server is down for three clock runs
+        outbox = _clock(day + timedelta(days=offset))["outbox"]
+        assert outbox["sent"] == 0 and outbox["failed"] == 0
+    assert {r.status for r in _rows(factory)} == {"queued"}
+    from aiosmtpd.controller import Controller
+
+    sink = Mailbox()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        _clock(day + timedelta(days=3))
+        _clock(day + timedelta(days=3))
+    finally:
+        controller.stop()
+    rows = _rows(factory)
+    assert {r.status for r in rows} == {"sent"}
+    assert len(sink.messages) == len([r for r in rows if r.channel == "email"])
+    ids = Counter(str(m["Message-ID"]) for _, m in sink.messages)
+    assert max(ids.values()) == 1
+
+
+def test_two_clocks_at_once_both_end_cleanly_and_record_each_event_once(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    last = _last_open_deadline(factory, review[0])
+    as_of = last.due_on + timedelta(weeks=5)
+    barrier = threading.Barrier(2)
+    results: list[dict] = []  # type: ignore[type-arg]
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(_clock(as_of))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(results) == 2
+    events = _events(factory)
+    assert len({(e.deadline_key, e.ladder_step) for e in events}) == len(events)
+    assert sum(r["raised"] for r in results) == len([e for e in events if e.status == "fired"])
+    rows = _rows(factory)
+    assert len({r.idempotency_key for r in rows}) == len(rows)
+    assert len(mailbox.messages) == len([r for r in rows if r.channel == "email"])
+
+
+def test_the_clock_stands_alone_and_says_which_runs_it_could_not_start(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    last = _last_open_deadline(factory, review[0])
+    summary = _clock(last.due_on + timedelta(days=1))
+    assert summary["raised"] > 0 and summary["outbox"]["sent"] > 0
+    assert review[1] in summary["runs"]["could_not_start"]
+    with get_client(sync_client=True) as client:
+        clock_runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="clock-")))
+    assert clock_runs and all(r.state is not None and r.state.is_completed() for r in clock_runs)
+
+
+def test_no_personal_data_reaches_prefect(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox, tmp_path: Path
+) -> None:
+    last = _last_open_deadline(factory, review[0])
+    _clock(last.due_on + timedelta(weeks=5))
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(limit=200)
+        logs = client.read_logs(limit=200)
+    text = " ".join([r.name for r in runs] + [log.message for log in logs])
+    assert CHILD_FAMILY_NAME not in text and "Zephyrine" not in text and SENCO_EMAIL not in text

@@ -1,0 +1,110 @@
+"""Liveness: every open review with preparation opened has one live run; dead runs are replaced once.
+
+Runs are real flow runs on Prefect's test server; the starter is a stand-in for
+``tasks.run_control.start_review_run`` that records the idempotency key it was given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import UUID
+
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.states import Failed, Running, Scheduled
+
+from records.models import Review
+from records.session import SessionFactory, session_scope
+from records.system_time import system_now
+from tasks.liveness import ensure_live_runs
+
+LATER = date(2027, 12, 1)  # the review's preparation has long opened
+
+
+@flow(name="annual-review-stand-in")
+def stand_in(review_ref: str) -> None:
+    """Never run: only its flow runs are created."""
+
+
+class Starter:
+    """Creates a real (scheduled) flow run per start and remembers the keys; can be told to fail."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.fail: Exception | None = None
+
+    def __call__(self, review_ref: str, setting_urn: str, stage: int, deployment: str, *, idempotency_key: str) -> str:
+        if self.fail is not None:
+            raise self.fail
+        self.keys.append(idempotency_key)
+        with get_client(sync_client=True) as client:
+            run = client.create_flow_run(
+                stand_in, name=review_ref, parameters={"review_ref": review_ref}, state=Scheduled()
+            )
+        return str(run.id)
+
+
+def _run_id(factory: SessionFactory, reference: str) -> str:
+    with session_scope(factory) as session:
+        review = session.query(Review).filter_by(reference=reference).one()
+        assert review.flow_run_id is not None
+        return review.flow_run_id
+
+
+def _set(flow_run_id: str, state: object) -> None:
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(UUID(flow_run_id), state, force=True)  # type: ignore[arg-type]
+
+
+def _state(flow_run_id: str) -> str:
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(flow_run_id))
+    assert run.state is not None
+    return run.state.type.value
+
+
+def test_missing_runs_start_dead_ones_are_replaced_and_failures_are_reported(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    ref = review[1]
+    start = Starter()
+
+    first = ensure_live_runs(LATER, start=start, deployment="d")
+    assert first.started == [ref] and start.keys == [f"{ref}/cycle-1"]
+    run_id = _run_id(factory, ref)
+
+    assert ensure_live_runs(LATER, start=start, deployment="d").live == 1  # scheduled a moment ago: live
+    assert len(start.keys) == 1
+
+    _set(run_id, Failed(message="Cannot suspend subflows."))
+    replaced = ensure_live_runs(LATER, start=start, deployment="d")
+    assert ref in replaced.replaced and start.keys[-1] == f"{ref}/cycle-1/replaces-{run_id}"
+    second = _run_id(factory, ref)
+    assert second != run_id
+
+    _set(second, Running())  # then its process is killed: it stays Running
+    stale = ensure_live_runs(LATER, start=start, deployment="d", now=system_now() + timedelta(hours=2))
+    assert ref in stale.replaced and "RUNNING" in stale.replaced[ref]
+    assert _state(second) == "CRASHED"
+    third = _run_id(factory, ref)
+
+    _set(third, Failed())
+    start.fail = RuntimeError("deployment 'd' not found")
+    refused = ensure_live_runs(LATER, start=start, deployment="d")
+    assert refused.could_not_start == {ref: "RuntimeError: deployment 'd' not found"}
+    assert refused.problem is not None and "'d'" in refused.problem
+    assert _run_id(factory, ref) == third  # nothing recorded for a start that did not happen
+
+
+def test_a_run_no_runner_picks_up_is_reported_not_replaced(factory: SessionFactory, review: tuple[int, str]) -> None:
+    start = Starter()
+    ensure_live_runs(LATER, start=start, deployment="d")
+    report = ensure_live_runs(LATER, start=start, deployment="d", now=system_now() + timedelta(hours=2))
+    assert review[1] in report.could_not_start and "no runner" in report.could_not_start[review[1]]
+    assert len(start.keys) == 1
+
+
+def test_nothing_is_started_before_preparation_opens(factory: SessionFactory, review: tuple[int, str]) -> None:
+    start = Starter()
+    report = ensure_live_runs(date(2020, 1, 1), start=start, deployment="d")
+    assert report.started == [] and start.keys == []
