@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from records.models import Child, Plan, Review
 from records.session import SessionFactory, session_scope
-from tests.records.test_import_caseload import GOOD, HEADER, SETTINGS
 from tests.records.support import run, snapshot, write_csv
+from tests.records.test_import_caseload import GOOD, HEADER, SETTINGS
 
 SEN2 = {
     "la_person_id": "PER-0002",
