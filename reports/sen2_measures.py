@@ -28,6 +28,7 @@ from reports.sen2_items import OUTCOME_CODES, Sen2Item
 
 __all__ = [
     "DECISION_WEEKS_DAYS",
+    "MEASURE_LABELS",
     "MEASURE_NAMES",
     "Identity",
     "Sen2Measures",
@@ -90,6 +91,24 @@ TESTS: Final[dict[str, Test]] = {
     "phase_transfer_final_next_year": lambda item, year: _in(item.phase_transfer_final, year + 1),
 }
 MEASURE_NAMES: Final = tuple(TESTS)
+MEASURE_LABELS: Final = {
+    "total_ehc_plans": "EHC plans at the census",
+    "review_expected": "Review expected in the year",
+    "review_not_expected": "Review not expected (plan started in the year or later)",
+    "review_completed": "Review completed in the year",
+    "review_completed_prior": "Latest review completed before the year",
+    "review_not_completed": "Review not completed",
+    "outcome_amended": "Outcome: amend",
+    "outcome_ceased": "Outcome: cease",
+    "outcome_maintained": "Outcome: maintain",
+    "no_outcome_recorded": "No outcome recorded",
+    "decision_4_weeks": "Decision within 4 weeks of the meeting",
+    "decision_over_4_weeks": "Decision over 4 weeks after the meeting",
+    "phase_transfer_due": "Phase transfer: amended plan due in the year",
+    "phase_transfer_due_next_year": "Phase transfer: amended plan due the next year",
+    "phase_transfer_final": "Phase transfer: final plan issued in the year",
+    "phase_transfer_final_next_year": "Phase transfer: final plan issued the next year (to the census)",
+}
 
 PERCENT_OF: Final = {
     "review_expected": "total_ehc_plans",

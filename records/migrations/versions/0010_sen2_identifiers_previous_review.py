@@ -7,6 +7,8 @@ Create Date: SEN2 as DfE collects it (issue 12)
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-_PREVIOUS_REVIEW = {
+_PREVIOUS_REVIEW: dict[str, sa.types.TypeEngine[Any]] = {
     "previous_outcome": sa.String(12),
     "previous_amendment_notice_sent_on": sa.Date(),
     "previous_final_plan_issued_on": sa.Date(),
