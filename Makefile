@@ -33,6 +33,7 @@ bench: $(STAMP)
 	[ ! -f bench/deadlines.py ] || $(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/reviews.py
+	$(BIN)/python bench/sen2.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

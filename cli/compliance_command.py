@@ -19,6 +19,7 @@ from cli.records_access import current_settings, open_records
 from cli.report_options import date_option, setting_id_option, write_output
 from records.session import session_scope
 from reports.compliance import ComplianceLine, ComplianceReport, Period, compliance_report
+from reports.compliance_pictures import compliance_pictures
 from reports.rendering import compliance_csv, compliance_html, line_values
 from rules.errors import Problem
 
@@ -88,10 +89,11 @@ def compliance(
     with session_scope(open_records(current_settings())) as session:
         period = Period(from_on, to_on, today, setting_id_option(session, setting))
         report = compliance_report(session, period)
+        pictures = compliance_pictures(session, today) if output_format is Format.HTML else None
     if output_format is Format.CSV:
         write_output(compliance_csv(report), out)
     elif output_format is Format.HTML:
-        write_output(compliance_html(report), out)
+        write_output(compliance_html(report, pictures), out)
     elif out is not None:
         buffer = io.StringIO()
         render_tables(report, Console(file=buffer, width=TABLE_WIDTH, highlight=False))

@@ -6,6 +6,7 @@ grid of on-time rates per deadline and month (a cell per month in which somethin
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ CELL_WIDTH: Final = 52
 CELL_HEIGHT: Final = 26
 GRID_TOP: Final = 30
 NO_RATE_COLOUR: Final = "#d0d4d9"
+BACKLOG_MONTHS: Final = 12
+"""The backlog chart's last bar gathers reviews this many whole months overdue or more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +122,24 @@ def month_grid(lines: Sequence[ComplianceLine], cells: Sequence[MonthCell]) -> G
         rows=tuple((GRID_TOP + i * CELL_HEIGHT, LABELS.get(k, k)) for i, k in enumerate(keys)),
         cells=tuple(placed),
     )
+
+
+def _months_label(months: int) -> str:
+    if months == 0:
+        return "under 1 month"
+    if months == BACKLOG_MONTHS:
+        return f"{months} months or more"
+    return f"{months} month{'s' if months > 1 else ''}"
+
+
+def backlog_chart(months_overdue: Sequence[int]) -> BarChart:
+    """Return one bar per whole month overdue (0 to 12 or more): how many reviews are that late."""
+    counts = Counter(min(months, BACKLOG_MONTHS) for months in months_overdue)
+    most = max(counts.values(), default=0)
+    bars = []
+    for months in range(BACKLOG_MONTHS + 1):
+        number = counts[months]
+        width = round(number / most * BAR_MAX_WIDTH) if most else 0
+        bars.append(Bar(_months_label(months), str(number), months * BAR_ROW_HEIGHT, width,
+                        rate_colour(1 - months / BACKLOG_MONTHS)))
+    return BarChart(BAR_LABEL_WIDTH + BAR_MAX_WIDTH + 60, len(bars) * BAR_ROW_HEIGHT, BAR_LABEL_WIDTH, tuple(bars))

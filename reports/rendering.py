@@ -13,8 +13,10 @@ from typing import Any, Final
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from reports.charts import bar_chart, label_of, month_grid, percent
+from reports.charts import backlog_chart, bar_chart, label_of, month_grid, percent
 from reports.compliance import ComplianceLine, ComplianceReport
+from reports.compliance_pictures import CompliancePictures
+from reports.sen2_measures import MEASURE_LABELS, PERCENT_OF
 
 COMPLIANCE_COLUMNS: Final = (
     "level", "setting_urn", "setting_name", "stage", "deadline_key", "owner", "due", "met", "met_late", "missed",
@@ -74,8 +76,30 @@ def _rows(lines: Sequence[ComplianceLine]) -> list[dict[str, Any]]:
     return [line_values(line) for line in lines]
 
 
-def compliance_html(report: ComplianceReport) -> str:
-    """Return the report as one self-contained HTML page with its charts."""
+def _figure(counts: dict[str, int], percentages: dict[str, float | None], name: str) -> str:
+    share = percentages.get(f"pc_{name}")
+    return f"{counts[name]} ({share:.1f}%)" if share is not None else str(counts[name])
+
+
+def sen2_rows(pictures: CompliancePictures) -> list[dict[str, Any]]:
+    """Return one row per DfE measure: its label, this year's and last year's figure, and the change."""
+    now, before = pictures.this_year, pictures.last_year
+    now_pc, before_pc = now.percentages, before.percentages
+    return [
+        {
+            "name": name,
+            "label": label,
+            "denominator": PERCENT_OF.get(name, ""),
+            "this_year": _figure(now.counts, now_pc, name),
+            "last_year": _figure(before.counts, before_pc, name),
+            "change": f"{now.counts[name] - before.counts[name]:+d}",
+        }
+        for name, label in MEASURE_LABELS.items()
+    ]
+
+
+def compliance_html(report: ComplianceReport, pictures: CompliancePictures | None = None) -> str:
+    """Return the report as one self-contained HTML page with its charts (and the SEN2 and backlog pictures)."""
     period = report.period
     return environment().get_template("compliance.html.j2").render(
         from_on=period.from_on,
@@ -85,4 +109,11 @@ def compliance_html(report: ComplianceReport) -> str:
         by_setting=_rows(report.by_setting),
         bars=bar_chart(report.by_stage),
         grid=month_grid(report.by_stage, report.by_month),
+        sen2=None if pictures is None else {
+            "year": pictures.this_year.year, "census_on": pictures.this_year.census_on,
+            "last_census_on": pictures.last_year.census_on, "rows": sen2_rows(pictures),
+        },
+        backlog=None if pictures is None else {
+            "total": len(pictures.months_overdue), "chart": backlog_chart(pictures.months_overdue),
+        },
     )

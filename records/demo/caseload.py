@@ -8,6 +8,7 @@ from datetime import date
 
 from records.demo.children import demo_child, transfer_cap_of, transfer_of
 from records.demo.reviews import review_columns
+from records.demo.sen2 import sen2_columns
 from records.demo.settings import PHASE_WEIGHTS, demo_settings
 from records.importing.caseload_rows import CASELOAD_COLUMNS, CASELOAD_OPTIONAL_COLUMNS
 from records.importing.csv_file import CsvRows
@@ -40,12 +41,11 @@ def demo_caseload(plans: int, seed: int, today: date) -> DemoCaseload:
         phase = Phase(setting["phase"])
         child, year, born = demo_child(number, phase, today, rng)
         transfer = transfer_of(phase, year, today, rng)
-        cases.append(
-            {
-                **child,
-                "setting_urn": setting["urn"],
-                **transfer,
-                **review_columns(born, today, rng, transfer_cap_of(transfer)),
-            }
-        )
+        case = {
+            **child,
+            "setting_urn": setting["urn"],
+            **transfer,
+            **review_columns(born, today, rng, transfer_cap_of(transfer)),
+        }
+        cases.append(case | sen2_columns(case, number, seed, today))
     return DemoCaseload(_as_rows(settings, SETTINGS_HEADER), _as_rows(cases, CASELOAD_HEADER))

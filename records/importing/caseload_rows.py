@@ -14,6 +14,7 @@ from typing import Any, Final
 from records.importing.cells import RowReader
 from records.importing.csv_file import CsvRows
 from records.importing.problems import ImportRejected, RowProblem
+from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
 from records.models import PlanStatus
 from records.review_facts import facts_from_columns
 from rules.consistency import order_problems
@@ -52,6 +53,7 @@ CASELOAD_OPTIONAL_COLUMNS: Final = (
     *_BEFORE_DECISION,
     "decision_outcome",
     *_FROM_DECISION,
+    *SEN2_COLUMNS,
 )
 YEAR_GROUPS: Final = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
 _CHILD_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
@@ -129,6 +131,7 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow 
     review["decision_outcome"] = str(outcome) if outcome else None
     _pairs(reader, review)
     _cease_problem(reader, review)
+    read_sen2_columns(reader, child, plan, review)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None
     facts = facts_from_columns(plan, review, child["date_of_birth"])

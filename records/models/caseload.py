@@ -65,6 +65,8 @@ class Child(Base):
     family_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date] = mapped_column(Date)
     year_group: Mapped[str | None] = mapped_column(String(4))
+    la_person_id: Mapped[str | None] = mapped_column(String(50))
+    """The council's own identifier of the person (its SEN2 Person record); kept here, never shown in Prefect."""
 
     plan: Mapped[Plan | None] = relationship(back_populates="child")
 
@@ -82,6 +84,8 @@ class Plan(Base):
     transfer_kind: Mapped[str | None] = mapped_column(String(24))
     transfer_year: Mapped[int | None] = mapped_column(Integer)
     transfer_on: Mapped[date | None] = mapped_column(Date)
+    la_request_id: Mapped[str | None] = mapped_column(String(50))
+    """The council's own identifier of the request the plan answers (its SEN2 Requests record)."""
 
     child: Mapped[Child] = relationship(back_populates="plan")
     setting: Mapped[Setting] = relationship()

@@ -36,6 +36,12 @@ class Review(Base):
     """Current stage 1-5 (rules.stages.Stage); NULL once the review is complete."""
     previous_meeting_on: Mapped[date | None] = mapped_column(Date)
     previous_decision_on: Mapped[date | None] = mapped_column(Date)
+    previous_outcome: Mapped[str | None] = mapped_column(String(12))
+    """The previous review's decision (``rules.facts.Outcome``), imported so SEN2 history counts from day one."""
+    previous_amendment_notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    previous_final_plan_issued_on: Mapped[date | None] = mapped_column(Date)
+    previous_transfer_due_on: Mapped[date | None] = mapped_column(Date)
+    """When the previous review was a phase-transfer review: the date its amended plan was due (Reg 18)."""
     invitations_sent_on: Mapped[date | None] = mapped_column(Date)
     advice_circulated_on: Mapped[date | None] = mapped_column(Date)
     meeting_planned_on: Mapped[date | None] = mapped_column(Date)

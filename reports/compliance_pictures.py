@@ -1,0 +1,43 @@
+"""What the compliance page shows beside the deadline counts: DfE's SEN2 measures against last year, and the backlog.
+
+The measures are those of the latest calendar year whose January census has passed on the as-of
+date, set against the year before, each reproduced from the SEN2 items at its own census
+(``reports.sen2_measures``). The backlog is ``ehcp report overdue`` on the as-of date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from reports.overdue import overdue_reviews
+from reports.sen2 import sen2_items
+from reports.sen2_census import latest_measures_year, measures_census_day
+from reports.sen2_measures import Sen2Measures, measures_for
+
+__all__ = ["CompliancePictures", "compliance_pictures"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompliancePictures:
+    """The year's SEN2 measures, last year's, and how many whole months each overdue review is late."""
+
+    this_year: Sen2Measures
+    last_year: Sen2Measures
+    months_overdue: tuple[int, ...]
+
+
+def _measures(session: Session, year: int) -> Sen2Measures:
+    census_on = measures_census_day(year)
+    return measures_for(sen2_items(session, census_on), year, census_on)
+
+
+def compliance_pictures(session: Session, as_of: date) -> CompliancePictures:
+    """Return the SEN2 comparison and the backlog as they stand on ``as_of``."""
+    year = latest_measures_year(as_of)
+    backlog = overdue_reviews(session, as_of)
+    return CompliancePictures(
+        _measures(session, year), _measures(session, year - 1), tuple(line.months_overdue for line in backlog)
+    )
