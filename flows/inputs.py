@@ -135,6 +135,9 @@ class ReportForm(StageForm):
     disagreement_recorded: bool = Field(
         default=False, description="Tick if the report records any disagreement with the recommendation."
     )
+    meeting_record_id: int | None = Field(
+        default=None, description="Set by the front door: the id of the meeting record kept in the records database."
+    )
     submitted_by: str | None = submitted_by_field()
     clock_tick: date | None = clock_tick_field()
 
