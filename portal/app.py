@@ -63,7 +63,7 @@ def _error_pages(app: FastAPI) -> None:
         return RedirectResponse("/login", status_code=303)
 
     async def not_found(request: Request, _exc: Exception) -> Response:
-        return page(request, "error.html.j2", 404, title="Page not found",
+        return page(request, "error.html.j2", 404, title="Page not found", path="/",
                     message="If you typed the web address, check it is correct. You can only see reviews "
                             "of your own settings.")
 
@@ -107,7 +107,7 @@ def create_app(portal: Portal) -> FastAPI:
     async def missing(request: Request, _exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
             return Response('{"detail":"Not Found"}', status_code=404, media_type="application/json")
-        return page(request, "error.html.j2", 404, title="Page not found",
+        return page(request, "error.html.j2", 404, title="Page not found", path="/",
                     message="If you typed the web address, check it is correct.")
 
     return app

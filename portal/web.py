@@ -80,8 +80,9 @@ def environment() -> Environment:
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     """Render a page with what every page needs (the person, the CSRF token, the feedback link)."""
     principal = getattr(request.state, "principal", None)
+    values.setdefault("path", request.url.path)
     html = environment().get_template(template).render(
-        principal=principal, csrf_token=csrf_token(request.session), path=request.url.path, **values
+        principal=principal, csrf_token=csrf_token(request.session), **values
     )
     return HTMLResponse(html, status_code=status_code)
 

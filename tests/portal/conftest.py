@@ -151,3 +151,20 @@ def client_for(portal: Portal) -> Any:
     yield make
     for client in made:
         client.__exit__(None, None, None)
+
+
+def review_at_decision(factory: SessionFactory) -> tuple[str, str]:
+    """Return (URN, reference) of a review moved on to stage 4 (its report recorded today, through the records)."""
+    from records.review_progress import apply_input
+    from rules.bank_holidays import england_and_wales_working_days
+    from rules.facts import Outcome
+    from rules.rule_set import ENGLAND_2014
+    from rules.transitions import ReportReceived
+
+    urn, reference = urn_with_reviews(factory, 3)
+    with session_scope(factory) as session:
+        outcome = apply_input(session, reference, ReportReceived(TODAY, Outcome.MAINTAIN), idempotency_key="test",
+                              actor="test", today=TODAY, rule_set=ENGLAND_2014,
+                              is_working_day=england_and_wales_working_days())
+    assert outcome.accepted and outcome.stage == 4, outcome
+    return urn, reference
