@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.deadlines_command import TABLE_WIDTH
 from cli.errors import fail
 from cli.records_access import current_settings, open_records
 from portal.accounts import AccountError, Role, add_user, create_api_token, disable_user, find_user, list_users
@@ -54,7 +55,7 @@ def list_command() -> None:
         table.add_column(column)
     for row in rows:
         table.add_row(*row)
-    console.print(table)
+    Console(highlight=False, width=None if sys.stdout.isatty() else TABLE_WIDTH).print(table)
 
 
 @users_app.command("disable")
@@ -77,6 +78,32 @@ def token(email: Email, label: Annotated[str, typer.Option("--label", help="What
             raise fail("nothing was changed", [Problem("email", f"no enabled account for {email.strip().lower()}")])
         value = create_api_token(session, user, label)
     typer.echo(value)
+
+
+DEMO_PASSWORD = "demo-password-change-me"
+
+
+@users_app.command("demo")
+def demo() -> None:
+    """Add demo accounts (a SENCO of the first setting, a caseworker, a manager) while there are no accounts."""
+    import os
+
+    from sqlalchemy import select
+
+    from records.models import Setting
+
+    password = os.environ.get("EHCP_DEMO_PASSWORD", DEMO_PASSWORD)
+    with session_scope(open_records(current_settings())) as session:
+        if list_users(session):
+            return
+        urn = session.scalar(select(Setting.urn).order_by(Setting.urn))
+        made = [("caseworker@demo.invalid", Role.CASEWORKER, ()), ("manager@demo.invalid", Role.MANAGER, ())]
+        if urn is not None:
+            made.insert(0, (f"senco.{urn.lower()}@demo.invalid", Role.SETTING, (urn,)))
+        for email, role, urns in made:
+            add_user(session, email, role, setting_urns=urns, password=password)
+    for email, role, _ in made:
+        console.print(f"[ehcp] front door demo account: {email} ({role.value}), password {password}")
 
 
 def portal(
