@@ -104,13 +104,15 @@ def app_client(portal: Portal) -> Iterator[TestClient]:
         yield client
 
 
-def urn_with_reviews(factory: SessionFactory, stage: int, *, not_urn: str | None = None) -> tuple[str, str]:
+def urn_with_reviews(
+    factory: SessionFactory, stage: int, *, not_urn: str | None = None, not_urns: tuple[str, ...] = ()
+) -> tuple[str, str]:
     """Return (setting URN, review reference) of an open review at ``stage``."""
     with session_scope(factory) as session:
         query = (select(Setting.urn, Review.reference).join(Plan, Plan.setting_id == Setting.id)
                  .join(Review, Review.plan_id == Plan.id).where(Review.stage == stage).order_by(Review.reference))
         for urn, reference in session.execute(query):
-            if urn != not_urn:
+            if urn != not_urn and urn not in not_urns:
                 return urn, reference
     raise LookupError(f"no review at stage {stage}")
 
