@@ -97,7 +97,10 @@ def demo() -> None:
         if list_users(session):
             return
         urn = session.scalar(select(Setting.urn).order_by(Setting.urn))
-        made = [("caseworker@demo.invalid", Role.CASEWORKER, ()), ("manager@demo.invalid", Role.MANAGER, ())]
+        made: list[tuple[str, Role, tuple[str, ...]]] = [
+            ("caseworker@demo.invalid", Role.CASEWORKER, ()),
+            ("manager@demo.invalid", Role.MANAGER, ()),
+        ]
         if urn is not None:
             made.insert(0, (f"senco.{urn.lower()}@demo.invalid", Role.SETTING, (urn,)))
         for email, role, urns in made:

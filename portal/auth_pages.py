@@ -7,6 +7,7 @@ sign-in starts a fresh session (new CSRF token) holding only the account's id.
 
 from __future__ import annotations
 
+from authlib.integrations.base_client import OAuthError  # type: ignore[import-untyped]
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -110,7 +111,7 @@ async def oidc_callback(request: Request) -> Response:
     try:
         token = await portal.oidc.authorize_access_token(request)
         principal = await run_in_threadpool(_oidc_principal, request, dict(token.get("userinfo") or {}))
-    except OidcRefused as exc:
+    except (OidcRefused, OAuthError) as exc:
         problems = [Problem("oidc", f"You could not be signed in: {exc}")]
         return page(request, "login.html.j2", 403, problems=problems, email="", oidc=True,
                     oidc_label=portal.settings.oidc_label)

@@ -24,7 +24,7 @@ class OidcRefused(ValueError):
 
 def oidc_client(settings: PortalSettings) -> Any:
     """Return the Authlib client for the configured provider (discovery document from the issuer)."""
-    from authlib.integrations.starlette_client import OAuth  # only when OIDC is configured
+    from authlib.integrations.starlette_client import OAuth  # type: ignore[import-untyped]  # only with OIDC
 
     oauth = OAuth()
     oauth.register(
