@@ -104,7 +104,8 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             data = review_page(session, principal, reference, portal.today())
         except NotInScope:
             raise NotFound from None
-    entered = dict(result.entered) if result else record_form_values(data.record)
+    planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
+    entered = dict(result.entered) if result else record_form_values(data.record, planned)
     notice = request.session.pop(NOTICE_KEY, None)
     status = 400 if result and result.problems else 200
     return page(request, "review.html.j2", status, review=data, problems=result.problems if result else [],

@@ -147,10 +147,23 @@ def record_sent(page_data: ReviewPage) -> bool:
     return page_data.record_status == SUBMITTED
 
 
-def record_form_values(record: Mapping[str, Any]) -> dict[str, str]:
-    """Return a saved meeting record as the stage-3 form's field values (to carry on a draft)."""
+def _date_values(name: str, iso: str | None) -> dict[str, str]:
+    if not iso:
+        return {}
+    year, month, day = iso.split("-")
+    return {f"{name}-day": str(int(day)), f"{name}-month": str(int(month)), f"{name}-year": year}
+
+
+def record_form_values(record: Mapping[str, Any], planned_on: date | None = None) -> dict[str, str]:
+    """Return what was saved (the planned meeting date, the preparation, a meeting record draft) as form values."""
+    values = _date_values("meeting_planned_on", planned_on.isoformat() if planned_on else None)
+    preparation = record.get("preparation") or {}
+    for key, iso in (preparation.get("invited_on") or {}).items():
+        values.update(_date_values(f"invited_{key}", iso))
+    values.update(_date_values("advice_requested_on", preparation.get("advice_requested_on")))
+    values.update({name: preparation[name] for name in ("other_invitees", "advice_from") if preparation.get(name)})
     content = record.get("record") or {}
-    values = {name: str(value) for name, value in content.items() if isinstance(value, str)}
+    values.update({name: str(value) for name, value in content.items() if isinstance(value, str)})
     for i, row in enumerate(content.get("outcomes", []), start=1):
         values[f"outcome_{i}"], values[f"progress_{i}"] = row.get("outcome", ""), row.get("progress", "")
     for key, text in (content.get("sections") or {}).items():

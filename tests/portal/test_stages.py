@@ -155,3 +155,14 @@ def test_a_setting_cannot_record_the_council_s_decision(factory, client_for, bri
     assert response.status_code == 403
     assert bridge.resumed == []
 
+
+
+def test_what_was_saved_comes_back_in_the_form(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 1)
+    bridge.up = False
+    data = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
+            **_date("advice_circulated_on", 1, 12, 2026), "advice_from": "Pretend-advice-from", "action": "send"}
+    assert _post(client, reference, 1, data).status_code == 200
+    page = client.get(f"/reviews/{reference}").text
+    assert 'name="invited_family-day" type="text" inputmode="numeric" value="30"' in page
+    assert "Pretend-advice-from" in page
