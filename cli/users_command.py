@@ -106,7 +106,7 @@ def demo() -> None:
         for email, role, urns in made:
             add_user(session, email, role, setting_urns=urns, password=password)
     for email, role, _ in made:
-        console.print(f"[ehcp] front door demo account: {email} ({role.value}), password {password}")
+        typer.echo(f"[ehcp] front door demo account: {email} ({role.value}), password {password}")
 
 
 def portal(
