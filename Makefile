@@ -4,7 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean assets
+
+# The front door's GOV.UK Frontend (and axe-core for the accessibility tests): released npm packages, pinned,
+# installed into the git-ignored build/npm (nothing committed). Skipped with a note when npm is missing.
+GOVUK_FRONTEND := govuk-frontend@5.9.0
+AXE_CORE := axe-core@4.10.3
+ASSETS := build/npm/node_modules/govuk-frontend/package.json
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +20,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(ASSETS):
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p build/npm && npm install --no-save --no-audit --no-fund --silent --prefix build/npm $(GOVUK_FRONTEND) $(AXE_CORE); \
+	else echo "npm not found: the front door runs unstyled (apt-get install npm, then make assets)"; fi
+
+## assets: GOV.UK Frontend and axe-core from the npm registry into build/npm
+assets: $(ASSETS)
+
 ## run: the embedded stack: local Prefect server (SQLite), records, demo caseload, review runs; Ctrl-C stops
-run: $(STAMP)
+run: $(STAMP) $(ASSETS)
 	$(BIN)/python -m deployments.embedded
 
 ## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-test: $(STAMP)
+test: $(STAMP) $(ASSETS)
 	@if [ -z "$$EHCP_TEST_POSTGRES_URL" ] && command -v pg_isready >/dev/null 2>&1 \
 		&& pg_isready -q -h 127.0.0.1 -p 5432; then export EHCP_TEST_POSTGRES_URL='$(PG_TEST_URL)'; fi; \
 	$(BIN)/python -m pytest -q

@@ -15,6 +15,7 @@ from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
 from cli.termly_command import termly_list_command
+from cli.users_command import portal, users_app
 
 app = typer.Typer(
     name="ehcp",
@@ -37,6 +38,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
 app.command("termly-list")(termly_list_command)
+app.add_typer(users_app, name="users")
+app.command("portal")(portal)
 
 
 @app.callback()

@@ -128,9 +128,13 @@ def stop(process: subprocess.Popen[bytes] | None, name: str) -> None:
 
 
 def shut_down(
-    env: dict[str, str], runner: subprocess.Popen[bytes] | None, server: subprocess.Popen[bytes] | None
+    env: dict[str, str],
+    runner: subprocess.Popen[bytes] | None,
+    server: subprocess.Popen[bytes] | None,
+    portal: subprocess.Popen[bytes] | None = None,
 ) -> None:
-    """Let executing stages finish, then stop the runner, then the server we started."""
+    """Stop the front door, let executing stages finish, then stop the runner, then the server we started."""
+    stop(portal, "front door")
     deadline = time.monotonic() + GRACE_SECONDS
     while (count := busy_runs(env)) and time.monotonic() < deadline:
         say(f"waiting for {count} executing review run(s) to reach their next wait")
@@ -141,7 +145,7 @@ def shut_down(
 
 def main() -> None:
     env = stack_environment()
-    server = runner = mailbox = None
+    server = runner = mailbox = portal = None
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -167,6 +171,9 @@ def main() -> None:
         wait_for("runner", lambda: deployment_registered(env), runner, 120)
         say("starting review runs for every review whose preparation has opened")
         ehcp(env, "start", "--all-due")
+        ehcp(env, "users", "demo")  # one demo account per role, only while there are none
+        portal = spawn([str(Path(sys.executable).parent / "ehcp"), "portal"], env, "portal.log")
+        say(f"front door: http://127.0.0.1:{env.get('EHCP_PORTAL_PORT', '8000')} (log: data/prefect/portal.log)")
         ui = env["PREFECT_API_URL"].removesuffix("/api")
         say(f"ready. Prefect UI: {ui}/runs (filter by tag stage:1 ... stage:5, setting:<URN>)")
         say("move a review on from its run page (Resume) or with `ehcp submit|decide|issue`; Ctrl-C stops")
@@ -177,7 +184,7 @@ def main() -> None:
     except KeyboardInterrupt:
         say("Ctrl-C: shutting down gracefully")
     finally:
-        shut_down(env, runner, server)
+        shut_down(env, runner, server, portal)
         if mailbox is not None:
             mailbox.stop()
 

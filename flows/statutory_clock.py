@@ -11,7 +11,7 @@ in its own run and never by resuming a review run:
 3. queues the termly lists that are due (once per setting and term);
 4. sweeps the outbox (retries with back-off; failures marked on the row, never raised);
 5. starts the run of every review whose preparation has opened and replaces dead runs,
-   saying which it could not start;
+   saying which it could not start, and sends the front door's kept submissions;
 6. refreshes the review runs' tags and timelines and the "caseload" artifact.
 
 ``ehcp clock --as-of DATE`` runs it for any date.
@@ -25,7 +25,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from tasks.authority_tasks import publish_caseload, send_termly_lists
-from tasks.clock_tasks import ensure_review_runs, record_clock_events, refresh_reviews
+from tasks.clock_tasks import ensure_review_runs, record_clock_events, refresh_reviews, send_kept_submissions
 from tasks.escalation_tasks import escalate_reviews
 from tasks.notifications import deliver_outbox
 from tasks.wall_clock import today_in_london
@@ -47,6 +47,7 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     termly = send_termly_lists(today)
     delivered = deliver_outbox()
     runs = ensure_review_runs(today)
+    kept = send_kept_submissions(today)
     refresh_reviews([*escalated.reviews, *runs["started"], *runs["replaced"]], today)
     publish_caseload(today)
     get_run_logger().info(
@@ -67,5 +68,6 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
         **escalated.settled,
         "outbox": delivered,
         "runs": runs,
+        "kept_submissions_sent": kept,
         "termly_lists": termly,
     }

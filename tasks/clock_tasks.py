@@ -23,7 +23,7 @@ from tasks.liveness import ensure_live_runs
 from tasks.review_refresh import refresh_review_runs
 from tasks.review_tasks import DB_RETRIES, retry_if_transient
 
-__all__ = ["ensure_review_runs", "record_clock_events", "refresh_reviews"]
+__all__ = ["ensure_review_runs", "record_clock_events", "refresh_reviews", "send_kept_submissions"]
 
 
 @task(
@@ -91,3 +91,16 @@ def refresh_reviews(references: Sequence[str], today: date) -> int:
         return 0
     get_run_logger().info("Review runs: %d re-tagged and timelines re-published", count)
     return count
+
+
+@task(name="send kept submissions", cache_policy=NO_CACHE, persist_result=False)
+def send_kept_submissions(today: date) -> int:
+    """Send the front door's submissions kept while Prefect or the review's run could not take them."""
+    from tasks.kept_submissions import apply_pending_submissions
+    from tasks.run_bridge import PrefectBridge
+
+    sent = apply_pending_submissions(session_factory(), PrefectBridge(), today=today)
+    if sent:
+        get_run_logger().info("Clock %s: %d kept submissions sent to their review runs", today, sent)
+    return sent
+

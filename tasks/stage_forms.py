@@ -100,6 +100,11 @@ class ReportForm(StageForm):
         title="Disagreement recorded",
         description="Tick if the report records any disagreement with the recommendation.",
     )
+    meeting_record_id: int | None = Field(
+        default=None,
+        title="Meeting record number",
+        description="Set by the front door: the number of the meeting record kept in the records database.",
+    )
     submitted_by: str = submitted_by_field()
 
 

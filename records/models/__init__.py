@@ -6,10 +6,17 @@ from records.models.business_date import ClockRun
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
 from records.models.clock import ClockEvent, EventStatus
 from records.models.outbox import Notification, NotificationStatus
+from records.models.portal import ApiToken, Feedback, MeetingRecord, PendingSubmission, StaffSetting, StaffUser
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
 __all__ = [
+    "ApiToken",
+    "Feedback",
+    "MeetingRecord",
+    "PendingSubmission",
+    "StaffSetting",
+    "StaffUser",
     "AuditEntry",
     "Base",
     "Child",

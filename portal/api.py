@@ -1,0 +1,289 @@
+"""The JSON API under ``/api``: the same reviews, scopes and actions as the pages, for a bearer token.
+
+Tokens are made with ``ehcp users token EMAIL``. A body is turned into the very field mapping the
+HTML form posts, so the API and the pages share one path (``portal.review_service``) to the records
+and to the review's run. A review outside the token's scope answers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from portal.accounts import user_for_token
+from portal.letters import letter_preview
+from portal.review_service import NotInScope, StageResult, WrongRole, listed, record_stage, review_page
+from portal.scope import Principal, principal_of
+from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
+from portal.web import portal_of
+from records.review_progress import review_by_reference
+from records.session import session_scope
+from rules.facts import Outcome
+from tasks.db import rule_set, working_days
+from tasks.notice_setup import la_directory
+
+router = APIRouter(tags=["reviews"])
+bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")
+Text = Annotated[str, Field(max_length=10_000)]
+Invitee = Literal["family", "head", "la_sen", "health", "social_care"]
+Section = Literal["b", "c", "d", "e", "f", "g", "h", "i"]
+
+
+class ProblemOut(BaseModel):
+    field: str
+    message: str
+
+
+class ResultOut(BaseModel):
+    status: Literal["sent", "kept", "refused", "draft", "checked"]
+    note: str = ""
+    problems: list[ProblemOut] = []
+    letter: str | None = Field(default=None, description="The family's letter, when a preview was asked for.")
+
+
+class ReviewOut(BaseModel):
+    reference: str
+    setting_name: str
+    stage: int | None
+    next_deadline: str | None = None
+    due_on: date | None = None
+    owed_by: str | None = None
+
+
+class DeadlineOut(BaseModel):
+    label: str
+    due_on: date
+    owed_by: str
+    days_left: int
+
+
+class ReviewDetailOut(ReviewOut):
+    done: list[tuple[str, date]]
+    open_deadlines: list[DeadlineOut]
+    meeting_record_status: str | None
+    submission_waiting: bool
+    last_refusal: list[ProblemOut]
+
+
+class PreparationIn(BaseModel):
+    meeting_planned_on: date
+    invited_on: dict[Invitee, date] = Field(description="When each statutory invitee was invited.")
+    other_invitees: Text = ""
+    advice_from: Text = ""
+    advice_requested_on: date | None = None
+    advice_circulated_on: date
+
+
+class MeetingIn(BaseModel):
+    meeting_held_on: date
+    preparing_for_adulthood_discussed: bool = False
+    attended: list[Invitee] = []
+    other_attendees: Text = ""
+
+
+class OutcomeProgress(BaseModel):
+    outcome: Text = ""
+    progress: Text = ""
+
+
+class RecordIn(BaseModel):
+    """The meeting record (the council's template). ``send: false`` saves a draft."""
+
+    attendance: Text = ""
+    child_views: Text = ""
+    family_views: Text = ""
+    outcomes: list[OutcomeProgress] = Field(default=[], max_length=OUTCOME_ROWS)
+    changes: Text = ""
+    sections: dict[Section, Text] = {}
+    recommendation: Outcome | None = None
+    recommendation_reasons: Text = ""
+    disagreements: Text = ""
+    agreed_actions: Text = ""
+    send: bool = False
+
+
+class DecisionIn(BaseModel):
+    outcome: Outcome
+    notified_on: date
+    amendment_notice_sent_on: date | None = None
+    preview: bool = Field(default=False, description="Check and return the family's letter; send nothing.")
+
+
+class PlanIn(BaseModel):
+    document: str = Field(max_length=40, description="final-plan or cease-notice (and what the run's form allows).")
+    issued_on: date
+    preview: bool = False
+
+
+def api_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    if credentials is None:
+        raise HTTPException(401, "send a bearer token", headers={"WWW-Authenticate": "Bearer"})
+    with session_scope(portal_of(request).factory) as session:
+        user = user_for_token(session, credentials.credentials)
+        if user is None:
+            raise HTTPException(401, "the token is unknown, revoked or its account disabled")
+        return principal_of(user)
+
+
+Who = Annotated[Principal, Depends(api_principal)]
+
+
+def _date_fields(name: str, day: date | None) -> dict[str, str]:
+    if day is None:
+        return {}
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+
+
+def _preparation_form(body: PreparationIn) -> dict[str, str]:
+    form = {**_date_fields("meeting_planned_on", body.meeting_planned_on),
+            **_date_fields("advice_requested_on", body.advice_requested_on),
+            **_date_fields("advice_circulated_on", body.advice_circulated_on),
+            "other_invitees": body.other_invitees, "advice_from": body.advice_from}
+    for key, _ in INVITEES:
+        form.update(_date_fields(f"invited_{key}", body.invited_on.get(key)))  # type: ignore[call-overload]
+    return form
+
+
+def _meeting_form(body: MeetingIn) -> dict[str, str]:
+    form = {**_date_fields("meeting_held_on", body.meeting_held_on), "other_attendees": body.other_attendees,
+            "preparing_for_adulthood_discussed": "yes" if body.preparing_for_adulthood_discussed else ""}
+    form.update({f"attended_{key}": "yes" for key in body.attended})
+    return form
+
+
+def _record_form(body: RecordIn) -> dict[str, str]:
+    form = {name: getattr(body, name) for name in ("attendance", "child_views", "family_views", "changes",
+                                                    "recommendation_reasons", "disagreements", "agreed_actions")}
+    for i, row in enumerate(body.outcomes, start=1):
+        form[f"outcome_{i}"], form[f"progress_{i}"] = row.outcome, row.progress
+    for key, _ in PLAN_SECTIONS:
+        form[f"section_{key}"] = body.sections.get(key, "")  # type: ignore[call-overload]
+    form["recommendation"] = body.recommendation.value if body.recommendation else ""
+    form["action"] = "send" if body.send else "save"
+    return form
+
+
+def _decision_form(body: DecisionIn) -> dict[str, str]:
+    return {"outcome": body.outcome.value, **_date_fields("notified_on", body.notified_on),
+            **_date_fields("amendment_notice_sent_on", body.amendment_notice_sent_on),
+            "action": "preview" if body.preview else "send"}
+
+
+def _plan_form(body: PlanIn) -> dict[str, str]:
+    return {"document": body.document, **_date_fields("issued_on", body.issued_on),
+            "action": "preview" if body.preview else "send"}
+
+
+def _letter(request: Request, reference: str, result: StageResult, stage: int) -> str | None:
+    if result.facts is None:
+        return None
+    with session_scope(portal_of(request).factory) as session:
+        preview = letter_preview(review_by_reference(session, reference), result.facts, stage, la=la_directory(),
+                                 rule_set=rule_set(), is_working_day=working_days())
+    return preview if isinstance(preview, str) else f"{preview.subject}\n\n{preview.body_text}"
+
+
+def _run(request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str]) -> ResultOut:
+    portal = portal_of(request)
+    try:
+        with session_scope(portal.factory) as session:
+            result = record_stage(session, principal, reference, stage, form, today=portal.today(),
+                                  bridge=portal.bridge)
+    except NotInScope:
+        raise HTTPException(404, "Not Found") from None
+    except WrongRole:
+        raise HTTPException(403, "the council records this stage") from None
+    problems = [ProblemOut(field=p.field, message=p.message) for p in result.problems]
+    if problems:
+        raise HTTPException(422, [p.model_dump() for p in problems])
+    if result.submission is not None:
+        return ResultOut(status=result.submission.status, note=result.submission.note)
+    if result.note:
+        return ResultOut(status="draft", note=result.note)
+    return ResultOut(status="checked", letter=_letter(request, reference, result, stage))
+
+
+async def _stage(request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str]) -> Any:
+    return await run_in_threadpool(_run, request, principal, reference, stage, form)
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid token"}, 404: {"description": "No such "
+                                               "review in your scope"}, 422: {"description": "Refused, with problems"}}
+
+
+@router.get("/reviews", response_model=list[ReviewOut], responses=RESPONSES)
+def list_reviews(request: Request, principal: Who) -> list[ReviewOut]:
+    """The open reviews in your scope, soonest next deadline first."""
+    with session_scope(portal_of(request).factory) as session:
+        lines = listed(session, principal)
+    return [ReviewOut(reference=ln.reference, setting_name=ln.setting_name, stage=ln.stage,
+                      next_deadline=ln.next_deadline_key, due_on=ln.next_due_on, owed_by=ln.next_owner)
+            for ln in lines]
+
+
+@router.get("/reviews/{reference}", response_model=ReviewDetailOut, responses=RESPONSES)
+def get_review(request: Request, reference: str, principal: Who) -> ReviewDetailOut:
+    """A review's stage, what was done when, and its open deadlines."""
+    portal = portal_of(request)
+    try:
+        with session_scope(portal.factory) as session:
+            data = review_page(session, principal, reference, portal.today())
+    except NotInScope:
+        raise HTTPException(404, "Not Found") from None
+    line = data.timeline
+    return ReviewDetailOut(
+        reference=data.reference, setting_name=data.setting_name, stage=data.stage,
+        done=list(line.done), open_deadlines=[DeadlineOut(label=d.label, due_on=d.due_on, owed_by=d.owner,
+                                                          days_left=d.days_left) for d in line.due],
+        meeting_record_status=data.record_status, submission_waiting=data.pending,
+        last_refusal=[ProblemOut(field=f, message=m) for f, m in line.view.last_refusal],
+    )
+
+
+@router.get("/reviews/{reference}/record", responses=RESPONSES)
+def get_record(request: Request, reference: str, principal: Who) -> dict[str, Any]:
+    """The review's own record: preparation, meeting and the meeting record (personal data)."""
+    portal = portal_of(request)
+    try:
+        with session_scope(portal.factory) as session:
+            data = review_page(session, principal, reference, portal.today())
+    except NotInScope:
+        raise HTTPException(404, "Not Found") from None
+    return {"status": data.record_status, "content": data.record}
+
+
+@router.post("/reviews/{reference}/preparation", response_model=ResultOut, responses=RESPONSES)
+async def post_preparation(request: Request, reference: str, body: PreparationIn, principal: Who) -> Any:
+    """Stage 1: the meeting date, who was invited when, advice requested and circulated."""
+    return await _stage(request, principal, reference, 1, _preparation_form(body))
+
+
+@router.post("/reviews/{reference}/meeting", response_model=ResultOut, responses=RESPONSES)
+async def post_meeting(request: Request, reference: str, body: MeetingIn, principal: Who) -> Any:
+    """Stage 2: the meeting was held."""
+    return await _stage(request, principal, reference, 2, _meeting_form(body))
+
+
+@router.post("/reviews/{reference}/record", response_model=ResultOut, responses=RESPONSES)
+async def post_record(request: Request, reference: str, body: RecordIn, principal: Who) -> Any:
+    """Stage 3: save the meeting record as a draft, or send it (the report) to the council."""
+    return await _stage(request, principal, reference, 3, _record_form(body))
+
+
+@router.post("/reviews/{reference}/decision", response_model=ResultOut, responses=RESPONSES)
+async def post_decision(request: Request, reference: str, body: DecisionIn, principal: Who) -> Any:
+    """Stage 4 (council): the decision, or with ``preview`` the family's letter."""
+    return await _stage(request, principal, reference, 4, _decision_form(body))
+
+
+@router.post("/reviews/{reference}/plan", response_model=ResultOut, responses=RESPONSES)
+async def post_plan(request: Request, reference: str, body: PlanIn, principal: Who) -> Any:
+    """Stage 5 (council): the final plan or another closing document."""
+    return await _stage(request, principal, reference, 5, _plan_form(body))

@@ -1,0 +1,153 @@
+"""The review pages: a setting's list, the caseworkers' queue, a review's page and its stage forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from portal.letters import letter_preview
+from portal.review_service import (
+    NotInScope,
+    StageResult,
+    WrongRole,
+    listed,
+    record_form_values,
+    record_stage,
+    review_page,
+)
+from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS, RECORD_TEXTS, plan_documents
+from portal.timeline import days_text, stage_label
+from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
+from records.models import Review
+from records.queries import ReviewLine
+from records.review_progress import review_by_reference
+from records.session import session_scope
+from records.settings import get_settings
+from reports.terms import load_terms, term_covering
+from rules.labels import LABELS
+from tasks.db import rule_set, working_days
+from tasks.notice_setup import la_directory
+
+router = APIRouter(include_in_schema=False)
+NOTICE_KEY = "notice"
+FORM_PARTS: dict[str, Any] = {
+    "invitees": INVITEES, "outcome_rows": OUTCOME_ROWS, "plan_sections": PLAN_SECTIONS, "record_texts": RECORD_TEXTS,
+}
+
+
+def _row(line: ReviewLine, today: date) -> dict[str, Any]:
+    days = (line.next_due_on - today).days if line.next_due_on else None
+    return {
+        "reference": line.reference,
+        "setting": line.setting_name,
+        "stage": stage_label(line.stage),
+        "deadline": LABELS.get(line.next_deadline_key or "", line.next_deadline_key or ""),
+        "due_on": line.next_due_on,
+        "owner": {"setting": "The setting", "la": "The council"}.get(line.next_owner or "", "Nobody"),
+        "days": days_text(days),
+        "overdue": days is not None and days < 0,
+    }
+
+
+def _term_end(today: date) -> date:
+    term = term_covering(load_terms(get_settings().term_dates_file).terms, today)
+    return term.window_ends_on if term else today
+
+
+def _grouped(lines: list[ReviewLine], today: date) -> dict[str, list[dict[str, Any]]]:
+    term_end = _term_end(today)
+    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "this_term": [], "later": []}
+    for line in lines:
+        due = line.next_due_on
+        key = "later" if due is None or due > term_end else "overdue" if due < today else "this_term"
+        groups[key].append(_row(line, today))
+    return groups
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    principal = signed_in(request)
+    return RedirectResponse("/queue" if principal.is_la else "/reviews", status_code=303)
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def reviews(request: Request) -> Response:
+    principal = signed_in(request)
+    portal = portal_of(request)
+    today = portal.today()
+    with session_scope(portal.factory) as session:
+        lines = listed(session, principal)
+    return page(request, "reviews.html.j2", groups=_grouped(lines, today), today=today)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue(request: Request) -> Response:
+    principal = signed_in(request)
+    if not principal.is_la:
+        raise NotAllowed
+    portal = portal_of(request)
+    today = portal.today()
+    with session_scope(portal.factory) as session:
+        lines = [ln for ln in listed(session, principal) if ln.next_owner == "la" or (ln.stage or 0) >= 4]
+    return page(request, "queue.html.j2", rows=[_row(line, today) for line in lines], today=today)
+
+
+def _show(request: Request, reference: str, result: StageResult | None = None, preview: Any = None) -> Response:
+    principal = signed_in(request)
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        try:
+            data = review_page(session, principal, reference, portal.today())
+        except NotInScope:
+            raise NotFound from None
+    planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
+    entered = dict(result.entered) if result else record_form_values(data.record, planned)
+    notice = request.session.pop(NOTICE_KEY, None)
+    status = 400 if result and result.problems else 200
+    return page(request, "review.html.j2", status, review=data, problems=result.problems if result else [],
+                entered=entered, notice=notice, preview=preview, documents=plan_documents(), **FORM_PARTS)
+
+
+@router.get("/reviews/{reference}", response_class=HTMLResponse)
+def review(request: Request, reference: str) -> Response:
+    return _show(request, reference)
+
+
+def _record(request: Request, reference: str, stage: int, form: dict[str, str]) -> StageResult:
+    principal = signed_in(request)
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        try:
+            return record_stage(session, principal, reference, stage, form, today=portal.today(), bridge=portal.bridge)
+        except NotInScope:
+            raise NotFound from None
+        except WrongRole:
+            raise NotAllowed from None
+
+
+def _preview(request: Request, reference: str, result: StageResult, stage: int) -> Any:
+    if result.facts is None:
+        return None
+    with session_scope(portal_of(request).factory) as session:
+        review_row: Review = review_by_reference(session, reference)
+        return letter_preview(review_row, result.facts, stage, la=la_directory(), rule_set=rule_set(),
+                              is_working_day=working_days())
+
+
+@router.post("/reviews/{reference}/stages/{stage}", response_class=HTMLResponse)
+async def record(request: Request, reference: str, stage: int) -> Response:
+    form = await posted(request)
+    if stage not in (1, 2, 3, 4, 5):
+        raise NotFound
+    result = await run_in_threadpool(_record, request, reference, stage, form)
+    if result.problems:
+        return await run_in_threadpool(_show, request, reference, result)
+    if result.submission is None and not result.note:  # a letter preview
+        preview = await run_in_threadpool(_preview, request, reference, result, stage)
+        return await run_in_threadpool(_show, request, reference, result, preview)
+    request.session[NOTICE_KEY] = result.note or (result.submission.note if result.submission else "")
+    return RedirectResponse(f"/reviews/{reference}", status_code=303)

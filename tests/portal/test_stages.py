@@ -1,0 +1,168 @@
+"""Recording stages through the pages: checked with the run's rules first, only non-personal fields sent,
+the meeting record kept in the records database, refusals shown on the page, and nothing lost when Prefect
+is down (kept, then sent by ``apply_pending_submissions``)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from portal.accounts import Role
+from records.models import AuditEntry, MeetingRecord, PendingSubmission
+from records.session import SessionFactory, session_scope
+from tasks.kept_submissions import apply_pending_submissions
+from tests.portal.conftest import TODAY, FakeBridge, csrf_of, make_account, review_at_decision, urn_with_reviews
+
+VIEWS = {
+    "attendance": "Mum, Ms Example (SENCO), Mr Sample (class teacher)",
+    "child_views": "Pretend-child-view: I like the quiet room at lunch",
+    "family_views": "Pretend-family-view: we worry about the move to secondary",
+    "changes": "Needs more speech and language time",
+    "recommendation_reasons": "Pretend-reason: progress in reading but new needs in communication",
+    "disagreements": "Pretend-disagreement: dad wants more one-to-one hours",
+    "agreed_actions": "SENCO to refer to SALT by January",
+    "outcome_1": "Read simple sentences", "progress_1": "Pretend-progress: reads CVC words",
+    "section_f": "Pretend-section-f: add 1 hour SALT weekly",
+}
+
+
+def _date(name: str, day: int, month: int, year: int) -> dict[str, str]:
+    return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+
+
+def _post(client, reference: str, stage: int, data: dict[str, str]):
+    token = csrf_of(client, f"/reviews/{reference}")
+    return client.post(f"/reviews/{reference}/stages/{stage}", data={**data, "csrf_token": token})
+
+
+def _senco(factory: SessionFactory, client_for, stage: int):
+    urn, reference = urn_with_reviews(factory, stage)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    return client_for("senco@school.example"), reference
+
+
+def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 1)
+    data = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
+            **_date("invited_head", 27, 11, 2026), **_date("advice_circulated_on", 1, 12, 2026),
+            "advice_from": "Pretend-advice-from: Dr Example, educational psychologist", "action": "send"}
+    response = _post(client, reference, 1, data)
+    assert response.status_code == 200
+    assert "Sent to the review" in response.text
+    [(_, sent)] = bridge.resumed
+    assert sent["meeting_planned_on"] == "2026-12-20"
+    assert sent["invitations_sent_on"] == "2026-11-30"  # the latest invitation counts
+    assert sent["submitted_by"].startswith("staff-")
+    assert "Pretend" not in json.dumps(sent)
+    with session_scope(factory) as session:
+        record = session.scalars(select(MeetingRecord)).one()
+        assert record.content["preparation"]["advice_from"].startswith("Pretend-advice-from")
+
+
+def test_refused_input_stays_on_the_page_with_the_error_summary(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 2)
+    data = {**_date("meeting_held_on", 8, 12, 2026), "preparing_for_adulthood_discussed": "yes",
+            "other_attendees": "Pretend-attendee", "action": "send"}
+    response = _post(client, reference, 2, data)
+    assert response.status_code == 400
+    assert "There is a problem" in response.text
+    assert 'href="#meeting_held_on"' in response.text
+    assert "8 December 2026 is after today (1 December 2026)" in response.text
+    assert 'name="meeting_held_on-day" type="text" inputmode="numeric" value="8"' in response.text
+    assert "Pretend-attendee" in response.text  # what was typed is still there
+    assert bridge.resumed == []
+
+
+def test_a_date_that_is_not_a_date_names_the_field_and_the_fix(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 2)
+    response = _post(client, reference, 2, {**_date("meeting_held_on", 31, 2, 2026), "action": "send"})
+    assert response.status_code == 400
+    assert "Date the meeting was held must be a real date" in response.text
+    assert bridge.resumed == []
+
+
+def test_meeting_record_draft_then_send_keeps_the_views_out_of_prefect(factory, client_for,
+                                                                       bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 3)
+    draft = _post(client, reference, 3, {**VIEWS, "action": "save"})
+    assert draft.status_code == 200 and "Draft saved" in draft.text
+    assert bridge.resumed == []
+    assert VIEWS["child_views"] in draft.text  # the draft is back in the form
+    incomplete = _post(client, reference, 3, {**VIEWS, "family_views": "", "action": "send"})
+    assert incomplete.status_code == 400
+    assert "Enter the family" in incomplete.text and "Select maintain, amend or cease" in incomplete.text
+    sent = _post(client, reference, 3, {**VIEWS, "recommendation": "amend", "action": "send"})
+    assert sent.status_code == 200
+    [(_, payload)] = bridge.resumed
+    with session_scope(factory) as session:
+        record = session.scalars(select(MeetingRecord)).one()
+        assert record.status == "submitted"
+        assert record.content["record"]["child_views"] == VIEWS["child_views"]
+        record_id = record.id
+        audit_text = json.dumps([row.detail for row in session.scalars(select(AuditEntry))])
+    assert payload["meeting_record_id"] == record_id
+    assert payload["recommendation"] == "amend"
+    assert payload["disagreement_recorded"] is True
+    assert payload["report_received_on"] == TODAY.isoformat()
+    for text in VIEWS.values():
+        assert text not in json.dumps(payload)
+        assert text not in audit_text
+
+
+def test_when_prefect_is_down_the_submission_is_kept_and_sent_later(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 2)
+    bridge.up = False
+    data = {**_date("meeting_held_on", 1, 12, 2026), "preparing_for_adulthood_discussed": "yes", "action": "send"}
+    response = _post(client, reference, 2, data)
+    assert response.status_code == 200
+    assert "It is saved and will be sent automatically" in response.text
+    assert "waiting to be sent" in response.text
+    again = _post(client, reference, 2, data)
+    assert again.status_code == 400 and "An earlier submission" in again.text
+    assert apply_pending_submissions(factory, bridge, today=TODAY) == 0  # still down
+    bridge.up = True
+    assert apply_pending_submissions(factory, bridge, today=TODAY) == 1
+    assert apply_pending_submissions(factory, bridge, today=TODAY) == 0
+    [(_, payload)] = bridge.resumed
+    assert payload["meeting_held_on"] == "2026-12-01"
+    with session_scope(factory) as session:
+        assert session.scalars(select(PendingSubmission.status)).all() == ["sent"]
+
+
+def test_caseworker_previews_the_family_letter_then_decides(factory, client_for, bridge: FakeBridge) -> None:
+    _, reference = review_at_decision(factory)
+    make_account(factory, "cw@council.example", Role.CASEWORKER)
+    client = client_for("cw@council.example")
+    decision = {"outcome": "maintain", **_date("notified_on", 1, 12, 2026)}
+    preview = _post(client, reference, 4, {**decision, "action": "preview"})
+    assert preview.status_code == 200, preview.text
+    assert "The family's letter (preview)" in preview.text
+    assert "Tribunal" in preview.text
+    assert bridge.resumed == []
+    sent = _post(client, reference, 4, {**decision, "action": "send"})
+    assert sent.status_code == 200
+    [(_, payload)] = bridge.resumed
+    assert payload["outcome"] == "maintain" and payload["notified_on"] == "2026-12-01"
+
+
+def test_a_setting_cannot_record_the_council_s_decision(factory, client_for, bridge: FakeBridge) -> None:
+    urn, reference = review_at_decision(factory)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    client = client_for("senco@school.example")
+    response = _post(client, reference, 4, {"outcome": "cease", **_date("notified_on", 1, 12, 2026),
+                                            "action": "send"})
+    assert response.status_code == 403
+    assert bridge.resumed == []
+
+
+
+def test_what_was_saved_comes_back_in_the_form(factory, client_for, bridge: FakeBridge) -> None:
+    client, reference = _senco(factory, client_for, 1)
+    bridge.up = False
+    data = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
+            **_date("advice_circulated_on", 1, 12, 2026), "advice_from": "Pretend-advice-from", "action": "send"}
+    assert _post(client, reference, 1, data).status_code == 200
+    page = client.get(f"/reviews/{reference}").text
+    assert 'name="invited_family-day" type="text" inputmode="numeric" value="30"' in page
+    assert "Pretend-advice-from" in page
