@@ -74,10 +74,12 @@ def _write_facts(
         "meeting_held_on",
         "invitations_sent_on",
         "advice_circulated_on",
+        "report_sent_on",
         "report_received_on",
         "amendment_notice_sent_on",
         "final_plan_issued_on",
         "cease_notice_sent_on",
+        "amendments_withdrawn_on",
     ):
         setattr(review, name, getattr(facts, name))
     if facts.decision is not None:
