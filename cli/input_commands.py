@@ -8,6 +8,7 @@ here before anything is sent.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
@@ -19,12 +20,14 @@ from cli.records_access import current_settings, open_records
 from flows.clock import today_in_london
 from flows.inputs import DecisionForm, MeetingForm, PlanForm, PreparationForm, ReportForm, StageForm, to_stage_input
 from records.review_facts import review_facts
-from records.review_progress import UnknownReview, review_by_reference, year_group_of
+from records.review_progress import UnknownReview, record_not_amending_reasons, review_by_reference, year_group_of
 from records.review_view import review_view
 from records.session import SessionFactory, session_scope
+from rules.bank_holidays import england_and_wales_working_days
 from rules.errors import Problem
 from rules.facts import Outcome
-from rules.transitions import apply_stage_input
+from rules.rule_set import ENGLAND_2014
+from rules.transitions import apply_stage_input, recorded_notes
 from tasks.run_control import ResumeRefused, RunState, read_run_state, resume_review_run, wait_for_run
 
 console = Console(highlight=False)
@@ -50,8 +53,9 @@ def _check_against_record(
     try:
         with session_scope(factory) as session:
             review = review_by_reference(session, reference)
+            before = review_facts(review)
             result = apply_stage_input(
-                review_facts(review), to_stage_input(form), today=today_in_london(), year_group=year_group_of(review)
+                before, to_stage_input(form), today=today_in_london(), year_group=year_group_of(review)
             )
             stage, run_id = review.stage, review.flow_run_id
     except UnknownReview as exc:
@@ -59,6 +63,9 @@ def _check_against_record(
     if not result.accepted:
         problems = [Problem(options.get(p.field, p.field), p.message) for p in result.problems]
         raise fail(f"review {reference}: input refused; nothing was recorded", problems)
+    rule_set = ENGLAND_2014.with_settings(cycle_anchor=current_settings().cycle_anchor)
+    for note in recorded_notes(before, result.facts, rule_set, is_working_day=england_and_wales_working_days()):
+        console.print(f"[bold yellow]note:[/] {note.field}: {note.message}", markup=True)
     return stage, run_id
 
 
@@ -167,17 +174,24 @@ def submit_report(
     received_on: Annotated[str, typer.Option("--received-on", help="Date the LA received the report.")],
     recommendation: Annotated[Outcome, typer.Option("--recommendation", help="maintain, amend or cease.")],
     disagreement: Annotated[bool, typer.Option("--disagreement", help="The report records a disagreement.")] = False,
+    sent_on: Annotated[str | None, typer.Option("--sent-on", help="Date the report was sent (the duty).")] = None,
     by: By = None,
     wait: Wait = True,
 ) -> None:
-    """Stage 3: the setting's post-meeting report reached the LA."""
+    """Stage 3: the setting's post-meeting report was sent and reached the LA."""
     values = {
+        "report_sent_on": sent_on,
         "report_received_on": received_on,
         "recommendation": recommendation.value,
         "disagreement_recorded": disagreement,
         "submitted_by": by,
     }
-    options = {"report_received_on": "--received-on", "recommendation": "--recommendation", "submitted_by": "--by"}
+    options = {
+        "report_received_on": "--received-on",
+        "report_sent_on": "--sent-on",
+        "recommendation": "--recommendation",
+        "submitted_by": "--by",
+    }
     submit_form(reference, ReportForm, values, options, wait=wait)
 
 
@@ -208,13 +222,45 @@ def decide(
     submit_form(reference, DecisionForm, values, options, wait=wait)
 
 
+def _read_reasons(path: Path | None, document: str) -> str | None:
+    """The not-amending notice's reasons (Reg 22(4)), read from a file so they never reach Prefect."""
+    if document != "not-amending":
+        if path is not None:
+            raise fail("bad option", [Problem("--reasons-file", "only a not-amending notice has reasons")])
+        return None
+    if path is None:
+        raise fail("bad option", [Problem("--reasons-file", "required: the LA's reasons for not amending (Reg 22(4))")])
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail("bad option", [Problem("--reasons-file", f"cannot read it as UTF-8 text ({exc})")]) from None
+    if not text:
+        raise fail("bad option", [Problem("--reasons-file", "the file is empty: give the LA's reasons")])
+    return text
+
+
 def issue(
     reference: Ref,
-    document: Annotated[Literal["final-plan", "cease-notice"], typer.Argument(help="final-plan or cease-notice.")],
+    document: Annotated[
+        Literal["final-plan", "not-amending", "cease-notice"],
+        typer.Argument(help="final-plan or not-amending (after amend); cease-notice (after cease)."),
+    ],
     on: Annotated[str, typer.Option("--on", help="Date the document was issued.")],
+    reasons_file: Annotated[
+        Path | None,
+        typer.Option("--reasons-file", help="not-amending: a text file with the LA's reasons (kept in the records)."),
+    ] = None,
     by: By = None,
     wait: Wait = True,
 ) -> None:
-    """Stage 5: record the final amended plan or the cease notice."""
+    """Stage 5: record the final amended plan, the not-amending notice, or the cease notice."""
+    reasons = _read_reasons(reasons_file, document)
+    if reasons is not None:  # held in the records before the run hears of the notice; never in the form
+        settings = current_settings()
+        try:
+            with session_scope(open_records(settings)) as session:
+                record_not_amending_reasons(session, reference, reasons, actor=settings.actor)
+        except UnknownReview as exc:
+            raise fail(str(exc)) from None
     values = {"document": document, "issued_on": on, "submitted_by": by}
     submit_form(reference, PlanForm, values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait)

@@ -125,10 +125,15 @@ class MeetingForm(StageForm):
 
 
 class ReportForm(StageForm):
-    """Stage 3: the setting's post-meeting report reached the LA."""
+    """Stage 3: the post-meeting report was sent (the duty, Reg 20(7)-(8)) and reached the LA."""
 
     people_fields = ("report_received_on", "recommendation")
     report_received_on: date | None = Field(default=None, description="Required. The date the LA received the report.")
+    report_sent_on: date | None = Field(
+        default=None,
+        description="The date the report was sent to the LA and everyone invited (within 2 weeks of the meeting, "
+        "Reg 20(7)-(8)); the deadline is judged on it when given.",
+    )
     recommendation: Outcome | None = Field(
         default=None, description="Required. The meeting's recommendation: maintain, amend or cease the plan."
     )
@@ -154,11 +159,14 @@ class DecisionForm(StageForm):
 
 
 class PlanForm(StageForm):
-    """Stage 5: the final amended plan (amend) or the cease notice (cease) was issued."""
+    """Stage 5: the final amended plan or the not-amending notice (amend), or the cease notice (cease)."""
 
     people_fields = ("document", "issued_on")
-    document: Literal["final-plan", "cease-notice"] | None = Field(
-        default=None, description="Required. final-plan after an amend decision; cease-notice after a cease decision."
+    document: Literal["final-plan", "not-amending", "cease-notice"] | None = Field(
+        default=None,
+        description="Required. After amend: final-plan, or not-amending (the Reg 22(4) notice that the LA will not "
+        "amend after all; record its reasons with `ehcp issue REF not-amending --reasons-file`, never here). "
+        "After cease: cease-notice (the Reg 31 notice after consultation).",
     )
     issued_on: date | None = Field(default=None, description="Required. The date the document was issued.")
     submitted_by: str | None = submitted_by_field()
@@ -195,7 +203,12 @@ def to_stage_input(form: StageForm) -> StageInput:
     if isinstance(form, MeetingForm):
         return MeetingHeld(_date(form.meeting_held_on), form.preparing_for_adulthood_discussed)
     if isinstance(form, ReportForm):
-        return ReportReceived(_date(form.report_received_on), _outcome(form.recommendation), form.disagreement_recorded)
+        return ReportReceived(
+            _date(form.report_received_on),
+            _outcome(form.recommendation),
+            form.disagreement_recorded,
+            form.report_sent_on,
+        )
     if isinstance(form, DecisionForm):
         return DecisionTaken(_outcome(form.outcome), _date(form.notified_on), form.amendment_notice_sent_on)
     if isinstance(form, PlanForm):

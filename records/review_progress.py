@@ -26,7 +26,7 @@ from rules.calendar import IsWorkingDay
 from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.rule_set import RuleSet
-from rules.transitions import StageInput, apply_stage_input
+from rules.transitions import StageInput, apply_stage_input, recorded_notes
 
 ACCEPTED = "review.input_accepted"
 REFUSED = "review.input_refused"
@@ -40,9 +40,16 @@ class InputOutcome:
     accepted: bool
     stage: int | None
     problems: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    """Accepted but worth saying: a duty done late, a breach kept as history (field, message)."""
 
     def to_detail(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "stage": self.stage, "problems": [list(p) for p in self.problems]}
+        return {
+            "accepted": self.accepted,
+            "stage": self.stage,
+            "problems": [list(p) for p in self.problems],
+            "notes": [list(n) for n in self.notes],
+        }
 
 
 class UnknownReview(LookupError):
@@ -63,7 +70,8 @@ def _recorded(session: Session, idempotency_key: str) -> InputOutcome | None:
         return None
     detail = entry.detail
     problems = tuple((field, message) for field, message in detail.get("problems", []))
-    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems)
+    notes = tuple((field, message) for field, message in detail.get("notes", []))
+    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems, notes)
 
 
 def _write_facts(
@@ -127,14 +135,36 @@ def apply_input(
         return earlier
     review = review_by_reference(session, reference)
     year_group = year_group_of(review)
-    result = apply_stage_input(review_facts(review), given, today=today, year_group=year_group)
+    before = review_facts(review)
+    result = apply_stage_input(before, given, today=today, year_group=year_group)
+    notes: tuple[Problem, ...] = ()
     if result.accepted:
+        notes = recorded_notes(before, result.facts, rule_set, is_working_day=is_working_day)
         _write_facts(session, review, result.facts, rule_set, is_working_day)
     outcome = InputOutcome(
-        reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems)
+        reference,
+        result.accepted,
+        review.stage,
+        tuple((p.field, p.message) for p in result.problems),
+        tuple((n.field, n.message) for n in notes),
     )
     _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=_plain(given))
     return outcome
+
+
+def record_not_amending_reasons(session: Session, reference: str, reasons: str, *, actor: str) -> None:
+    """Hold the reasons of a Reg 22(4) not-amending notice in the records (never in Prefect), for its letter.
+
+    Kept apart from the stage input so the reasons (free text about the child) never enter a flow run's
+    input, parameters or logs; the audit row says only that reasons were recorded, not what they are.
+    """
+    text = reasons.strip()
+    if not text:
+        raise ValueError("the not-amending notice must give the LA's reasons (Reg 22(4)); they are empty")
+    review = review_by_reference(session, reference)
+    review.amendments_withdrawn_reasons = text
+    detail = {"reference": reference, "characters": len(text)}
+    audit.record(session, actor=actor, action="review.not_amending_reasons", review_id=review.id, detail=detail)
 
 
 def record_refusal(

@@ -111,6 +111,8 @@ def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
             outcome.reference,
             f"stage {outcome.stage}" if outcome.stage else "completion",
         )
+        for field, message in outcome.notes:  # a duty done late, or a breach kept: say so (dates and law only)
+            logger.warning("Input at %s recorded with a note: %s: %s", wait_key, field, message)
     else:
         for field, message in outcome.problems:
             logger.warning("Input at %s refused: %s: %s", wait_key, field, message)
