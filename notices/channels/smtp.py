@@ -6,7 +6,8 @@ tree: 4xx and connection problems are transient, 5xx permanent.
 
 Every mail carries a ``Date:`` header (RFC 5322 requires one; not every
 submission server adds it): the instant of sending, system time from the
-``now`` callable the composition root gives (never a business date). Headers
+``now`` callable the composition root gives (``records.system_time.system_now``;
+this package reads no clock, and a business date never goes here). Headers
 are not folded below the RFC's 998-character limit: the standard SMTP policy
 folds a subject that fits on a line of its own onto a continuation line, and a
 reader then sees it start with a space.
@@ -18,7 +19,7 @@ import smtplib
 import ssl
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -33,11 +34,6 @@ __all__ = ["SmtpChannel", "email_message"]
 
 NAME = "smtp"
 SMTP_POLICY: Final = SMTP.clone(max_line_length=998)  # RFC 5322 2.1.1: lines up to 998 characters
-
-
-def system_time() -> datetime:
-    """Return the instant of sending (system time, for the Date header; not a business date)."""
-    return datetime.now(UTC)
 
 
 def email_message(
@@ -78,8 +74,8 @@ class SmtpChannel:
         username: str | None = None,
         password: str | None = None,
         timeout_seconds: float = 30.0,
+        now: Callable[[], datetime],
         smtp_factory: Callable[..., smtplib.SMTP] = smtplib.SMTP,
-        now: Callable[[], datetime] = system_time,
     ) -> None:
         self._host = host
         self._port = port

@@ -69,7 +69,7 @@ def message(review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMess
 
 
 def channel(port: int) -> SmtpChannel:
-    return SmtpChannel(host="127.0.0.1", port=port, from_address=FROM, timeout_seconds=5)
+    return SmtpChannel(host="127.0.0.1", port=port, from_address=FROM, timeout_seconds=5, now=lambda: SENT_AT)
 
 
 def test_smtp_send_delivers_subject_bodies_and_recipient(
@@ -130,7 +130,7 @@ def test_smtp_send_without_valid_address_is_permanent(
 
 def test_smtp_channel_login_needs_username_and_password() -> None:
     with pytest.raises(ValueError, match="both"):
-        SmtpChannel(host="127.0.0.1", port=25, from_address=FROM, username="relay")
+        SmtpChannel(host="127.0.0.1", port=25, from_address=FROM, username="relay", now=lambda: SENT_AT)
 
 
 SENT_AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
