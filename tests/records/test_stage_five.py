@@ -213,3 +213,32 @@ def test_import_refuses_contradictory_or_bad_new_cells(
     result = _import(tmp_path, **cells)
     assert result.exit_code == 2
     assert column in result.stderr
+
+
+def _compliance(key: str) -> dict[str, str]:
+    report = run(
+        "report", "compliance", "--from", "2026-01-01", "--to", "2026-12-31", "--as-of", "2026-06-30", "--format", "csv"
+    )
+    assert report.exit_code == 0, report.output
+    lines = report.stdout.splitlines()
+    header = lines[0].split(",")
+    line = next(r for r in lines if r.startswith("authority") and f",{key}," in r)
+    return dict(zip(header, line.split(","), strict=True))
+
+
+def test_compliance_counts_a_day_21_decision_after_a_late_meeting_as_within_4_weeks(
+    cli_env: str, factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Review due Fri 13 Mar 2026, meeting Wed 1 Apr, decision Wed 22 Apr (day 21): decision met, review late."""
+    result = _import(
+        tmp_path,
+        plan_first_issued_on="2025-03-14",
+        meeting_held_on="2026-04-01",
+        decision_outcome="maintain",
+        decision_notified_on="2026-04-22",
+    )
+    assert result.exit_code == 0, result.output
+    decision = _compliance("decision_due")
+    assert (decision["met"], decision["met_late"]) == ("1", "0")
+    review = _compliance("review_due")
+    assert (review["met_late"], review["worst_late_days"]) == ("1", "40")
