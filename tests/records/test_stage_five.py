@@ -11,12 +11,14 @@ from sqlalchemy import inspect, select
 
 from records.models import AuditEntry, DeadlineRecord, Review
 from records.review_progress import apply_input, record_not_amending_reasons
+from records.review_view import review_view
 from records.schema import downgrade, upgrade
 from records.session import SessionFactory, get_engine, session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.facts import Outcome
 from rules.rule_set import ENGLAND_2014
 from rules.transitions import DecisionTaken, MeetingHeld, PlanIssued, PreparationDone, ReportReceived, StageInput
+from tasks.timeline import open_deadlines_markdown
 from tests.records.support import run, write_csv
 
 TODAY = date(2026, 11, 27)
@@ -242,3 +244,26 @@ def test_compliance_counts_a_day_21_decision_after_a_late_meeting_as_within_4_we
     assert (decision["met"], decision["met_late"]) == ("1", "0")
     review = _compliance("review_due")
     assert (review["met_late"], review["worst_late_days"]) == ("1", "40")
+
+
+def test_form_description_never_asks_for_a_plan_inside_the_window(
+    cli_env: str, factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Notice Thu 5 Feb 2026, school transfer: cap Sat 14 Feb, window to Thu 19 Feb: the form says not before 20 Feb."""
+    result = _import(
+        tmp_path,
+        plan_first_issued_on="2025-06-20",
+        transfer_kind="school",
+        transfer_year="2026",
+        meeting_held_on="2026-01-20",
+        decision_outcome="amend",
+        decision_notified_on="2026-02-05",
+        amendment_notice_sent_on="2026-02-05",
+    )
+    assert result.exit_code == 0, result.output
+    with session_scope(factory) as session:
+        reference = str(session.scalar(select(Review.reference)))
+        view = review_view(session, reference)
+    text = "\n".join(open_deadlines_markdown(view, date(2026, 2, 9)))
+    final = next(line for line in text.splitlines() if "Final plan" in line)
+    assert "cannot be met lawfully: not before Fri 20 Feb 2026" in final and "days left" not in final
