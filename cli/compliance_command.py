@@ -23,9 +23,10 @@ from reports.compliance_pictures import compliance_pictures
 from reports.rendering import compliance_csv, compliance_html, line_values
 from rules.errors import Problem
 
-COUNT_COLUMNS = ("due", "met", "met_late", "missed", "open", "unrecorded", "on_time_percent", "median_late_days",
-                 "worst_late_days")
-HEADINGS = ("Due", "Met", "Late", "Missed", "Open", "Unrec.", "On time", "Median late", "Worst late")
+COUNT_COLUMNS = ("due", "met", "met_late", "missed", "breach", "open", "unrecorded", "on_time_percent",
+                 "median_late_days", "worst_late_days")
+REPORT_WIDTH = TABLE_WIDTH + 20  # the breach column (issue 10) needs room beside the setting names
+HEADINGS = ("Due", "Met", "Late", "Missed", "Breach", "Open", "Unrec.", "On time", "Median late", "Worst late")
 
 
 class Format(StrEnum):
@@ -70,7 +71,7 @@ def render_tables(report: ComplianceReport, console: Console) -> None:
     console.print(_table(f"Deadlines due {period.from_on} to {period.to_on}, as of {period.as_of}",
                          report.by_stage, False))
     console.print(_table("By setting", report.by_setting, True))
-    console.print("On time = met / (met + late + missed); days late over late and missed deadlines (README).")
+    console.print("On time = met / (met + late + missed + breach); days late over late and missed deadlines (README).")
 
 
 def compliance(
@@ -96,7 +97,7 @@ def compliance(
         write_output(compliance_html(report, pictures), out)
     elif out is not None:
         buffer = io.StringIO()
-        render_tables(report, Console(file=buffer, width=TABLE_WIDTH, highlight=False))
+        render_tables(report, Console(file=buffer, width=REPORT_WIDTH, highlight=False))
         write_output(buffer.getvalue(), out)
     else:
-        render_tables(report, Console(highlight=False, width=TABLE_WIDTH if not sys.stdout.isatty() else None))
+        render_tables(report, Console(highlight=False, width=REPORT_WIDTH if not sys.stdout.isatty() else None))

@@ -8,6 +8,7 @@ from typing import Any
 
 from rules.advisories import advisory_deadlines
 from rules.calendar import IsWorkingDay
+from rules.consistency import breaches
 from rules.deadlines import DEADLINE_KEYS, Deadline, deadlines_for, due_dates
 from rules.facts import ReviewFacts
 from rules.labels import LABELS
@@ -23,6 +24,12 @@ class DeadlineRow:
     deadline: Deadline
     status: Status
     done_on: date | None
+    breach: str | None = None
+
+    @property
+    def warning(self) -> str | None:
+        """Why this deadline is a breach, or cannot be met lawfully (None when neither)."""
+        return self.breach or self.deadline.warning
 
     @property
     def label(self) -> str:
@@ -43,9 +50,13 @@ class DeadlineView:
 def deadline_view(facts: ReviewFacts, rule_set: RuleSet, as_of: date, is_working_day: IsWorkingDay) -> DeadlineView:
     """Return the review's deadlines with each one's status on ``as_of``."""
     completed = completed_stages(facts)
+    broken = breaches(facts, rule_set)
     found = (*deadlines_for(facts, rule_set, is_working_day=is_working_day), *advisory_deadlines(facts, rule_set))
     rows = tuple(
-        DeadlineRow(d, status_of(d, met_on(d.key, facts), completed, as_of), met_on(d.key, facts)) for d in found
+        DeadlineRow(
+            d, status_of(d, met_on(d.key, facts), completed, as_of, broken), met_on(d.key, facts), broken.get(d.key)
+        )
+        for d in found
     )
     stage = current_stage(facts)
     return DeadlineView(
@@ -77,6 +88,8 @@ def as_json(view: DeadlineView) -> dict[str, Any]:
                 "done_on": _iso(row.done_on),
                 "advisory": row.deadline.advisory,
                 "citation": row.deadline.citation,
+                "earliest_lawful_on": _iso(row.deadline.earliest_lawful_on),
+                "warning": row.warning,
             }
             for row in view.rows
         },

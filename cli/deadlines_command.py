@@ -28,6 +28,7 @@ TABLE_WIDTH = 150  # piped output is not squeezed to 80 columns
 STATUS_STYLES = {
     Status.MET: "green",
     Status.MET_LATE: "yellow",
+    Status.BREACH: "bold red",
     Status.DONE: "green",
     Status.OPEN: "",
     Status.DUE_SOON: "bold yellow",
@@ -85,6 +86,9 @@ def render_table(view: DeadlineView, console: Console) -> None:
             row.deadline.citation,
         )
     console.print(table)
+    for row in view.rows:
+        if row.warning:
+            console.print(f"[bold red]warning:[/] {row.label}: {row.warning}")
     rule_set = view.rule_set
     console.print(f"Rule set {rule_set.name} v{rule_set.version}; cycle anchor: previous {rule_set.cycle_anchor}.")
 

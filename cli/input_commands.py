@@ -11,6 +11,7 @@ one of these commands runs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import typer
@@ -20,6 +21,8 @@ from rich.console import Console
 from cli.errors import fail
 from cli.prefect_access import prefect_calls
 from cli.records_access import current_settings, open_records
+from records.review_progress import UnknownReview, record_not_amending_reasons
+from records.session import session_scope
 from rules.errors import Problem
 from rules.facts import Outcome
 
@@ -52,6 +55,8 @@ def _report(submission: Submission, options: dict[str, str]) -> None:
     from tasks.stage_submission import Outcome as Result
 
     reference = submission.reference
+    for note in submission.notes:
+        console.print(f"[bold yellow]note:[/] {options.get(note.field, note.field)}: {note.message}", markup=True)
     if submission.outcome is Result.REFUSED:
         problems = [Problem(options.get(p.field, p.field), p.message) for p in submission.problems]
         raise fail(f"review {reference}: input refused by the run; nothing was recorded", problems)
@@ -146,17 +151,24 @@ def submit_report(
     received_on: Annotated[str, typer.Option("--received-on", help="Date the LA received the report.")],
     recommendation: Annotated[Outcome, typer.Option("--recommendation", help="maintain, amend or cease.")],
     disagreement: Annotated[bool, typer.Option("--disagreement", help="The report records a disagreement.")] = False,
+    sent_on: Annotated[str | None, typer.Option("--sent-on", help="Date the report was sent (the duty).")] = None,
     by: By = None,
     wait: Wait = 120.0,
 ) -> None:
-    """Stage 3: the setting's post-meeting report reached the LA."""
+    """Stage 3: the setting's post-meeting report was sent and reached the LA."""
     values = {
+        "report_sent_on": sent_on,
         "report_received_on": received_on,
         "recommendation": recommendation.value,
         "disagreement_recorded": disagreement,
         "submitted_by": by,
     }
-    options = {"report_received_on": "--received-on", "recommendation": "--recommendation", "submitted_by": "--by"}
+    options = {
+        "report_received_on": "--received-on",
+        "report_sent_on": "--sent-on",
+        "recommendation": "--recommendation",
+        "submitted_by": "--by",
+    }
     submit_form(reference, "ReportForm", values, options, wait=wait)
 
 
@@ -187,13 +199,45 @@ def decide(
     submit_form(reference, "DecisionForm", values, options, wait=wait)
 
 
+def _read_reasons(path: Path | None, document: str) -> str | None:
+    """The not-amending notice's reasons (Reg 22(4)), read from a file so they never reach Prefect."""
+    if document != "not-amending":
+        if path is not None:
+            raise fail("bad option", [Problem("--reasons-file", "only a not-amending notice has reasons")])
+        return None
+    if path is None:
+        raise fail("bad option", [Problem("--reasons-file", "required: the LA's reasons for not amending (Reg 22(4))")])
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail("bad option", [Problem("--reasons-file", f"cannot read it as UTF-8 text ({exc})")]) from None
+    if not text:
+        raise fail("bad option", [Problem("--reasons-file", "the file is empty: give the LA's reasons")])
+    return text
+
+
 def issue(
     reference: Ref,
-    document: Annotated[Literal["final-plan", "cease-notice"], typer.Argument(help="final-plan or cease-notice.")],
+    document: Annotated[
+        Literal["final-plan", "not-amending", "cease-notice"],
+        typer.Argument(help="final-plan or not-amending (after amend); cease-notice (after cease)."),
+    ],
     on: Annotated[str, typer.Option("--on", help="Date the document was issued.")],
+    reasons_file: Annotated[
+        Path | None,
+        typer.Option("--reasons-file", help="not-amending: a text file with the LA's reasons (kept in the records)."),
+    ] = None,
     by: By = None,
     wait: Wait = 120.0,
 ) -> None:
-    """Stage 5: record the final amended plan or the cease notice."""
+    """Stage 5: record the final amended plan, the not-amending notice, or the cease notice."""
+    reasons = _read_reasons(reasons_file, document)
+    if reasons is not None:  # held in the records before the run hears of the notice; never in the form
+        settings = current_settings()
+        try:
+            with session_scope(open_records(settings)) as session:
+                record_not_amending_reasons(session, reference, reasons, actor=settings.actor)
+        except UnknownReview as exc:
+            raise fail(str(exc)) from None
     values = {"document": document, "issued_on": on, "submitted_by": by}
     submit_form(reference, "PlanForm", values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait)

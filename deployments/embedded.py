@@ -53,6 +53,17 @@ def stack_environment() -> dict[str, str]:
     return {**defaults, **os.environ}
 
 
+STACK_ENV: Final = DATA / "embedded-stack.env"
+"""The settings ``ehcp`` in another terminal needs to reach this stack (Prefect API, mail sink); read by ``cli``."""
+SHARED_WITH_CLI: Final = ("PREFECT_API_URL", "EHCP_SMTP_HOST", "EHCP_SMTP_PORT")
+
+
+def write_stack_env(env: dict[str, str]) -> None:
+    """Write the addresses the CLI should default to while this stack runs (no secrets: no auth string)."""
+    STACK_ENV.parent.mkdir(parents=True, exist_ok=True)
+    STACK_ENV.write_text("".join(f"{name}={env[name]}\n" for name in SHARED_WITH_CLI if name in env))
+
+
 def auth(env: dict[str, str]) -> tuple[str, str] | None:
     value = env.get("PREFECT_API_AUTH_STRING")
     if not value or ":" not in value:
@@ -149,6 +160,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
+        write_stack_env(env)
         if is_healthy(env):
             say(f"using the Prefect server already answering at {env['PREFECT_API_URL']}")
         else:

@@ -15,10 +15,10 @@ from typing import Any, Final
 
 from notices.errors import RenderError
 from notices.kinds import MessageKind, decision_kind, kind_for_event
-from rules.appeals import appeal_due, mediation_contact_due
+from rules.appeals import mediation_contact_due
 from rules.calendar import IsWorkingDay
 from rules.catch_up import working_days_late
-from rules.deadlines import Owner, due_dates
+from rules.deadlines import Owner, appeal_letter_on, due_dates
 from rules.escalations import LadderEvent
 from rules.facts import Outcome, ReviewFacts
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role, StepTiming
@@ -27,6 +27,8 @@ from rules.rule_set import RuleSet
 __all__ = [
     "PERSONAL",
     "AuthorityContext",
+    "cease_notice_letter_context",
+    "not_amending_letter_context",
     "DeadlineNoticeContext",
     "DecisionLetterContext",
     "DeliveryFailedContext",
@@ -117,7 +119,10 @@ class DecisionLetterContext:
     mediation_contact_due_on: date | None = None
     representations_close_on: date | None = None
     final_plan_due_on: date | None = None
+    mediation_certificate_on: date | None = None
     proposed_amendments: tuple[str, ...] = field(default=(), metadata=PERSONAL)
+    reasons: str = field(default="", metadata=PERSONAL)
+    """The not-amending notice's reasons (Reg 22(4)), read from the records at send time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,16 +203,37 @@ def family_late_letter_context(
     *,
     expected_on: date,
     kind: MessageKind = MessageKind.FAMILY_LATE_LETTER,
+    lawful_due_on: date | None = None,
+    earliest_lawful_on: date | None = None,
 ) -> FamilyLateLetterContext:
     """Return the context of the family's late letter; ``expected_on`` is the date the council now expects.
 
     ``kind`` is ``family-overdue-letter`` when the deadline had already passed on the business date.
+    ``lawful_due_on`` is the deadline as ``rules/`` gives it from the records now (the decision is due
+    4 weeks from the meeting even when the review date has passed); it replaces the event's stored date
+    when given. ``earliest_lawful_on`` (a final plan that cannot lawfully be issued before the family's
+    15 days end) holds the expected date back so the letter never promises an unlawful early plan.
     """
     if kind not in (MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER):
         raise RenderError("not a family letter", kind=kind)
-    if expected_on <= event.deadline_due_on:
+    due_on = lawful_due_on or event.deadline_due_on
+    if earliest_lawful_on is not None:
+        expected_on = max(expected_on, earliest_lawful_on)
+    if expected_on <= due_on:
         raise RenderError("a late letter must give a date after the deadline", kind=kind)
-    return FamilyLateLetterContext(review, event.deadline_key, event.deadline_due_on, expected_on, event.due_on, kind)
+    return FamilyLateLetterContext(review, event.deadline_key, due_on, expected_on, event.due_on, kind)
+
+
+def _appeal_dates(facts: ReviewFacts, rule_set: RuleSet, is_working_day: IsWorkingDay) -> dict[str, Any]:
+    """The appeal and mediation dates of the letter the appeal runs from, as ``rules/`` gives them."""
+    letter_on = appeal_letter_on(facts)
+    if letter_on is None:
+        return {}
+    return {
+        "appeal_due_on": due_dates(facts, rule_set, is_working_day=is_working_day)["appeal_due"],
+        "mediation_contact_due_on": mediation_contact_due(letter_on, rule_set),
+        "mediation_certificate_on": facts.mediation_certificate_on,
+    }
 
 
 def decision_letter_context(
@@ -220,25 +246,23 @@ def decision_letter_context(
 ) -> DecisionLetterContext:
     """Return the decision letter's context with its statutory dates computed by ``rules/``.
 
-    Maintain and cease: the appeal and mediation dates run from the decision letter.
-    Amend: the letter is the amendment notice; it states the representations window and
-    the final plan date, and the appeal dates follow in the final plan letter.
+    Maintain: the appeal and mediation dates run from the decision letter (or a mediation
+    certificate, if later). Cease: only when the letter is itself the Reg 31 cease notice (sent
+    the same day); otherwise it proposes ceasing, consultation follows, and the cease notice
+    (``cease_notice_letter_context``) carries the appeal dates. Amend: the letter is the
+    amendment notice; it states the representations window and the final plan date, and the
+    appeal dates follow in the final plan (or not-amending) letter.
     """
     if facts.decision is None:
         raise RenderError("no decision is recorded for this review")
     outcome = facts.decision.outcome
     kind = decision_kind(outcome)
-    if outcome is not Outcome.AMEND:
-        letter_on = facts.decision.notified_on
-        return DecisionLetterContext(
-            kind,
-            review,
-            outcome,
-            letter_on,
-            facts.meeting_held_on,
-            appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
-            mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
-        )
+    letter_on = facts.decision.notified_on
+    if outcome is Outcome.MAINTAIN or (outcome is Outcome.CEASE and facts.cease_notice_sent_on == letter_on):
+        dates = _appeal_dates(facts, rule_set, is_working_day)
+        return DecisionLetterContext(kind, review, outcome, letter_on, facts.meeting_held_on, **dates)
+    if outcome is Outcome.CEASE:
+        return DecisionLetterContext(kind, review, outcome, letter_on, facts.meeting_held_on)
     if facts.amendment_notice_sent_on is None:
         raise RenderError("an amend letter needs the date the amendment notice is sent", kind=kind)
     dates = due_dates(facts, rule_set, is_working_day=is_working_day)
@@ -261,13 +285,35 @@ def final_plan_letter_context(
     kind = MessageKind.FINAL_PLAN_ISSUED
     if facts.final_plan_issued_on is None:
         raise RenderError("the final plan's issue date is not recorded", kind=kind)
-    letter_on = facts.final_plan_issued_on
+    dates = _appeal_dates(facts, rule_set, is_working_day)
     return DecisionLetterContext(
-        kind,
-        review,
-        Outcome.AMEND,
-        letter_on,
-        facts.meeting_held_on,
-        appeal_due_on=appeal_due(letter_on, rule_set, is_working_day=is_working_day),
-        mediation_contact_due_on=mediation_contact_due(letter_on, rule_set),
+        kind, review, Outcome.AMEND, facts.final_plan_issued_on, facts.meeting_held_on, **dates
+    )
+
+
+def not_amending_letter_context(
+    facts: ReviewFacts, review: ReviewContext, *, reasons: str, rule_set: RuleSet, is_working_day: IsWorkingDay
+) -> DecisionLetterContext:
+    """Return the context of the Reg 22(4) notice: the LA will not amend after all, its reasons, the appeal dates."""
+    kind = MessageKind.NOT_AMENDING_NOTICE
+    if facts.amendments_withdrawn_on is None:
+        raise RenderError("the not-amending notice's date is not recorded", kind=kind)
+    if not reasons.strip():
+        raise RenderError("the not-amending notice must give the council's reasons (Reg 22(4))", kind=kind)
+    dates = _appeal_dates(facts, rule_set, is_working_day)
+    return DecisionLetterContext(
+        kind, review, Outcome.AMEND, facts.amendments_withdrawn_on, facts.meeting_held_on, reasons=reasons, **dates
+    )
+
+
+def cease_notice_letter_context(
+    facts: ReviewFacts, review: ReviewContext, *, rule_set: RuleSet, is_working_day: IsWorkingDay
+) -> DecisionLetterContext:
+    """Return the context of the Reg 31 cease notice after consultation: the appeal runs from it."""
+    kind = MessageKind.CEASE_NOTICE
+    if facts.cease_notice_sent_on is None:
+        raise RenderError("the cease notice's date is not recorded", kind=kind)
+    dates = _appeal_dates(facts, rule_set, is_working_day)
+    return DecisionLetterContext(
+        kind, review, Outcome.CEASE, facts.cease_notice_sent_on, facts.meeting_held_on, **dates
     )

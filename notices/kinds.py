@@ -40,7 +40,9 @@ class MessageKind(StrEnum):
     DECISION_MAINTAIN = "decision-maintain"
     DECISION_AMEND = "decision-amend"
     DECISION_CEASE = "decision-cease"
+    CEASE_NOTICE = "cease-notice"  # Reg 31 notice after consultation (the decision letter may itself be it)
     FINAL_PLAN_ISSUED = "final-plan-issued"
+    NOT_AMENDING_NOTICE = "not-amending-notice"  # Reg 22(4): the LA will not amend after all, with reasons
     TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
     DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
 
@@ -70,7 +72,9 @@ DECISION_KINDS: Final = frozenset(
         MessageKind.DECISION_MAINTAIN,
         MessageKind.DECISION_AMEND,
         MessageKind.DECISION_CEASE,
+        MessageKind.CEASE_NOTICE,
         MessageKind.FINAL_PLAN_ISSUED,
+        MessageKind.NOT_AMENDING_NOTICE,
     }
 )
 

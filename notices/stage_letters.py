@@ -22,7 +22,8 @@ LETTER_RECIPIENTS: Final = (Role.FAMILY, Role.SENCO)
 
 _PLAN_DOCUMENT_KIND: Final = {
     "final-plan": MessageKind.FINAL_PLAN_ISSUED,
-    "cease-notice": MessageKind.DECISION_CEASE,
+    "not-amending": MessageKind.NOT_AMENDING_NOTICE,
+    "cease-notice": MessageKind.CEASE_NOTICE,
 }
 
 

@@ -15,13 +15,14 @@ from rules.ladder import Role
 __all__ = ["DEADLINE_DUTIES", "ROLE_NAMES", "deadline_duty", "role_list"]
 
 DEADLINE_DUTIES: Final[dict[str, str]] = {
-    "review_due": "completing the annual review (the council notifying its decision)",
+    "review_due": "completing the annual review (notifying the decision)",
     "meeting_due": "holding the annual review meeting",
     "invitations_due": "sending the invitations to the review meeting",
     "advice_due": "gathering and circulating advice before the review meeting",
     "report_due": "sending the report of the review meeting to the council and everyone invited",
-    "decision_due": "the council notifying its decision after the review meeting",
-    "final_plan_due": "issuing the final amended EHC plan",
+    "decision_due": "notifying the decision after the review meeting",
+    "amendment_notice_due": "sending the proposed amendments to the EHC plan (the amendment notice)",
+    "final_plan_due": "issuing the final amended EHC plan (or the notice that it will not be amended)",
     "phase_transfer_due": "amending the EHC plan to name the next school or setting (phase transfer)",
 }
 

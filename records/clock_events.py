@@ -61,6 +61,7 @@ def _candidates(session: Session, today: date) -> list[Any]:
         DeadlineRecord.owner,
         DeadlineRecord.stage,
         DeadlineRecord.advisory,
+        DeadlineRecord.earliest_lawful_on,
     ).where(DeadlineRecord.is_open, DeadlineRecord.next_step_on <= today)
     return list(session.execute(query))
 
@@ -75,6 +76,7 @@ def _as_deadline(row: Any) -> Deadline:
         "",
         advisory=row.advisory,
         family_letter=gets_family_letter(row.key),
+        earliest_lawful_on=row.earliest_lawful_on,  # no reminder asks for a plan inside the window
     )
 
 

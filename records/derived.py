@@ -11,12 +11,13 @@ from typing import Any
 
 from rules.advisories import advisory_deadlines
 from rules.calendar import IsWorkingDay
-from rules.deadlines import Deadline, Owner, deadlines_for
+from rules.consistency import breaches
+from rules.deadlines import deadlines_for
 from rules.facts import ReviewFacts
 from rules.ladder import ladder_lead_days
 from rules.rule_set import RuleSet
 from rules.stages import completed_stages, current_stage
-from rules.status import met_on
+from rules.status import is_open, met_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,20 +28,17 @@ class Derived:
     deadline_rows: tuple[dict[str, Any], ...]
 
 
-def _is_owed(deadline: Deadline) -> bool:
-    return deadline.owner is not Owner.NOBODY and deadline.stage is not None
-
-
 def derived_from(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkingDay) -> Derived:
     """Return the stage, the next open deadline and every deadline row the rules give for these facts."""
     completed = completed_stages(facts)
     lead_days = ladder_lead_days(rule_set.ladder)
     stage = current_stage(facts)
     found = (*deadlines_for(facts, rule_set, is_working_day=is_working_day), *advisory_deadlines(facts, rule_set))
+    broken = breaches(facts, rule_set)
     rows = []
     for deadline in found:
         done_on = met_on(deadline.key, facts)
-        is_open = _is_owed(deadline) and done_on is None and deadline.stage not in completed
+        still_open = is_open(deadline, done_on, completed)
         rows.append(
             {
                 "key": deadline.key,
@@ -49,9 +47,11 @@ def derived_from(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWor
                 "stage": int(deadline.stage) if deadline.stage is not None else None,
                 "advisory": deadline.advisory,
                 "met_on": done_on,
-                "is_open": is_open,
+                "is_open": still_open,
+                "breach": deadline.key in broken,
+                "earliest_lawful_on": deadline.earliest_lawful_on,
                 # the clock's work list: the first ladder step of an open deadline (it advances as steps fire)
-                "next_step_on": deadline.due_on - timedelta(days=lead_days) if is_open else None,
+                "next_step_on": deadline.due_on - timedelta(days=lead_days) if still_open else None,
             }
         )
     open_rows = sorted((r for r in rows if r["is_open"] and not r["advisory"]), key=lambda r: (r["due_on"], r["key"]))

@@ -51,6 +51,7 @@ def open_next_cycle(
         reference=f"new-{plan.id}-{review.cycle_number + 1}",
         previous_meeting_on=review.meeting_held_on,
         previous_decision_on=review.decision_notified_on,
+        led_by=review.led_by,  # the child's placement, not the cycle, decides who leads (Reg 21)
     )
     with session.no_autoflush:  # the new row is complete only once its derived columns are set
         session.add(following)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from records.models import Review
-from rules.facts import Decision, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
+from rules.facts import Decision, LedBy, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
 
 PLAN_FACT_COLUMNS = ("first_issued_on", "transfer_kind", "transfer_year", "transfer_on")
 REVIEW_FACT_COLUMNS = (
@@ -21,12 +21,16 @@ REVIEW_FACT_COLUMNS = (
     "meeting_held_on",
     "invitations_sent_on",
     "advice_circulated_on",
+    "report_sent_on",
     "report_received_on",
     "decision_outcome",
     "decision_notified_on",
     "amendment_notice_sent_on",
     "final_plan_issued_on",
     "cease_notice_sent_on",
+    "amendments_withdrawn_on",
+    "mediation_certificate_on",
+    "led_by",
 )
 
 
@@ -55,6 +59,10 @@ def facts_from_columns(plan: Mapping[str, Any], review: Mapping[str, Any], date_
         advice_circulated_on=review["advice_circulated_on"],
         report_received_on=review["report_received_on"],
         cease_notice_sent_on=review.get("cease_notice_sent_on"),
+        amendments_withdrawn_on=review.get("amendments_withdrawn_on"),
+        mediation_certificate_on=review.get("mediation_certificate_on"),
+        led_by=LedBy(review.get("led_by") or LedBy.SETTING),
+        report_sent_on=review.get("report_sent_on"),
     )
 
 

@@ -27,7 +27,7 @@ from rules.calendar import IsWorkingDay
 from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.rule_set import RuleSet
-from rules.transitions import StageInput, apply_stage_input
+from rules.transitions import StageInput, apply_stage_input, recorded_notes
 
 ACCEPTED = "review.input_accepted"
 REFUSED = "review.input_refused"
@@ -43,6 +43,8 @@ class InputOutcome:
     problems: tuple[tuple[str, str], ...] = ()
     business_date: date | None = None
     """The business date the input was judged on (persisted in its audit row)."""
+    notes: tuple[tuple[str, str], ...] = ()
+    """Accepted but worth saying: a duty done late, a breach kept as history (field, message)."""
 
     def to_detail(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class InputOutcome:
             "stage": self.stage,
             "problems": [list(p) for p in self.problems],
             "business_date": self.business_date.isoformat() if self.business_date else None,
+            "notes": [list(n) for n in self.notes],
         }
 
 
@@ -72,7 +75,8 @@ def _recorded(session: Session, idempotency_key: str) -> InputOutcome | None:
     detail = entry.detail
     problems = tuple((field, message) for field, message in detail.get("problems", []))
     judged_on = date.fromisoformat(detail["business_date"]) if detail.get("business_date") else None
-    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems, judged_on)
+    notes = tuple((field, message) for field, message in detail.get("notes", []))
+    return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems, judged_on, notes)
 
 
 def _write_facts(
@@ -83,10 +87,12 @@ def _write_facts(
         "meeting_held_on",
         "invitations_sent_on",
         "advice_circulated_on",
+        "report_sent_on",
         "report_received_on",
         "amendment_notice_sent_on",
         "final_plan_issued_on",
         "cease_notice_sent_on",
+        "amendments_withdrawn_on",
     ):
         setattr(review, name, getattr(facts, name))
     if facts.decision is not None:
@@ -134,15 +140,38 @@ def apply_input(
         return earlier
     review = review_by_reference(session, reference)
     year_group = year_group_of(review)
-    result = apply_stage_input(review_facts(review), given, today=today, year_group=year_group)
+    before = review_facts(review)
+    result = apply_stage_input(before, given, today=today, year_group=year_group)
+    notes: tuple[Problem, ...] = ()
     if result.accepted:
+        notes = recorded_notes(before, result.facts, rule_set, is_working_day=is_working_day)
         _write_facts(session, review, result.facts, rule_set, is_working_day)
     review.wait_number += 1
     outcome = InputOutcome(
-        reference, result.accepted, review.stage, tuple((p.field, p.message) for p in result.problems), today
+        reference,
+        result.accepted,
+        review.stage,
+        tuple((p.field, p.message) for p in result.problems),
+        today,
+        tuple((n.field, n.message) for n in notes),
     )
     _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=_plain(given))
     return outcome
+
+
+def record_not_amending_reasons(session: Session, reference: str, reasons: str, *, actor: str) -> None:
+    """Hold the reasons of a Reg 22(4) not-amending notice in the records (never in Prefect), for its letter.
+
+    Kept apart from the stage input so the reasons (free text about the child) never enter a flow run's
+    input, parameters or logs; the audit row says only that reasons were recorded, not what they are.
+    """
+    text = reasons.strip()
+    if not text:
+        raise ValueError("the not-amending notice must give the LA's reasons (Reg 22(4)); they are empty")
+    review = review_by_reference(session, reference)
+    review.amendments_withdrawn_reasons = text
+    detail = {"reference": reference, "characters": len(text)}
+    audit.record(session, actor=actor, action="review.not_amending_reasons", review_id=review.id, detail=detail)
 
 
 def record_refusal(

@@ -20,11 +20,14 @@ STAGE_DATE_COLUMNS = (
     "invitations_sent_on",
     "advice_circulated_on",
     "meeting_held_on",
+    "report_sent_on",
     "report_received_on",
     "decision_notified_on",
     "amendment_notice_sent_on",
     "final_plan_issued_on",
+    "amendments_withdrawn_on",
     "cease_notice_sent_on",
+    "mediation_certificate_on",
 )
 
 
@@ -36,6 +39,8 @@ class DeadlineLine:
     met_on: date | None
     is_open: bool
     advisory: bool
+    breach: bool = False
+    earliest_lawful_on: date | None = None  # cannot be met lawfully: the first day its document may be issued
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,8 @@ def review_view(session: Session, reference: str) -> ReviewView:
         outcome=review.decision_outcome,
         stage_dates=tuple((name, value) for name in STAGE_DATE_COLUMNS if (value := getattr(review, name))),
         deadlines=tuple(
-            DeadlineLine(d.key, d.due_on, d.owner, d.met_on, d.is_open, d.advisory) for d in review.deadlines
+            DeadlineLine(d.key, d.due_on, d.owner, d.met_on, d.is_open, d.advisory, d.breach, d.earliest_lawful_on)
+            for d in review.deadlines
         ),
         escalations=tuple(
             EscalationLine(e.deadline_key, e.ladder_step, e.due_on, e.recipient_roles or "", e.status)

@@ -8,9 +8,13 @@ the LA (not windows, forecasts or advisory dates) whose last compliant day falls
 * ``met_late``: recorded done after its day, on or before ``as_of`` (lateness = done - due);
 * ``missed``: not done by ``as_of``, its day has passed and it is still owed (lateness so far = as_of - due);
 * ``open``: not done and its day is ``as_of`` or later;
-* ``unrecorded``: its stage is over but the date it was done was never recorded (neither met nor missed).
+* ``unrecorded``: its stage is over but the date it was done was never recorded (neither met nor missed);
+* ``breach``: done unlawfully (a final plan issued inside the family's representation window,
+  ``rules.consistency.breaches``, stored as ``deadlines.breach``): kept as history, never counted met.
 
-The on-time rate is met / (met + met_late + missed). Median and worst lateness are over the late
+Every date is the rules' own (``decision_due`` is the meeting + 28 days, uncapped), so a decision on
+day 21 after a late meeting is within 4 weeks here as in ``ehcp deadlines``.
+The on-time rate is met / (met + met_late + missed + breach). Median and worst lateness are over the late
 deadlines (met late and missed) only. Everything is counted in SQL; Python folds one grouped row per
 (setting, deadline, owner, category, days late), never one row per deadline.
 """
@@ -32,7 +36,7 @@ from records.sql_dates import days_between, year_month
 
 __all__ = ["CATEGORIES", "ComplianceLine", "ComplianceReport", "MonthCell", "Period", "compliance_report"]
 
-CATEGORIES: Final = ("met", "met_late", "missed", "open", "unrecorded")
+CATEGORIES: Final = ("met", "met_late", "missed", "open", "unrecorded", "breach")
 OWED_BY: Final = ("setting", "la")
 
 
@@ -64,8 +68,8 @@ class ComplianceLine:
 
     @property
     def on_time_rate(self) -> float | None:
-        """Return met / (met + met late + missed), or None when nothing was decided yet."""
-        decided = self.counts["met"] + self.counts["met_late"] + self.counts["missed"]
+        """Return met / (met + met late + missed + breach), or None when nothing was decided yet."""
+        decided = sum(self.counts[name] for name in ("met", "met_late", "missed", "breach"))
         return self.counts["met"] / decided if decided else None
 
     @property
@@ -124,6 +128,7 @@ def _counted(period: Period) -> Select[Any]:
     done = and_(d.met_on.is_not(None), d.met_on <= as_of)
     pending = or_(d.is_open, d.met_on.is_not(None))  # still owed now, or done only after as_of
     category = case(
+        (and_(done, d.breach), "breach"),
         (and_(done, d.met_on <= d.due_on), "met"),
         (done, "met_late"),
         (and_(pending, d.due_on < as_of), "missed"),
@@ -160,7 +165,7 @@ def _monthly(session: Session, period: Period) -> list[MonthCell]:
     columns = (counted.c.key, counted.c.month, counted.c.category)
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for key, month, category, number in session.execute(select(*columns, func.count()).group_by(*columns)):
-        if category in ("met", "met_late", "missed"):
+        if category in ("met", "met_late", "missed", "breach"):
             cells[(key, month)][0 if category == "met" else 1] += number
     return [MonthCell(key, month, met, late) for (key, month), (met, late) in sorted(cells.items())]
 

@@ -20,7 +20,7 @@ from reports.sen2_measures import MEASURE_LABELS, PERCENT_OF
 
 COMPLIANCE_COLUMNS: Final = (
     "level", "setting_urn", "setting_name", "stage", "deadline_key", "owner", "due", "met", "met_late", "missed",
-    "open", "unrecorded", "on_time_rate", "median_late_days", "worst_late_days",
+    "open", "unrecorded", "on_time_rate", "median_late_days", "worst_late_days", "breach",
 )
 
 
@@ -54,7 +54,7 @@ def line_values(line: ComplianceLine) -> dict[str, Any]:
         "label": label_of(line.key, line.owner),
         "owner": line.owner,
         "due": line.due,
-        **{name: line.counts[name] for name in ("met", "met_late", "missed", "open", "unrecorded")},
+        **{name: line.counts[name] for name in ("met", "met_late", "missed", "open", "unrecorded", "breach")},
         "on_time_rate": "" if rate is None else f"{rate:.3f}",
         "on_time_percent": percent(rate),
         "median_late_days": _number(line.median_late_days),

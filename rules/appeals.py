@@ -2,24 +2,24 @@
 
 Pure module. The appeal must reach the First-tier Tribunal (SEND) within 2
 months of the decision letter (or 1 month from a mediation certificate, if
-later). The last day is then adjusted (Tribunal Procedure (First-tier Tribunal)
-(HESC) Rules 2008, rules 12 and 20): a day from 25 December to 1 January moves
-to the first working day after 1 January; a day in August to the first working
-day of September; any other non-working day to the next working day.
+later). The last day is then adjusted once, by the first rule that applies (Tribunal
+Procedure (First-tier Tribunal) (HESC) Rules 2008, rules 12 and 20; CFA 2014
+s51): a day from 25 December to 1 January moves to the first working day after
+1 January; else a day in August to the first working day after 31 August; else
+a non-working day to the next working day.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from rules.calendar import IsWorkingDay, next_working_day, shift_months
+from rules.calendar import IsWorkingDay, next_working_day
 from rules.rule_set import RuleSet
 
 __all__ = ["adjusted_appeal_day", "appeal_due", "mediation_contact_due"]
 
 AUGUST = 8
 CHRISTMAS_CLOSURE_FROM = 25  # 25 December to 1 January
-MEDIATION_CERTIFICATE_MONTHS = 1
 
 
 def _in_christmas_closure(day: date) -> bool:
@@ -27,22 +27,17 @@ def _in_christmas_closure(day: date) -> bool:
 
 
 def adjusted_appeal_day(day: date, *, is_working_day: IsWorkingDay) -> date:
-    """Return the appeal's last day after the Christmas, August and non-working-day moves.
+    """Return the appeal's last day after ONE adjustment, the first of HESC rule 12 that applies.
 
-    The moves repeat until none applies: a Saturday 23 December moves to the next working day,
-    which is inside the closure (27 December), so it moves again to the first working day after
-    1 January; a Saturday 31 July moves to Monday 2 August, then to the first working day of September.
+    The moves do not chain: a raw Saturday 23 December lies outside the closure, so it only moves
+    to the next working day (Wednesday 27 December 2028); a raw Saturday 31 July to Monday 2 August.
     """
-    while True:
-        if _in_christmas_closure(day):
-            year = day.year + 1 if day.month == 12 else day.year
-            day = next_working_day(date(year, 1, 2), is_working_day=is_working_day)
-        elif day.month == AUGUST:
-            day = next_working_day(date(day.year, 9, 1), is_working_day=is_working_day)
-        elif not is_working_day(day):
-            day = next_working_day(day, is_working_day=is_working_day)
-        else:
-            return day
+    if _in_christmas_closure(day):
+        year = day.year + 1 if day.month == 12 else day.year
+        return next_working_day(date(year, 1, 2), is_working_day=is_working_day)
+    if day.month == AUGUST:
+        return next_working_day(date(day.year, 9, 1), is_working_day=is_working_day)
+    return next_working_day(day, is_working_day=is_working_day)
 
 
 def appeal_due(
@@ -52,10 +47,10 @@ def appeal_due(
     is_working_day: IsWorkingDay,
     mediation_certificate_on: date | None = None,
 ) -> date:
-    """Return the last day an appeal may reach the Tribunal."""
+    """Return the last day an appeal may reach the Tribunal: the later raw end, adjusted once (rules 12, 20)."""
     last = rule_set.periods.appeal.apply(letter_on)
     if mediation_certificate_on is not None:
-        last = max(last, shift_months(mediation_certificate_on, MEDIATION_CERTIFICATE_MONTHS))
+        last = max(last, rule_set.periods.mediation_certificate.apply(mediation_certificate_on))
     return adjusted_appeal_day(last, is_working_day=is_working_day)
 
 

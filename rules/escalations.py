@@ -17,6 +17,7 @@ from rules.calendar import IsWorkingDay, add_working_days
 from rules.deadlines import Deadline, Owner
 from rules.ladder import LadderStep, Role, StepTiming
 from rules.stages import Stage
+from rules.status import is_open
 
 __all__ = ["LadderEvent", "escalations_due", "step_due_on"]
 
@@ -47,6 +48,8 @@ def step_due_on(step: LadderStep, deadline_on: date, *, is_working_day: IsWorkin
 def _applies(step: LadderStep, deadline: Deadline) -> tuple[Role, ...]:
     if deadline.advisory and step.beyond_first_level:
         return ()
+    if deadline.earliest_lawful_on is not None and step.timing is StepTiming.DAYS_BEFORE and not step.family_letter:
+        return ()  # never ask for a document inside the representation window: the warning says why
     if step.family_letter and not deadline.family_letter:
         return ()
     return step.setting_audience if deadline.owner is Owner.SETTING else step.la_audience
@@ -64,7 +67,7 @@ def escalations_due(
     steps = tuple(ladder)
     events = []
     for deadline in deadlines:
-        if deadline.owner is Owner.NOBODY or deadline.stage is None or deadline.stage in completed:
+        if not is_open(deadline, None, completed):
             continue
         for step in steps:
             audience = _applies(step, deadline)

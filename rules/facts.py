@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-__all__ = ["Decision", "Outcome", "PhaseTransfer", "PreviousReview", "ReviewFacts", "TransferKind"]
+__all__ = ["Decision", "LedBy", "Outcome", "PhaseTransfer", "PreviousReview", "ReviewFacts", "TransferKind"]
 
 
 class Outcome(StrEnum):
@@ -21,6 +21,13 @@ class Outcome(StrEnum):
     MAINTAIN = "maintain"
     AMEND = "amend"
     CEASE = "cease"
+
+
+class LedBy(StrEnum):
+    """Who leads stages 1-3: the setting (Reg 20), or the LA where the child attends no school or college (Reg 21)."""
+
+    SETTING = "setting"
+    LA = "la"
 
 
 class TransferKind(StrEnum):
@@ -70,6 +77,13 @@ class ReviewFacts:
     amendment_notice_sent_on: date | None = None
     final_plan_issued_on: date | None = None
     cease_notice_sent_on: date | None = None
+    amendments_withdrawn_on: date | None = None
+    """Amend only: the Reg 22(4) notice that the LA will not amend after all (closes stage 5)."""
+    mediation_certificate_on: date | None = None
+    """A mediation certificate's issue date: the appeal may run 1 month from it (HESC rule 20(1)(c))."""
+    led_by: LedBy = LedBy.SETTING
     invitations_sent_on: date | None = None
     advice_circulated_on: date | None = None
+    report_sent_on: date | None = None
+    """When the report was sent: the duty (Reg 20(7)-(8)); ``report_received_on`` is when the LA had it."""
     report_received_on: date | None = None

@@ -10,17 +10,18 @@ facts in an impossible order (``rules.consistency``).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import fields
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from rules.consistency import order_problems
 from rules.errors import FactsError, Problem
-from rules.facts import Decision, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
+from rules.facts import Decision, LedBy, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
 
-__all__ = ["FACT_FIELDS", "parse_date", "review_facts_from"]
+__all__ = ["EARLIEST_DATE", "FACT_FIELDS", "LATEST_DATE", "parse_date", "review_facts_from"]
 
 FACT_FIELDS = tuple(f.name for f in fields(ReviewFacts))
 _NESTED = {
@@ -32,18 +33,29 @@ _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")
 
 
+EARLIEST_DATE: Final = date(1990, 1, 1)
+LATEST_DATE: Final = date(2100, 12, 31)
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def parse_date(value: object) -> date:
-    """Return the date of an ISO ``YYYY-MM-DD`` string; ValueError says why it is not one."""
+    """Return the date of a strict ASCII ``YYYY-MM-DD`` string from 1990-01-01 to 2100-12-31.
+
+    ValueError says why it is not one: another shape (``2026-2-3``), non-ASCII digits, an
+    impossible day, or a year outside the range any review can have.
+    """
     if not isinstance(value, str):
         raise ValueError(f"expected a date as text YYYY-MM-DD, got {value!r}")
-    parts = value.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD")
-    year, month, day = (int(p) for p in parts)
+    if not _ISO_DATE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD (ASCII digits, for example 2026-02-03)")
+    year, month, day = (int(p) for p in value.split("-"))
     try:
-        return date(year, month, day)
+        parsed = date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise ValueError(f"{value!r} is outside the dates a review can have ({EARLIEST_DATE} to {LATEST_DATE})")
+    return parsed
 
 
 class _Reader:
@@ -98,8 +110,10 @@ class _Reader:
 
 
 def _year(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2200:
+    if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"expected a year such as 2027, got {value!r}")
+    if not EARLIEST_DATE.year <= value <= LATEST_DATE.year:
+        raise ValueError(f"{value} is outside the years a review can have ({EARLIEST_DATE.year}-{LATEST_DATE.year})")
     return value
 
 
@@ -131,7 +145,14 @@ def _decision(r: _Reader, data: Mapping[str, Any]) -> Decision | None:
     return Decision(outcome, notified) if outcome and notified else None
 
 
-_PLAIN_DATES = tuple(name for name in FACT_FIELDS if name not in _NESTED and name != "plan_first_issued_on")
+_NOT_DATES = frozenset({*_NESTED, "plan_first_issued_on", "led_by"})
+_PLAIN_DATES = tuple(name for name in FACT_FIELDS if name not in _NOT_DATES)
+
+
+def _led_by(r: _Reader, data: Mapping[str, Any]) -> LedBy:
+    if data.get("led_by") is None:
+        return LedBy.SETTING
+    return r.choice(data, "led_by", "", LedBy) or LedBy.SETTING
 
 
 def review_facts_from(data: object) -> ReviewFacts:
@@ -147,9 +168,10 @@ def review_facts_from(data: object) -> ReviewFacts:
         "decision": _decision(r, data),
     }
     plain = {name: r.date(data, name) for name in _PLAIN_DATES}
+    led_by = _led_by(r, data)
     if r.problems or first is None:
         raise FactsError(r.problems)
-    facts = ReviewFacts(plan_first_issued_on=first, **nested, **plain)  # type: ignore[arg-type]
+    facts = ReviewFacts(plan_first_issued_on=first, led_by=led_by, **nested, **plain)  # type: ignore[arg-type]
     problems = order_problems(facts)
     if problems:
         raise FactsError(problems)

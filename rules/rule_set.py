@@ -39,10 +39,21 @@ class StatutoryPeriods:
     decision: Period = Period(
         4, Unit.WEEKS, Counting.AFTER, "Reg 20(10); R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)"
     )
+    amendment_notice: Period = Period(
+        4, Unit.WEEKS, Counting.AFTER, "Regs 20(10), 22(2); R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)"
+    )
     representations: Period = Period(15, Unit.DAYS, Counting.STARTING_WITH, "Reg 22(2)(c)")
-    final_plan: Period = Period(8, Unit.WEEKS, Counting.AFTER, "Reg 22(3)")
-    post16_transfer_lead: Period = Period(5, Unit.MONTHS, Counting.BEFORE, "Reg 18(1)(b)")
-    appeal: Period = Period(2, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 r20; Regs 43-44")
+    final_plan: Period = Period(8, Unit.WEEKS, Counting.AFTER, "Reg 22(3), 22(4)")
+    final_plan_from_meeting: Period = Period(
+        12, Unit.WEEKS, Counting.AFTER, "Regs 20(10), 22(2)-(4); R (L, M and P) v Devon CC [2022] EWHC 493 (Admin)"
+    )
+    post16_transfer_lead: Period = Period(5, Unit.MONTHS, Counting.BEFORE, "Reg 18(2)")
+    appeal: Period = Period(
+        2, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 rules 12 and 20; CFA 2014 s51"
+    )
+    mediation_certificate: Period = Period(
+        1, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 rule 20(1)(c)"
+    )
     mediation_contact: Period = Period(2, Unit.MONTHS, Counting.AFTER, "Reg 33")
     transfer_notice_lead: Period = Period(
         15, Unit.DAYS, Counting.BEFORE, "Reg 22(2)(c) worked back from the Reg 18 cap (risk warning)"

@@ -2,9 +2,10 @@
 
 Pure module (STATUTORY.md section 3; Regs 19-22). A stage is done when the
 fact that ends it is recorded: preparation by circulated advice (or a held
-meeting, which implies it), the meeting by its date, the report by its receipt,
-the decision by its notification, the plan by the final amended plan (amend),
-by the cease notice with its appeal rights (cease), or by the decision itself
+meeting, which implies it), the meeting by its date, the report by its sending
+(or receipt), the decision by its notification, the plan by the final amended
+plan or the Reg 22(4) not-amending notice (amend), by the cease notice with its
+appeal rights (cease), or by the decision itself
 (maintain: nothing further). A later stage's fact closes every earlier stage:
 once the decision is notified, the report stage is over whether or not its
 receipt was recorded.
@@ -45,7 +46,7 @@ def _plan_done(facts: ReviewFacts) -> bool:
     if decision is None:
         return False
     if decision.outcome is Outcome.AMEND:
-        return facts.final_plan_issued_on is not None
+        return facts.final_plan_issued_on is not None or facts.amendments_withdrawn_on is not None
     if decision.outcome is Outcome.CEASE:
         return facts.cease_notice_sent_on is not None
     return True
@@ -57,7 +58,7 @@ def completed_stages(facts: ReviewFacts) -> frozenset[Stage]:
     done = {
         Stage.PREPARATION: held or facts.advice_circulated_on is not None,
         Stage.MEETING: held,
-        Stage.REPORT: facts.report_received_on is not None,
+        Stage.REPORT: facts.report_sent_on is not None or facts.report_received_on is not None,
         Stage.DECISION: facts.decision is not None,
         Stage.PLAN: _plan_done(facts),
     }

@@ -6,20 +6,29 @@ a report before the meeting), as is any input that would leave the facts in an
 impossible order (``rules.consistency``) or that dates an event after the
 business date. A refusal is data: the list of problems a person must fix.
 From Year 9 the meeting must consider preparing for adulthood (Reg 20(6)).
-A final amended plan may not be issued inside the family's 15-day
-representation window (Reg 22(2)(c)): that input is refused too.
+
+History is never refused for being late or unlawful: a person records what
+happened. A duty done late (invitations 6 days before the meeting) or a final
+plan issued inside the family's 15-day window (Reg 22(2)(c), a breach decided
+by ``rules.consistency``) is recorded, and ``recorded_notes`` says so, naming
+what the law asks, so the person who entered it is told.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Final
 
-from rules.consistency import order_problems
+from rules.calendar import IsWorkingDay
+from rules.consistency import breaches, order_problems
+from rules.deadlines import deadlines_for
 from rules.errors import Problem
 from rules.facts import Decision, Outcome, ReviewFacts
-from rules.stages import Stage, current_stage
+from rules.labels import LABELS
+from rules.rule_set import RuleSet
+from rules.stages import Stage, completed_stages, current_stage
+from rules.status import Status, met_on, status_of
 
 __all__ = [
     "DecisionTaken",
@@ -30,10 +39,10 @@ __all__ = [
     "StageInput",
     "Transition",
     "apply_stage_input",
+    "recorded_notes",
 ]
 
 PREPARING_FOR_ADULTHOOD_FROM_YEAR: Final = 9
-REPRESENTATION_WINDOW_DAYS: Final = 15  # Reg 22(2)(c): "at least 15 days beginning with the day" of service
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ class ReportReceived:
     report_received_on: date
     recommendation: Outcome
     disagreement_recorded: bool = False
+    report_sent_on: date | None = None  # the duty is to send (Reg 20(7)-(8)); the status follows it when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +75,11 @@ class DecisionTaken:
 
 @dataclass(frozen=True, slots=True)
 class PlanIssued:
-    """The stage 5 document: the final amended plan (amend) or the cease notice (cease)."""
+    """The stage 5 document: the final amended plan or the Reg 22(4) not-amending notice (amend), or the
+    Reg 31 cease notice after consultation (cease). The not-amending notice's reasons are held in the
+    records (``records.review_progress.record_not_amending_reasons``), never in this value."""
 
-    document: str  # "final-plan" | "cease-notice"
+    document: str  # "final-plan" | "not-amending" | "cease-notice"
     issued_on: date
 
 
@@ -105,7 +117,7 @@ def _updated(facts: ReviewFacts, given: StageInput) -> ReviewFacts:
     if isinstance(given, MeetingHeld):
         return replace(facts, meeting_held_on=given.meeting_held_on)
     if isinstance(given, ReportReceived):
-        return replace(facts, report_received_on=given.report_received_on)
+        return replace(facts, report_received_on=given.report_received_on, report_sent_on=given.report_sent_on)
     if isinstance(given, DecisionTaken):
         notice = given.amendment_notice_sent_on
         if given.outcome is Outcome.AMEND and notice is None:
@@ -113,7 +125,12 @@ def _updated(facts: ReviewFacts, given: StageInput) -> ReviewFacts:
         return replace(facts, decision=Decision(given.outcome, given.notified_on), amendment_notice_sent_on=notice)
     if given.document == "final-plan":
         return replace(facts, final_plan_issued_on=given.issued_on)
+    if given.document == "not-amending":
+        return replace(facts, amendments_withdrawn_on=given.issued_on)
     return replace(facts, cease_notice_sent_on=given.issued_on)
+
+
+_DOCUMENTS_OF: Final = {Outcome.AMEND: ("final-plan", "not-amending"), Outcome.CEASE: ("cease-notice",)}
 
 
 _MAY_BE_FUTURE: Final = frozenset({"meeting_planned_on"})
@@ -136,9 +153,10 @@ def _stage_problems(facts: ReviewFacts, given: StageInput, year_group: int | Non
         return [Problem("stage", f"the review is at stage {int(stage)} ({stage.label}), not {wanted.label}")]
     if isinstance(given, PlanIssued):
         outcome = facts.decision.outcome if facts.decision else None
-        expected = {Outcome.AMEND: "final-plan", Outcome.CEASE: "cease-notice"}.get(outcome) if outcome else None
-        if given.document != expected:
-            return [Problem("document", f"the decision was {outcome}: the plan stage expects {expected}")]
+        expected = _DOCUMENTS_OF.get(outcome, ()) if outcome else ()
+        if given.document not in expected:
+            documents = " or ".join(expected) or "nothing"
+            return [Problem("document", f"the decision was {outcome}: the plan stage expects {documents}")]
     needs_pfa = year_group is not None and year_group >= PREPARING_FOR_ADULTHOOD_FROM_YEAR
     if isinstance(given, MeetingHeld) and needs_pfa and not given.preparing_for_adulthood_discussed:
         return [
@@ -147,17 +165,6 @@ def _stage_problems(facts: ReviewFacts, given: StageInput, year_group: int | Non
                 "from Year 9 the review must consider preparing for adulthood (Reg 20(6)); confirm it did",
             )
         ]
-    notice = facts.amendment_notice_sent_on
-    if isinstance(given, PlanIssued) and given.document == "final-plan" and notice is not None:
-        window_ends = notice + timedelta(days=REPRESENTATION_WINDOW_DAYS)
-        if given.issued_on < window_ends:
-            return [
-                Problem(
-                    "issued_on",
-                    f"the final plan may not be issued before {window_ends} (the family's "
-                    "15 days for representations, Reg 22(2)(c), start with the notice)",
-                )
-            ]
     if isinstance(given, DecisionTaken) and given.amendment_notice_sent_on and given.outcome is not Outcome.AMEND:
         return [Problem("amendment_notice_sent_on", "only an amend decision has an amendment notice")]
     return []
@@ -178,3 +185,45 @@ def apply_stage_input(
     updated = _updated(facts, given)
     order = order_problems(updated)
     return Transition(facts, tuple(order)) if order else Transition(updated)
+
+
+_WHAT_THE_LAW_ASKS: Final = {
+    "invitations_due": "the law asks for at least 2 weeks' notice of the meeting",
+    "advice_due": "the law asks for the advice to be circulated at least 2 weeks before the meeting",
+    "report_due": "the law asks for the report to be sent within 2 weeks of the meeting",
+    "decision_due": "the law asks for the decision within 4 weeks of the meeting",
+    "amendment_notice_due": "the proposed amendments are due with the decision, within 4 weeks of the meeting",
+    "final_plan_due": "the final plan (or not-amending notice) is due within 8 weeks of the notice, 12 of the meeting",
+}
+
+
+def recorded_notes(
+    before: ReviewFacts, after: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkingDay
+) -> tuple[Problem, ...]:
+    """Return what a person must be told about an accepted input: each duty it shows done late or unlawfully.
+
+    The facts are recorded either way (history); the note names the deadline, what the law asks and its
+    citation, so a SENCO who sent invitations 6 days before the meeting learns that 2 weeks were due.
+    """
+    broken = breaches(after, rule_set)
+    completed = completed_stages(after)
+    notes = []
+    for deadline in deadlines_for(after, rule_set, is_working_day=is_working_day):
+        done = met_on(deadline.key, after)
+        if done is None or done == met_on(deadline.key, before):
+            continue
+        status = status_of(deadline, done, completed, done, broken)
+        label = LABELS.get(deadline.key, deadline.key)
+        if status is Status.BREACH:
+            notes.append(Problem(deadline.key, f"recorded as a breach, never met: {broken[deadline.key]}"))
+        elif status is Status.MET_LATE:
+            asks = _WHAT_THE_LAW_ASKS.get(deadline.key, "the law sets this date")
+            late = (done - deadline.due_on).days
+            notes.append(
+                Problem(
+                    deadline.key,
+                    f"recorded, met late: {label} was due by {deadline.due_on:%a %d %b %Y} and was done on "
+                    f"{done:%a %d %b %Y}, {late} day{'s' if late != 1 else ''} late; {asks} ({deadline.citation})",
+                )
+            )
+    return tuple(notes)

@@ -17,10 +17,12 @@ from notices.context import (
     DeliveryFailedContext,
     NoticeContext,
     ReviewContext,
+    cease_notice_letter_context,
     decision_letter_context,
     event_context,
     family_late_letter_context,
     final_plan_letter_context,
+    not_amending_letter_context,
 )
 from notices.errors import RenderError
 from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
@@ -31,7 +33,7 @@ from records.models import Notification, Review
 from records.outbox import ROLE_SEPARATOR
 from records.review_facts import review_facts
 from rules.calendar import IsWorkingDay
-from rules.deadlines import Owner
+from rules.deadlines import Owner, deadlines_for
 from rules.escalations import LadderEvent
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role
 from rules.rule_set import RuleSet
@@ -80,14 +82,32 @@ def _context(
 ) -> NoticeContext:
     kind = MessageKind(row.template)
     people = review_context(review, la)
+    facts = review_facts(review)
     if kind in FAMILY_LETTER_KINDS:
         if row.expected_on is None:
             raise RenderError("the late letter has no expected date", kind=kind)
-        return family_late_letter_context(_event(row), people, expected_on=row.expected_on, kind=kind)
+        # the lawful date from the records as they stand now (decision: meeting + 4 weeks; Reg 20(10))
+        found = {d.key: d for d in deadlines_for(facts, rule_set, is_working_day=is_working_day)}
+        now = found.get(row.deadline_key or "")
+        return family_late_letter_context(
+            _event(row),
+            people,
+            expected_on=row.expected_on,
+            kind=kind,
+            lawful_due_on=now.due_on if now else None,
+            earliest_lawful_on=now.earliest_lawful_on if now else None,
+        )
     if kind is MessageKind.FINAL_PLAN_ISSUED:
-        return final_plan_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
+        return final_plan_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+    if kind is MessageKind.CEASE_NOTICE:
+        return cease_notice_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+    if kind is MessageKind.NOT_AMENDING_NOTICE:
+        reasons = review.amendments_withdrawn_reasons or ""
+        return not_amending_letter_context(
+            facts, people, reasons=reasons, rule_set=rule_set, is_working_day=is_working_day
+        )
     if kind in (MessageKind.DECISION_MAINTAIN, MessageKind.DECISION_AMEND, MessageKind.DECISION_CEASE):
-        return decision_letter_context(review_facts(review), people, rule_set=rule_set, is_working_day=is_working_day)
+        return decision_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
     return event_context(_event(row), people, ladder=ladder, as_of=row.as_of, is_working_day=is_working_day)
 
 

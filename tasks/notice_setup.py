@@ -14,6 +14,7 @@ from notices.channels import Channel, email_channel_from, webhook_channel_from
 from notices.planning import WEBHOOK_ROLES, OutboxChannel
 from notices.recipients import LaDirectory, load_la_directory
 from notices.settings import NoticeSettings
+from records.system_time import system_now
 from rules.ladder import Role
 
 
@@ -41,7 +42,10 @@ def webhook_roles() -> frozenset[Role]:
 def open_channel(name: str) -> Iterator[Channel]:
     """Yield the channel for an outbox channel name (``email`` or ``webhook``), closed afterwards."""
     settings = notice_settings()
-    channel = webhook_channel_from(settings) if name == OutboxChannel.WEBHOOK else email_channel_from(settings)
+    if name == OutboxChannel.WEBHOOK:
+        channel: Channel = webhook_channel_from(settings)
+    else:
+        channel = email_channel_from(settings, now=system_now)  # the mail's Date header: system time
     try:
         yield channel
     finally:

@@ -132,6 +132,8 @@ def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
     if outcome.accepted:
         where = f"stage {outcome.stage}" if outcome.stage else "completion"
         logger.info("Input at %s accepted; review %s is now at %s", wait_key, outcome.reference, where)
+        for field, message in outcome.notes:  # a duty done late, or a breach kept: say so (dates and law only)
+            logger.warning("Input at %s recorded with a note: %s: %s", wait_key, field, message)
         return outcome
     for field, message in outcome.problems:
         logger.warning("Input at %s refused: %s: %s", wait_key, field, message)

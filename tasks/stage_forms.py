@@ -89,9 +89,15 @@ class MeetingForm(StageForm):
 
 
 class ReportForm(StageForm):
-    """Stage 3: the setting's post-meeting report reached the LA."""
+    """Stage 3: the post-meeting report was sent (the duty, Reg 20(7)-(8)) and reached the LA."""
 
     report_received_on: date = Field(title="Report received on", description="The date the LA received the report.")
+    report_sent_on: date | None = Field(
+        default=None,
+        title="Report sent on",
+        description="The date the report was sent to the LA and everyone invited (within 2 weeks of the meeting, "
+        "Reg 20(7)-(8)); the deadline is judged on it when given.",
+    )
     recommendation: Outcome = Field(
         title="Recommendation", description="The meeting's recommendation: maintain, amend or cease the plan."
     )
@@ -122,10 +128,13 @@ class DecisionForm(StageForm):
 
 
 class PlanForm(StageForm):
-    """Stage 5: the final amended plan (amend) or the cease notice (cease) was issued."""
+    """Stage 5: the final amended plan or the not-amending notice (amend), or the cease notice (cease)."""
 
-    document: Literal["final-plan", "cease-notice"] = Field(
-        title="Document", description="final-plan after an amend decision; cease-notice after a cease decision."
+    document: Literal["final-plan", "not-amending", "cease-notice"] = Field(
+        title="Document",
+        description="After amend: final-plan, or not-amending (the Reg 22(4) notice that the LA will not amend after "
+        "all; its reasons are recorded in the records through the front door or `ehcp issue REF not-amending "
+        "--reasons-file`, never here). After cease: cease-notice (the Reg 31 notice after consultation).",
     )
     issued_on: date = Field(title="Issued on", description="The date the document was issued.")
     submitted_by: str = submitted_by_field()
@@ -147,7 +156,9 @@ def to_stage_input(form: StageForm) -> StageInput:
     if isinstance(form, MeetingForm):
         return MeetingHeld(form.meeting_held_on, form.preparing_for_adulthood_discussed)
     if isinstance(form, ReportForm):
-        return ReportReceived(form.report_received_on, form.recommendation, form.disagreement_recorded)
+        return ReportReceived(
+            form.report_received_on, form.recommendation, form.disagreement_recorded, form.report_sent_on
+        )
     if isinstance(form, DecisionForm):
         return DecisionTaken(form.outcome, form.notified_on, form.amendment_notice_sent_on)
     if isinstance(form, PlanForm):

@@ -24,8 +24,9 @@ from records.review_facts import review_facts
 from records.review_progress import ACCEPTED, REFUSED, UnknownReview, review_by_reference, year_group_of
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
-from rules.transitions import apply_stage_input
+from rules.transitions import apply_stage_input, recorded_notes
 from tasks.business_date import business_date
+from tasks.db import rule_set, working_days
 from tasks.review_tasks import input_key
 from tasks.run_control import ResumeRefused, RunState, read_run_state, resume_review_run
 from tasks.stage_forms import StageForm, to_stage_input
@@ -49,6 +50,8 @@ class Submission:
     stage: int | None
     problems: tuple[Problem, ...] = ()
     flow_run_id: str | None = None
+    notes: tuple[Problem, ...] = ()
+    """What the person must be told of an accepted input: duties it shows done late or unlawfully."""
 
 
 class SubmissionRefused(Exception):
@@ -60,23 +63,31 @@ class SubmissionRefused(Exception):
         self.problems = problems
 
 
-def check_against_record(factory: SessionFactory, reference: str, form: StageForm) -> tuple[int | None, str | None]:
-    """Refuse here what the run would refuse; return the review's stage and run id."""
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """An input the run will accept: the review's stage and run now, and the notes to show the person."""
+
+    stage: int | None
+    flow_run_id: str | None
+    notes: tuple[Problem, ...]
+
+
+def check_against_record(factory: SessionFactory, reference: str, form: StageForm) -> Checked:
+    """Refuse here what the run would refuse; return the review's stage, run id and the notes on late duties."""
     try:
         with session_scope(factory) as session:
             review = review_by_reference(session, reference)
+            before = review_facts(review)
             result = apply_stage_input(
-                review_facts(review),
-                to_stage_input(form),
-                today=business_date(session),
-                year_group=year_group_of(review),
+                before, to_stage_input(form), today=business_date(session), year_group=year_group_of(review)
             )
             stage, run_id = review.stage, review.flow_run_id
     except UnknownReview as exc:
         raise SubmissionRefused(str(exc), (Problem("reference", "check it with `ehcp reviews`"),)) from None
     if not result.accepted:
         raise SubmissionRefused(f"review {reference}: input refused; nothing was recorded", tuple(result.problems))
-    return stage, run_id
+    notes = recorded_notes(before, result.facts, rule_set(), is_working_day=working_days())
+    return Checked(stage, run_id, notes)
 
 
 def waiting_run(reference: str, stage: int | None, run_id: str | None) -> RunState:
@@ -110,8 +121,9 @@ def submit(factory: SessionFactory, reference: str, form: StageForm, *, wait_sec
     """Check, resume the waiting run, and (unless ``wait_seconds`` is 0) wait for the records to show the outcome.
 
     Raises SubmissionRefused when the input is refused before anything is sent."""
-    stage, run_id = check_against_record(factory, reference, form)
-    state = waiting_run(reference, stage, run_id)
+    checked = check_against_record(factory, reference, form)
+    stage, notes = checked.stage, checked.notes
+    state = waiting_run(reference, stage, checked.flow_run_id)
     wait_key = state.pause_key or ""
     try:
         resume_review_run(state.flow_run_id, form.model_dump(mode="json"))
@@ -121,8 +133,8 @@ def submit(factory: SessionFactory, reference: str, form: StageForm, *, wait_sec
     while wait_seconds > 0:
         found = recorded_outcome(factory, reference, wait_key)
         if found is not None:
-            return Submission(found.reference, found.outcome, found.stage, found.problems, state.flow_run_id)
+            return Submission(found.reference, found.outcome, found.stage, found.problems, state.flow_run_id, notes)
         if time.monotonic() >= deadline:
-            return Submission(reference, Outcome.QUEUED, stage, (), state.flow_run_id)
+            return Submission(reference, Outcome.QUEUED, stage, (), state.flow_run_id, notes)
         time.sleep(POLL_SECONDS)
-    return Submission(reference, Outcome.SENT, stage, (), state.flow_run_id)
+    return Submission(reference, Outcome.SENT, stage, (), state.flow_run_id, notes)

@@ -17,7 +17,7 @@ WHAT_TO_ENTER = {
     2: "Record the review meeting: the date it was held.",
     3: "Record the post-meeting report: when it reached the LA and what it recommends.",
     4: "Record the LA's decision: maintain, amend or cease, and the date it was notified.",
-    5: "Record the final amended plan (amend) or the cease notice (cease) and its date.",
+    5: "Record the final amended plan or the not-amending notice (amend), or the cease notice (cease), and its date.",
 }
 
 
@@ -25,7 +25,9 @@ def _stage_name(stage: int | None) -> str:
     return "complete" if stage is None else f"stage {stage}: {Stage(stage).label}"
 
 
-def _days(due_on: date, today: date | None) -> str:
+def _days(due_on: date, today: date | None, earliest_lawful_on: date | None = None) -> str:
+    if earliest_lawful_on is not None and (today is None or today <= due_on):  # never ask for a plan in the window
+        return f"cannot be met lawfully: not before {earliest_lawful_on:%a %d %b %Y}"
     if today is None:  # no business date recorded yet: dates only
         return ""
     left = (due_on - today).days
@@ -40,7 +42,8 @@ def open_deadlines_markdown(view: ReviewView, today: date | None) -> list[str]:
         if line.is_open:
             owner = "LA" if line.owner == "la" else line.owner
             label = LABELS.get(line.key, line.key)
-            lines.append(f"| {label} | {line.due_on:%a %d %b %Y} | {owner} | {_days(line.due_on, today)} |")
+            days = _days(line.due_on, today, line.earliest_lawful_on)
+            lines.append(f"| {label} | {line.due_on:%a %d %b %Y} | {owner} | {days} |")
     return lines if len(lines) > 2 else ["No open deadlines."]
 
 

@@ -6,6 +6,9 @@ settings choose; ``webhook_channel_from(settings)`` the staff alert channel.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from notices.channels.base import Channel, DeliveryResult
 from notices.channels.notify import NotifyChannel
 from notices.channels.smtp import SmtpChannel
@@ -23,8 +26,11 @@ __all__ = [
 ]
 
 
-def email_channel_from(settings: NoticeSettings) -> Channel:
-    """Return the channel that emails people: SMTP unless the settings choose GOV.UK Notify."""
+def email_channel_from(settings: NoticeSettings, *, now: Callable[[], datetime]) -> Channel:
+    """Return the channel that emails people: SMTP unless the settings choose GOV.UK Notify.
+
+    ``now`` gives the instant of sending (system time) for the SMTP ``Date:`` header.
+    """
     if settings.email_channel is ChannelName.NOTIFY:
         if settings.notify_api_key is None:
             raise ValueError("EHCP_NOTIFY_API_KEY is needed when EHCP_EMAIL_CHANNEL is notify")
@@ -42,6 +48,7 @@ def email_channel_from(settings: NoticeSettings) -> Channel:
         username=settings.smtp_username,
         password=password,
         timeout_seconds=settings.smtp_timeout_seconds,
+        now=now,
     )
 
 

@@ -2,8 +2,15 @@
 
 One connection per message: the volumes are small (a few hundred a day) and a
 fresh connection never inherits a broken one. SMTP replies map to the error
-tree: 4xx and connection problems are transient, 5xx permanent. No Date header
-is set here (that would read the clock); the submission server adds it.
+tree: 4xx and connection problems are transient, 5xx permanent.
+
+Every mail carries a ``Date:`` header (RFC 5322 requires one; not every
+submission server adds it): the instant of sending, system time from the
+``now`` callable the composition root gives (``records.system_time.system_now``;
+this package reads no clock, and a business date never goes here). Headers
+are not folded below the RFC's 998-character limit: the standard SMTP policy
+folds a subject that fits on a line of its own onto a continuation line, and a
+reader then sees it start with a space.
 """
 
 from __future__ import annotations
@@ -12,8 +19,11 @@ import smtplib
 import ssl
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP
+from email.utils import format_datetime
+from typing import Final
 
 from notices.channels.base import DeliveryResult
 from notices.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
@@ -23,11 +33,17 @@ from notices.render import RenderedMessage
 __all__ = ["SmtpChannel", "email_message"]
 
 NAME = "smtp"
+SMTP_POLICY: Final = SMTP.clone(max_line_length=998)  # RFC 5322 2.1.1: lines up to 998 characters
 
 
-def email_message(message: RenderedMessage, *, from_address: str, to_address: str) -> EmailMessage:
-    """Return the MIME email (plain text with an HTML alternative) for one recipient."""
+def email_message(
+    message: RenderedMessage, *, from_address: str, to_address: str, sent_at: datetime
+) -> EmailMessage:
+    """Return the MIME email (plain text with an HTML alternative) for one recipient, dated ``sent_at``."""
+    if sent_at.tzinfo is None:
+        raise ValueError("the Date header needs an aware instant")
     mail = EmailMessage(policy=SMTP_POLICY)
+    mail["Date"] = format_datetime(sent_at)
     mail["From"] = from_address
     mail["To"] = to_address
     mail["Subject"] = message.subject
@@ -58,6 +74,7 @@ class SmtpChannel:
         username: str | None = None,
         password: str | None = None,
         timeout_seconds: float = 30.0,
+        now: Callable[[], datetime],
         smtp_factory: Callable[..., smtplib.SMTP] = smtplib.SMTP,
     ) -> None:
         self._host = host
@@ -69,6 +86,7 @@ class SmtpChannel:
         self._login = (username, password) if username is not None and password is not None else None
         self._timeout = timeout_seconds
         self._smtp_factory = smtp_factory
+        self._now = now
 
     def send(self, message: RenderedMessage, recipient: Recipient) -> DeliveryResult:
         """Send one email; raise a DeliveryError (transient or permanent) if the server does not take it."""
@@ -77,7 +95,7 @@ class SmtpChannel:
                 f"no email address for {recipient.role}", channel=NAME, reference=message.reference
             )
         try:
-            mail = email_message(message, from_address=self._from, to_address=recipient.email)
+            mail = email_message(message, from_address=self._from, to_address=recipient.email, sent_at=self._now())
         except (ValueError, TypeError):
             raise PermanentDeliveryError("invalid email address", channel=NAME, reference=message.reference) from None
         self._deliver(mail, message.reference)

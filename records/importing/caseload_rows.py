@@ -1,7 +1,10 @@
 """The caseload file: one row per child's plan and its current review (README "Caseload file").
 
 Each row is read into the column values of a child, a plan and a review, plus the review's facts;
-facts in an impossible order are refused with ``rules.consistency.order_problems``.
+facts in an impossible order are refused with ``rules.consistency.order_problems`` (the one
+place that decides order for every path). History is never refused for being unlawful: a final plan
+issued inside the representation window is imported, and its deadline rows are marked ``breach``
+by ``records.derived`` from ``rules.consistency.breaches``, never ``met``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
 from records.models import PlanStatus
 from records.review_facts import facts_from_columns
 from rules.consistency import order_problems
-from rules.facts import Outcome, ReviewFacts, TransferKind
+from rules.facts import LedBy, Outcome, ReviewFacts, TransferKind
 
 CASELOAD_COLUMNS: Final = (
     "child_ref",
@@ -36,12 +39,15 @@ _BEFORE_DECISION: Final = (
     "advice_circulated_on",
     "meeting_held_on",
     "report_received_on",
+    "report_sent_on",
 )
 _FROM_DECISION: Final = (
     "decision_notified_on",
     "amendment_notice_sent_on",
     "final_plan_issued_on",
     "cease_notice_sent_on",
+    "amendments_withdrawn_on",
+    "mediation_certificate_on",
 )
 REVIEW_DATE_COLUMNS: Final = (*_BEFORE_DECISION, *_FROM_DECISION)
 CASELOAD_OPTIONAL_COLUMNS: Final = (
@@ -53,6 +59,7 @@ CASELOAD_OPTIONAL_COLUMNS: Final = (
     *_BEFORE_DECISION,
     "decision_outcome",
     *_FROM_DECISION,
+    "led_by",
     *SEN2_COLUMNS,
 )
 YEAR_GROUPS: Final = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
@@ -89,16 +96,6 @@ def _pairs(reader: RowReader, values: dict[str, Any]) -> None:
             reader.problem(missing, f"give {first} and {second} together")
 
 
-def _cease_problem(reader: RowReader, review: dict[str, Any]) -> None:
-    sent = review["cease_notice_sent_on"]
-    if sent is None:
-        return
-    if review["decision_outcome"] != Outcome.CEASE.value:
-        reader.problem("cease_notice_sent_on", "a cease notice needs decision_outcome 'cease'")
-    elif review["decision_notified_on"] is not None and sent < review["decision_notified_on"]:
-        reader.problem("cease_notice_sent_on", "cannot precede the cease decision")
-
-
 def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow | None:
     child_ref = reader.text("child_ref", required=True, max_length=32)
     if child_ref is not None and not _CHILD_REF.match(child_ref):
@@ -129,8 +126,8 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow 
     outcome = reader.choice("decision_outcome", Outcome)
     review: dict[str, Any] = {name: reader.date(name) for name in REVIEW_DATE_COLUMNS}
     review["decision_outcome"] = str(outcome) if outcome else None
+    review["led_by"] = str(reader.choice("led_by", LedBy) or LedBy.SETTING)
     _pairs(reader, review)
-    _cease_problem(reader, review)
     read_sen2_columns(reader, child, plan, review)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from records.importing.problems import RowProblem
-from rules.facts_input import parse_date
+from rules.facts_input import EARLIEST_DATE, LATEST_DATE, parse_date
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -59,8 +59,8 @@ class RowReader:
         value = self.cells.get(column, "")
         if not value:
             return None
-        if not value.isdigit() or not 1900 <= int(value) <= 2200:
-            self.problem(column, "expected a year such as 2027")
+        if not (value.isascii() and value.isdigit()) or not EARLIEST_DATE.year <= int(value) <= LATEST_DATE.year:
+            self.problem(column, f"expected a year such as 2027 ({EARLIEST_DATE.year}-{LATEST_DATE.year})")
             return None
         return int(value)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from records.models.base import Base
@@ -46,12 +46,21 @@ class Review(Base):
     advice_circulated_on: Mapped[date | None] = mapped_column(Date)
     meeting_planned_on: Mapped[date | None] = mapped_column(Date)
     meeting_held_on: Mapped[date | None] = mapped_column(Date)
+    report_sent_on: Mapped[date | None] = mapped_column(Date)
+    """When the report was sent (the duty, Reg 20(7)-(8)); ``report_received_on`` is when the LA had it."""
     report_received_on: Mapped[date | None] = mapped_column(Date)
     decision_outcome: Mapped[str | None] = mapped_column(String(12))
     decision_notified_on: Mapped[date | None] = mapped_column(Date)
     amendment_notice_sent_on: Mapped[date | None] = mapped_column(Date)
     final_plan_issued_on: Mapped[date | None] = mapped_column(Date)
     cease_notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    amendments_withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    """Amend only: the Reg 22(4) notice that the LA will not amend after all (closes stage 5)."""
+    amendments_withdrawn_reasons: Mapped[str | None] = mapped_column(Text)
+    """The reasons that notice gives (Reg 22(4)): held here for the letter, never sent to Prefect."""
+    mediation_certificate_on: Mapped[date | None] = mapped_column(Date)
+    led_by: Mapped[str] = mapped_column(String(12), default="setting", server_default="setting")
+    """``setting`` (Reg 20) or ``la``: the child attends no school or college, the LA owes stages 1-3 (Reg 21)."""
     rule_set_name: Mapped[str] = mapped_column(String(40))
     rule_set_version: Mapped[str] = mapped_column(String(20))
     cycle_anchor: Mapped[str] = mapped_column(String(12))
@@ -98,6 +107,10 @@ class DeadlineRecord(Base):
     met_on: Mapped[date | None] = mapped_column(Date)
     is_open: Mapped[bool] = mapped_column(Boolean)
     """Owed by someone, not met and its stage not over: what the clock and the caseload list watch."""
+    breach: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Met unlawfully (a final plan inside the representation window): kept as history, never counted met."""
+    earliest_lawful_on: Mapped[date | None] = mapped_column(Date)
+    """Set when the deadline cannot be met lawfully: the first day its document may be issued."""
     next_step_on: Mapped[date | None] = mapped_column(Date)
     """When the next escalation-ladder step of this open deadline falls due (None: none left, or not owed)."""
 

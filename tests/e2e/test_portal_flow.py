@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from flows.clock import today_in_london
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from portal.accounts import Role
@@ -22,6 +21,7 @@ from records.session import make_session_factory
 from records.settings import Settings
 from tasks.run_bridge import PrefectBridge
 from tasks.run_control import read_run_state
+from tasks.wall_clock import today_in_london
 from tests.e2e.caseload import Records, write_caseload
 from tests.e2e.conftest import Stack
 from tests.e2e.test_review_flow import start

@@ -85,9 +85,10 @@ def test_an_amend_review_walks_every_stage_in_a_top_level_run(stack: Stack, reco
     decided = stack.ehcp("decide", reference, "--outcome", "amend", "--notified-on", "2026-11-03")
     assert decided.stdout.startswith("Recorded. Review") and "stage 5" in decided.stdout
     assert records.review_row(reference)["amendment_notice_sent_on"].isoformat() == "2026-11-03"
-    early = stack.ehcp("issue", reference, "final-plan", "--on", "2026-11-10", check=False)
-    assert early.returncode == 2 and "Reg 22(2)(c)" in early.stderr
-    stack.ehcp("issue", reference, "final-plan", "--on", "2026-11-20")
+    wrong = stack.ehcp("issue", reference, "cease-notice", "--on", "2026-11-20", check=False)
+    assert wrong.returncode == 2 and "final-plan or not-amending" in wrong.stderr
+    issued = stack.ehcp("issue", reference, "final-plan", "--on", "2026-11-20")
+    assert "breach" not in issued.stdout  # after the window (3-17 Nov): lawful, no note
     row = records.review_row(reference)
     assert (row["stage"], row["final_plan_issued_on"].isoformat()) == (None, "2026-11-20")
     assert run_state(stack, reference)["type"] == "COMPLETED"

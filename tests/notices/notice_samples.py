@@ -9,10 +9,12 @@ from typing import Any
 from notices.context import (
     NoticeContext,
     ReviewContext,
+    cease_notice_letter_context,
     decision_letter_context,
     event_context,
     family_late_letter_context,
     final_plan_letter_context,
+    not_amending_letter_context,
 )
 from notices.kinds import MessageKind
 from rules.calendar import IsWorkingDay
@@ -27,6 +29,7 @@ FAMILY_ADDRESSEE = "Mx Quillfeather"
 REFERENCE = "AR-2026-00123"
 PLAN_FIRST_ISSUED_ON = date(2025, 7, 1)
 MEETING_HELD_ON = date(2026, 6, 1)  # Mon
+REASONS = "Synthetic reasons: Zephyrine's needs are met by the plan as it stands."
 
 EVENTS = {
     MessageKind.SETTING_REMINDER: LadderEvent(
@@ -75,13 +78,15 @@ OUTCOME_OF = {
 
 
 def decided(outcome: Outcome, notified_on: date, **more: Any) -> ReviewFacts:
-    """Return the facts of a review decided on ``notified_on`` (amend: notice sent the same day)."""
+    """Return the facts of a review decided on ``notified_on`` (amend: notice sent the same day; cease: the
+    decision letter is the cease notice)."""
     notice = notified_on if outcome is Outcome.AMEND else None
     facts = ReviewFacts(
         PLAN_FIRST_ISSUED_ON,
         meeting_held_on=MEETING_HELD_ON,
         decision=Decision(outcome, notified_on),
         amendment_notice_sent_on=notice,
+        cease_notice_sent_on=notified_on if outcome is Outcome.CEASE else None,
     )
     return replace(facts, **more)
 
@@ -98,6 +103,14 @@ def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsW
     if kind is MessageKind.FINAL_PLAN_ISSUED:
         facts = decided(Outcome.AMEND, date(2026, 6, 15), final_plan_issued_on=date(2026, 7, 20))
         return final_plan_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
+    if kind is MessageKind.NOT_AMENDING_NOTICE:
+        facts = decided(Outcome.AMEND, date(2026, 6, 15), amendments_withdrawn_on=date(2026, 7, 20))
+        return not_amending_letter_context(
+            facts, review, reasons=REASONS, rule_set=ENGLAND_2014, is_working_day=is_working_day
+        )
+    if kind is MessageKind.CEASE_NOTICE:
+        facts = decided(Outcome.CEASE, date(2026, 6, 15), cease_notice_sent_on=date(2026, 7, 20))
+        return cease_notice_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
     facts = decided(OUTCOME_OF[kind], date(2026, 6, 15))
     return decision_letter_context(
         facts,

@@ -7,12 +7,22 @@ from datetime import date
 import pytest
 from notice_samples import decided
 
-from notices.context import ReviewContext, decision_letter_context, final_plan_letter_context
+from notices.context import (
+    ReviewContext,
+    cease_notice_letter_context,
+    decision_letter_context,
+    family_late_letter_context,
+    final_plan_letter_context,
+    not_amending_letter_context,
+)
 from notices.errors import RenderError
 from notices.kinds import MessageKind
 from notices.render import RenderedMessage, render
 from rules.calendar import IsWorkingDay
+from rules.deadlines import Owner
+from rules.escalations import LadderEvent
 from rules.facts import Decision, Outcome, PhaseTransfer, ReviewFacts, TransferKind
+from rules.ladder import Role
 from rules.rule_set import ENGLAND_2014
 
 SUPPORT = (
@@ -91,7 +101,8 @@ def test_amend_letter_states_window_final_plan_date_and_amendments(
 def test_amend_letter_final_plan_date_capped_by_phase_transfer(
     review: ReviewContext, is_working_day: IsWorkingDay
 ) -> None:
-    facts = decided(Outcome.AMEND, date(2027, 1, 11), phase_transfer=PhaseTransfer(TransferKind.SCHOOL, year=2027))
+    transfer = PhaseTransfer(TransferKind.SCHOOL, year=2027)
+    facts = decided(Outcome.AMEND, date(2027, 1, 11), phase_transfer=transfer, meeting_held_on=date(2026, 12, 14))
     body = letter(facts, review, is_working_day).body_text
     assert "We will issue it by Sunday 14 February 2027 at the latest." in body  # Reg 18 cap, before 8 weeks
 
@@ -117,3 +128,79 @@ def test_amend_letter_needs_the_notice_date(review: ReviewContext, is_working_da
     amend = ReviewFacts(date(2025, 7, 1), decision=Decision(Outcome.AMEND, date(2026, 3, 2)))
     with pytest.raises(RenderError, match="amendment notice"):
         letter(amend, review, is_working_day)
+
+
+def test_cease_proposal_before_consultation_gives_no_appeal_date(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """Cease proposed Sun 1 Mar 2026, no cease notice yet: consultation, the plan stays, no appeal date (Reg 31)."""
+    facts = decided(Outcome.CEASE, date(2026, 3, 1), cease_notice_sent_on=None)
+    message = letter(facts, review, is_working_day)
+    assert "considering stopping" in message.body_text and "consult you" in message.body_text
+    assert "Your appeal must reach the Tribunal" not in message.body_text
+    assert "appeal by" not in message.summary
+
+
+def test_cease_notice_after_consultation_states_the_appeal_date_from_itself(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """Cease proposed Sun 1 Mar 2026, cease notice Wed 15 Apr: appeal by Mon 15 Jun 2026, not Fri 1 May."""
+    facts = decided(Outcome.CEASE, date(2026, 3, 1), cease_notice_sent_on=date(2026, 4, 15))
+    context = cease_notice_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
+    message = render(context)
+    assert message.kind is MessageKind.CEASE_NOTICE
+    assert "Your appeal must reach the Tribunal by Monday 15 June 2026." in message.body_text
+    assert "You must do this by Monday 15 June 2026" in message.body_text  # mediation: 2 months, not moved
+    assert "Friday 1 May 2026" not in message.body_text
+    for needed in SUPPORT:
+        assert needed in message.body_text
+
+
+def test_not_amending_notice_states_reasons_and_the_appeal_date_from_itself(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """Reg 22(4) notice Tue 14 Apr 2026: appeal by Mon 15 Jun (Sun 14 Jun moves); reasons in the body only."""
+    facts = decided(Outcome.AMEND, date(2026, 3, 2), amendments_withdrawn_on=date(2026, 4, 14))
+    context = not_amending_letter_context(
+        facts,
+        review,
+        reasons="Synthetic reasons for not amending.",
+        rule_set=ENGLAND_2014,
+        is_working_day=is_working_day,
+    )
+    message = render(context)
+    assert "Your appeal must reach the Tribunal by Monday 15 June 2026." in message.body_text
+    assert "Synthetic reasons for not amending." in message.body_text
+    assert "Synthetic reasons" not in message.subject + message.summary
+    assert "not to amend the EHC plan" in message.body_text
+    with pytest.raises(RenderError, match="reasons"):
+        not_amending_letter_context(facts, review, reasons=" ", rule_set=ENGLAND_2014, is_working_day=is_working_day)
+
+
+def test_maintain_letter_counts_a_mediation_certificate(review: ReviewContext, is_working_day: IsWorkingDay) -> None:
+    """Maintain Fri 20 Mar 2026, certificate Mon 11 May: the later end is Thu 11 Jun 2026 (1 month from it)."""
+    facts = decided(Outcome.MAINTAIN, date(2026, 3, 20), mediation_certificate_on=date(2026, 5, 11))
+    body = letter(facts, review, is_working_day).body_text
+    assert "Your appeal must reach the Tribunal by Thursday 11 June 2026." in body
+    assert "mediation certificate dated Monday 11 May 2026" in body
+
+
+def test_family_late_letter_states_the_lawful_date(review: ReviewContext) -> None:
+    """The stored event says Fri 13 Mar (capped under the old rule); the records now give Wed 29 Apr (M + 28)."""
+    event = LadderEvent(
+        "decision_due", date(2026, 3, 13), "family-late-letter", date(2026, 3, 10), Owner.LA, (Role.FAMILY,), False
+    )
+    context = family_late_letter_context(event, review, expected_on=date(2026, 5, 13), lawful_due_on=date(2026, 4, 29))
+    body = render(context).body_text
+    assert "Wednesday 29 April 2026" in body and "Friday 13 March 2026" not in body
+
+
+def test_family_late_letter_never_expects_a_plan_inside_the_window(review: ReviewContext) -> None:
+    """Final plan capped Sat 14 Feb 2026, window to Thu 19 Feb: expected no earlier than Fri 20 Feb."""
+    event = LadderEvent(
+        "final_plan_due", date(2026, 2, 14), "family-late-letter", date(2026, 2, 11), Owner.LA, (Role.FAMILY,), False
+    )
+    context = family_late_letter_context(
+        event, review, expected_on=date(2026, 2, 16), earliest_lawful_on=date(2026, 2, 20)
+    )
+    assert context.expected_on == date(2026, 2, 20)

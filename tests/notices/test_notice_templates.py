@@ -96,3 +96,13 @@ def test_london_date_refuses_missing_dates_and_instants() -> None:
         london_date(None)
     with pytest.raises(TypeError):
         london_date(datetime(2026, 2, 10, 9, 0))
+
+
+@pytest.mark.parametrize("kind", [MessageKind.ESCALATION, MessageKind.LA_MISSED, MessageKind.LA_REMINDER], ids=str)
+def test_council_messages_do_not_say_the_council_twice(
+    kind: MessageKind, review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """The audit read "The council has not yet completed the council notifying its decision"."""
+    body = render(sample_context(kind, review, is_working_day)).body_text
+    assert "the council notifying" not in body
+    assert "notifying the decision after the review meeting" in body

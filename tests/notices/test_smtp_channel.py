@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
+from email.policy import compat32
 from email.policy import default as default_policy
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -31,6 +34,7 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], EmailMessage]] = []
+        self.raw: list[bytes] = []
         self.rcpt_reply: str | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
@@ -40,6 +44,7 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.original_content)
         mail = message_from_bytes(envelope.original_content, policy=default_policy)
         assert isinstance(mail, EmailMessage)
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), mail))
@@ -64,7 +69,7 @@ def message(review: ReviewContext, is_working_day: IsWorkingDay) -> RenderedMess
 
 
 def channel(port: int) -> SmtpChannel:
-    return SmtpChannel(host="127.0.0.1", port=port, from_address=FROM, timeout_seconds=5)
+    return SmtpChannel(host="127.0.0.1", port=port, from_address=FROM, timeout_seconds=5, now=lambda: SENT_AT)
 
 
 def test_smtp_send_delivers_subject_bodies_and_recipient(
@@ -125,4 +130,32 @@ def test_smtp_send_without_valid_address_is_permanent(
 
 def test_smtp_channel_login_needs_username_and_password() -> None:
     with pytest.raises(ValueError, match="both"):
-        SmtpChannel(host="127.0.0.1", port=25, from_address=FROM, username="relay")
+        SmtpChannel(host="127.0.0.1", port=25, from_address=FROM, username="relay", now=lambda: SENT_AT)
+
+
+SENT_AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def test_smtp_mail_has_a_date_header_from_the_injected_time(
+    mailbox: tuple[Mailbox, int], message: RenderedMessage
+) -> None:
+    handler, port = mailbox
+    SmtpChannel(host="127.0.0.1", port=port, from_address=FROM, timeout_seconds=5, now=lambda: SENT_AT).send(
+        message, SENCO
+    )
+    [(_, _, mail)] = handler.messages
+    assert parsedate_to_datetime(str(mail["Date"])) == SENT_AT
+
+
+def test_smtp_subject_is_not_folded_into_a_leading_space(
+    mailbox: tuple[Mailbox, int], review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """A setting reminder's subject is about 80 characters: the standard policy moved it onto a continuation line."""
+    handler, port = mailbox
+    reminder = render(sample_context(MessageKind.SETTING_REMINDER, review, is_working_day))
+    assert len("Subject: " + reminder.subject) > 78
+    channel(port).send(reminder, SENCO)
+    raw = handler.raw[0]
+    assert f"Subject: {reminder.subject}\r\n".encode() in raw
+    legacy = message_from_bytes(raw, policy=compat32)
+    assert legacy["Subject"] == reminder.subject

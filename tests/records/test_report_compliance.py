@@ -22,9 +22,11 @@ EXPECTED = {
     "advice_due": (5, 3, 0, 1, 0, 1, "55", "55"),
     "meeting_due": (6, 4, 1, 1, 0, 0, "49.5", "89"),  # C2 10 days late; C3 missed 89 days
     "report_due": (4, 2, 1, 1, 0, 0, "11", "15"),  # C2 7 late; C9 missed 15
-    "decision_due": (5, 1, 3, 1, 0, 0, "10.5", "20"),  # C9 1, C6 8, C5 13, C2 20
+    # M + 28, never capped by review_due (Reg 20(10)): C9 missed 1, C6 8, C2 10 (13 Mar + 28 = 10 Apr), C5 13
+    "decision_due": (5, 1, 3, 1, 0, 0, "9", "13"),
     "review_due": (7, 3, 2, 1, 1, 0, "20", "61"),  # C9 due on the as-of date: open, not missed
-    "final_plan_due": (2, 1, 0, 0, 1, 0, "", ""),
+    "amendment_notice_due": (2, 1, 1, 0, 0, 0, "8", "8"),  # M + 28 (Devon): C1 with its decision; C6 8 days late
+    "final_plan_due": (2, 1, 0, 0, 1, 0, "", ""),  # C1 N + 56 (24 Apr); C6 M + 84 (13 Jul), open
 }
 
 

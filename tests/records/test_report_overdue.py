@@ -55,7 +55,8 @@ def test_backlog_oldest_first_with_months_overdue_owner_and_family_letter() -> N
         ("S10", "2025-12-31", "0", "15", "no"),
     ]  # S5 decided 9 Jan 2026; S8 and S9 ceased; the rest not yet due
     owners = {r["child_ref"]: (r["next_step"], r["owed_by"]) for r in rows}
-    assert owners["S7"] == ("decision_due", "la")  # meeting held: the LA owes the decision
+    # meeting held, no report recorded: the setting's report (M + 14) falls before the decision (M + 28, uncapped)
+    assert owners["S7"] == ("report_due", "setting")
     assert owners["S6"] == ("meeting_due", "setting")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from rules.calendar import IsWorkingDay
@@ -82,22 +84,25 @@ def test_invitations_and_advice_due_two_weeks_before_the_meeting(
     ("held", "report", "decision"),
     [
         ("Tue 2026-02-10", "Tue 2026-02-24", "Tue 2026-03-10"),  # Reg 20(7)/(10): 2 and 4 weeks
-        ("Thu 2026-02-26", "Thu 2026-03-12", "Fri 2026-03-13"),  # 4 weeks is 26 Mar: capped by review due
-        ("Sun 2026-03-01", "Sun 2026-03-15", "Fri 2026-03-13"),  # late meeting: capped (Devon [2022])
-        ("Thu 2026-03-26", "Thu 2026-04-09", "Fri 2026-03-13"),  # meeting after review due: decision already late
+        ("Thu 2026-02-26", "Thu 2026-03-12", "Thu 2026-03-26"),  # past review due (Fri 13 Mar): never capped
+        ("Sun 2026-03-01", "Sun 2026-03-15", "Sun 2026-03-29"),  # a late meeting keeps its 4 weeks
+        ("Wed 2026-04-01", "Wed 2026-04-15", "Wed 2026-04-29"),  # meeting after review due: still M + 28
     ],
 )
-def test_report_two_weeks_and_decision_four_weeks_after_meeting_capped_by_review_due(
+def test_report_two_weeks_and_decision_four_weeks_after_meeting_uncapped(
     held: str, report: str, decision: str, is_working_day: IsWorkingDay
 ) -> None:
+    """Reg 20(10) counts from the meeting; review_due (s44(1)) is a separate duty, missed on its own."""
     got = dates_of(ReviewFacts(d("Fri 2025-03-14"), meeting_held_on=d(held)), is_working_day)
     assert (got["report_due"], got["decision_due"]) == (d(report), d(decision))
+    assert got["decision_due"] > d(held)
 
 
 def amend(notice: str, transfer: PhaseTransfer | None = None, final_plan: str | None = None) -> ReviewFacts:
+    """An amend review whose meeting was 3 weeks before the notice (so M + 84 is later than N + 56)."""
     return ReviewFacts(
         d("Fri 2025-06-20"),
-        meeting_held_on=d("Mon 2026-01-05"),
+        meeting_held_on=d(notice) - timedelta(days=21),
         decision=Decision(Outcome.AMEND, d(notice)),
         amendment_notice_sent_on=d(notice),
         phase_transfer=transfer,
@@ -157,8 +162,9 @@ def test_final_plan_due_uncapped_when_transfer_is_later(is_working_day: IsWorkin
         (Outcome.MAINTAIN, "Fri 2026-07-31", None, "Wed 2026-09-30"),  # 30 Sep (clamped from 31 Sep)
         (Outcome.MAINTAIN, "Sun 2026-10-25", None, "Mon 2027-01-04"),  # Christmas Day -> after 1 Jan
         (Outcome.CEASE, "Sun 2026-11-01", None, "Mon 2027-01-04"),  # 1 Jan itself moves too
-        (Outcome.MAINTAIN, "Mon 2000-10-23", None, "Tue 2001-01-02"),  # Sat 23 Dec -> 27 Dec is closed -> Jan
-        (Outcome.MAINTAIN, "Mon 2027-05-31", None, "Wed 2027-09-01"),  # Sat 31 Jul -> Mon 2 Aug -> September
+        (Outcome.MAINTAIN, "Mon 2000-10-23", None, "Wed 2000-12-27"),  # Sat 23 Dec: one move only (rule 12)
+        (Outcome.MAINTAIN, "Mon 2028-10-23", None, "Wed 2028-12-27"),  # Sat 23 Dec 2028: no chaining into Jan
+        (Outcome.MAINTAIN, "Mon 2027-05-31", None, "Mon 2027-08-02"),  # Sat 31 Jul -> Mon 2 Aug, not September
         (Outcome.AMEND, "Mon 2026-03-02", None, None),  # amend: no appeal until the final plan
         (Outcome.AMEND, "Mon 2026-03-02", "Mon 2026-04-20", "Mon 2026-06-22"),  # from the final plan
     ],
@@ -172,6 +178,7 @@ def test_appeal_due(
         decision=Decision(outcome, d(notified)),
         amendment_notice_sent_on=d(notified) if outcome is Outcome.AMEND else None,
         final_plan_issued_on=d(final_plan) if final_plan else None,
+        cease_notice_sent_on=d(notified) if outcome is Outcome.CEASE else None,  # the letter is the cease notice
     )
     got = dates_of(facts, is_working_day)
     assert got["appeal_due"] == (d(appeal) if appeal else None)

@@ -16,14 +16,15 @@ from hypothesis import strategies as st
 from rules.advisories import advisory_deadlines
 from rules.appeals import adjusted_appeal_day, appeal_due
 from rules.bank_holidays import england_and_wales_working_days
-from rules.calendar import shift_months
+from rules.calendar import next_working_day, shift_months
 from rules.consistency import order_problems
 from rules.cycle import review_due
-from rules.deadlines import deadlines_for, due_dates
+from rules.deadlines import appeal_letter_on, deadlines_for, due_dates
 from rules.escalations import escalations_due
-from rules.facts import Decision, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
+from rules.facts import Decision, LedBy, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
 from rules.rule_set import ENGLAND_2014, CycleAnchor
 from rules.stages import completed_stages
+from rules.status import Status, met_on, status_of
 
 IS_WORKING_DAY = england_and_wales_working_days()
 PLAN_DATES = st.dates(date(2000, 1, 1), date(2099, 12, 31))
@@ -49,6 +50,19 @@ def _later(draw: st.DrawFn, start: date, max_days: int) -> date:
     return start + timedelta(days=draw(st.integers(0, max_days)))
 
 
+def _amend_stage_five(draw: st.DrawFn, held: date) -> dict[str, date | None]:
+    """Amend facts, notice possibly late, final plan possibly inside the window (a kept breach)."""
+    decided = _later(draw, held, 90)
+    notice = _later(draw, decided, 90) if draw(st.booleans()) else None
+    facts: dict[str, date | None] = {"notified_on": decided, "amendment_notice_sent_on": notice}
+    end = draw(st.sampled_from(["none", "final", "withdrawn"]))
+    if end == "final" and notice is not None:
+        facts["final_plan_issued_on"] = _later(draw, notice, 120)
+    elif end == "withdrawn":
+        facts["amendments_withdrawn_on"] = _later(draw, notice or decided, 120)
+    return facts
+
+
 @st.composite
 def valid_facts(draw: st.DrawFn) -> ReviewFacts:
     """Facts in a possible order: each event on or after the one it follows."""
@@ -57,6 +71,7 @@ def valid_facts(draw: st.DrawFn) -> ReviewFacts:
     if draw(st.booleans()):
         meeting = _later(draw, first, 400)
         previous = PreviousReview(meeting, _later(draw, meeting, 60))
+    anchor = previous.meeting_on if previous else first
     after = previous.decision_on if previous else first
     transfer = draw(
         st.one_of(
@@ -64,18 +79,27 @@ def valid_facts(draw: st.DrawFn) -> ReviewFacts:
             st.builds(
                 PhaseTransfer,
                 st.sampled_from([TransferKind.SCHOOL, TransferKind.SECONDARY_TO_POST16]),
-                st.integers(first.year, first.year + 3),
+                st.integers(anchor.year, anchor.year + 3),
             ),
-            st.builds(lambda on: PhaseTransfer(TransferKind.POST16, transfer_on=on), st.just(_later(draw, first, 900))),
+            st.builds(
+                lambda on: PhaseTransfer(TransferKind.POST16, transfer_on=on), st.just(_later(draw, anchor, 900))
+            ),
         )
     )
     held = _later(draw, after, 420) if draw(st.booleans()) else None
-    decision = notice = final = None
+    decision, stage_five = None, {}
     if held is not None and draw(st.booleans()):
-        decision = Decision(draw(st.sampled_from(list(Outcome))), _later(draw, held, 90))
-        if decision.outcome is Outcome.AMEND and draw(st.booleans()):
-            notice = _later(draw, decision.notified_on, 10)
-            final = _later(draw, notice, 120) if draw(st.booleans()) else None
+        outcome = draw(st.sampled_from(list(Outcome)))
+        if outcome is Outcome.AMEND:
+            stage_five = _amend_stage_five(draw, held)
+            decision = Decision(outcome, stage_five.pop("notified_on"))  # type: ignore[arg-type]
+        else:
+            decision = Decision(outcome, _later(draw, held, 90))
+        if outcome is Outcome.CEASE and draw(st.booleans()):
+            stage_five["cease_notice_sent_on"] = _later(draw, decision.notified_on, 90)
+        if draw(st.booleans()):
+            stage_five["mediation_certificate_on"] = _later(draw, decision.notified_on, 120)
+    sent = _later(draw, held, 30) if held is not None and draw(st.booleans()) else None
     return ReviewFacts(
         first,
         previous_review=previous,
@@ -84,8 +108,10 @@ def valid_facts(draw: st.DrawFn) -> ReviewFacts:
         meeting_planned_on=_later(draw, after, 400) if held is None and draw(st.booleans()) else None,
         meeting_held_on=held,
         decision=decision,
-        amendment_notice_sent_on=notice,
-        final_plan_issued_on=final,
+        led_by=draw(st.sampled_from(list(LedBy))),
+        report_sent_on=sent,
+        report_received_on=_later(draw, sent, 5) if sent is not None and draw(st.booleans()) else None,
+        **stage_five,
     )
 
 
@@ -105,8 +131,53 @@ def test_final_plan_never_after_the_phase_transfer_cap(facts: ReviewFacts, rule_
     got = due_dates(facts, rule_set, is_working_day=IS_WORKING_DAY)
     if got["final_plan_due"] is not None and got["phase_transfer_due"] is not None:
         assert got["final_plan_due"] <= got["phase_transfer_due"]
-    if got["decision_due"] is not None:
-        assert got["decision_due"] <= got["review_due"]  # type: ignore[operator]
+
+
+def _counted_from(facts: ReviewFacts) -> dict[str, date | None]:
+    """The event each deadline counts from (the ones that count forwards)."""
+    decision = facts.decision
+    return {
+        "review_due": facts.previous_review.decision_on if facts.previous_review else facts.plan_first_issued_on,
+        "report_due": facts.meeting_held_on,
+        "decision_due": facts.meeting_held_on,
+        "amendment_notice_due": facts.meeting_held_on,
+        "representations_close": facts.amendment_notice_sent_on,
+        "final_plan_due": facts.meeting_held_on if facts.phase_transfer is None else None,
+        "appeal_due": appeal_letter_on(facts) if decision else None,
+        "next_review_due": decision.notified_on if decision else None,
+    }
+
+
+@settings(max_examples=400)
+@given(valid_facts())
+def test_no_deadline_falls_before_the_event_it_counts_from(facts: ReviewFacts) -> None:
+    """STATUTORY.md s3: a deadline never falls before the event it counts from (late reviews included)."""
+    got = due_dates(facts, ENGLAND_2014, is_working_day=IS_WORKING_DAY)
+    for key, event in _counted_from(facts).items():
+        if event is not None and got[key] is not None:
+            assert got[key] >= event, key  # type: ignore[operator]
+
+
+@settings(max_examples=400)
+@given(valid_facts(), PLAN_DATES)
+def test_never_asks_for_a_final_plan_inside_the_representation_window(facts: ReviewFacts, today: date) -> None:
+    """A final plan due inside the window carries the warning and its earliest lawful day, and is never chased."""
+    close = due_dates(facts, ENGLAND_2014, is_working_day=IS_WORKING_DAY)["representations_close"]
+    deadlines = deadlines_for(facts, ENGLAND_2014, is_working_day=IS_WORKING_DAY)
+    completed = completed_stages(facts)
+    for deadline in deadlines:
+        if deadline.key not in ("final_plan_due", "phase_transfer_due") or close is None:
+            continue
+        if facts.final_plan_issued_on is None and deadline.due_on <= close:
+            assert deadline.earliest_lawful_on == close + timedelta(days=1)
+            assert deadline.warning is not None and str(deadline.earliest_lawful_on) in deadline.warning
+            done = met_on(deadline.key, facts)
+            status = status_of(deadline, done, completed, today)
+            assert status not in (Status.OPEN, Status.DUE_SOON)
+            events = escalations_due([deadline], completed, today, ENGLAND_2014.ladder, is_working_day=IS_WORKING_DAY)
+            assert not [e for e in events if e.step.startswith("reminder")]
+        else:
+            assert deadline.earliest_lawful_on is None
 
 
 def _is_closed_period(day: date) -> bool:
@@ -114,11 +185,16 @@ def _is_closed_period(day: date) -> bool:
 
 
 @given(PLAN_DATES)
-def test_appeal_date_is_a_working_day_outside_august_and_christmas(letter_on: date) -> None:
+def test_appeal_date_is_a_working_day_moved_once_at_most(letter_on: date) -> None:
+    """HESC rule 12: one adjustment; only a raw end inside a closure leaves the closure."""
+    raw = shift_months(letter_on, 2)
     due = appeal_due(letter_on, ENGLAND_2014, is_working_day=IS_WORKING_DAY)
     assert IS_WORKING_DAY(due)
-    assert not _is_closed_period(due)
-    assert due >= shift_months(letter_on, 2)
+    assert due >= raw
+    if _is_closed_period(raw):
+        assert not _is_closed_period(due)
+    else:
+        assert due == next_working_day(raw, is_working_day=IS_WORKING_DAY)
 
 
 @given(PLAN_DATES)
@@ -128,3 +204,4 @@ def test_adjustment_never_moves_a_valid_day(day: date) -> None:
         assert adjusted == day
     else:
         assert adjusted > day
+    assert adjusted_appeal_day(day, is_working_day=IS_WORKING_DAY) == adjusted

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 import pytest
 
+from rules.calendar import IsWorkingDay
 from rules.facts import Decision, Outcome, ReviewFacts
+from rules.rule_set import ENGLAND_2014
 from rules.stages import Stage, current_stage
 from rules.transitions import (
     DecisionTaken,
@@ -16,6 +18,7 @@ from rules.transitions import (
     ReportReceived,
     StageInput,
     apply_stage_input,
+    recorded_notes,
 )
 from tests.support import d
 
@@ -119,3 +122,62 @@ def test_cease_notice_order_is_checked() -> None:
     from rules.consistency import order_problems
 
     assert [p.field for p in order_problems(bad)] == ["cease_notice_sent_on"]
+
+
+DECIDED_AMEND = (PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02")))
+
+
+def test_not_amending_after_all_closes_stage_five() -> None:
+    """Reg 22(4): after an amend decision the LA may issue a reasoned notice instead of the final plan."""
+    facts = walk(*DECIDED_AMEND, PlanIssued("not-amending", d("Tue 2026-04-14")))
+    assert facts.amendments_withdrawn_on == d("Tue 2026-04-14") and facts.final_plan_issued_on is None
+    assert current_stage(facts) is None
+
+
+def test_not_amending_is_refused_after_a_cease_decision() -> None:
+    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.CEASE, d("Mon 2026-03-02")))
+    assert "cease-notice" in refusal(facts, PlanIssued("not-amending", d("Tue 2026-04-14")))["document"]
+
+
+def test_cease_notice_after_consultation_is_recorded() -> None:
+    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.CEASE, d("Mon 2026-03-02")))
+    assert current_stage(facts) is Stage.PLAN  # consultation: the plan stays in force, no appeal date yet
+    facts = walk(PlanIssued("cease-notice", d("Wed 2026-04-15")), facts=facts)
+    assert facts.cease_notice_sent_on == d("Wed 2026-04-15") and current_stage(facts) is None
+
+
+def test_report_sent_date_is_recorded() -> None:
+    facts = walk(PREPARED, HELD, ReportReceived(d("Thu 2026-02-26"), Outcome.AMEND, report_sent_on=d("Tue 2026-02-24")))
+    assert (facts.report_sent_on, facts.report_received_on) == (d("Tue 2026-02-24"), d("Thu 2026-02-26"))
+
+
+def test_report_received_before_it_was_sent_is_refused() -> None:
+    facts = walk(PREPARED, HELD)
+    given = ReportReceived(d("Mon 2026-02-23"), Outcome.AMEND, report_sent_on=d("Tue 2026-02-24"))
+    assert "sent" in refusal(facts, given)["report_received_on"]
+
+
+def test_final_plan_inside_the_window_is_recorded_as_a_breach_and_said(is_working_day: IsWorkingDay) -> None:
+    """Notice Mon 2 Mar 2026 with the decision, final plan Mon 16 Mar (day 15 of 15): kept, a breach, and said."""
+    before = walk(*DECIDED_AMEND)
+    result = apply_stage_input(before, PlanIssued("final-plan", d("Mon 2026-03-16")), today=TODAY)
+    assert result.accepted
+    notes = {
+        n.field: n.message for n in recorded_notes(before, result.facts, ENGLAND_2014, is_working_day=is_working_day)
+    }
+    assert "breach" in notes["final_plan_due"] and "2026-03-17" in notes["final_plan_due"]
+    assert "Reg 22(2)(c)" in notes["final_plan_due"]
+
+
+def test_invitations_six_days_before_the_meeting_are_recorded_met_late_and_said(is_working_day: IsWorkingDay) -> None:
+    """Meeting Tue 10 Feb 2026, invitations Wed 4 Feb: due Tue 27 Jan (2 weeks, Reg 20(3)): 8 days late."""
+    late = PreparationDone(d("Tue 2026-02-10"), d("Wed 2026-02-04"), d("Tue 2026-01-27"))
+    result = apply_stage_input(START, late, today=TODAY)
+    assert result.accepted and result.facts.invitations_sent_on == d("Wed 2026-02-04")
+    notes = {
+        n.field: n.message for n in recorded_notes(START, result.facts, ENGLAND_2014, is_working_day=is_working_day)
+    }
+    assert set(notes) == {"invitations_due"}
+    message = notes["invitations_due"]
+    assert "met late" in message and "Tue 27 Jan 2026" in message and "8 days late" in message
+    assert "2 weeks" in message and "20(3)" in message

@@ -1,7 +1,7 @@
 """SEN2 (issue 12): the council's person and request identifiers, and the previous review's outcome and dates
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: SEN2 as DfE collects it (issue 12)
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
