@@ -79,7 +79,8 @@ def test_a_setting_deadline_walks_the_ladder_once_by_mail(stack: Stack, records:
     ]
     assert "overdue" in run_state_tags(stack, reference)
     listed = json.loads(stack.ehcp("escalations", "--review", reference, "--json").stdout)
-    assert listed_events(listed) and all(n["status"] == "sent" for e in listed_events(listed) for n in e["notifications"])
+    events = listed_events(listed)
+    assert events and all(n["status"] == "sent" for e in events for n in e["notifications"])
     assert prefect_events(stack, "ehcp.deadline.missed", reference) == 1
 
 
