@@ -46,6 +46,9 @@ def stack_environment() -> dict[str, str]:
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
+        # Running review runs emit prefect.flow-run.heartbeat events (Prefect's zombie detection can act on
+        # them); the clock also replaces a run Running past EHCP_RUN_STALE_AFTER_MINUTES (tasks/liveness.py).
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "60",
         "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
         "EHCP_SMTP_HOST": "127.0.0.1",
         "EHCP_SMTP_PORT": str(MAIL_PORT),

@@ -19,8 +19,10 @@ in its own run and never by resuming a review run:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
 
@@ -29,6 +31,8 @@ from tasks.clock_tasks import ensure_review_runs, record_clock_events, refresh_r
 from tasks.escalation_tasks import escalate_reviews
 from tasks.notifications import deliver_outbox
 from tasks.wall_clock import today_in_london
+
+_T = TypeVar("_T")
 
 
 def _run_name() -> str:
@@ -42,14 +46,15 @@ def _run_name() -> str:
 def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     """Record what fell due by the business date, escalate it, deliver, and keep review runs alive."""
     today = as_of or today_in_london()
-    recorded = record_clock_events(today)
-    escalated = escalate_reviews(today)
-    termly = send_termly_lists(today)
-    delivered = deliver_outbox()
-    runs = ensure_review_runs(today)
-    kept = send_kept_submissions(today)
-    refresh_reviews([*escalated.reviews, *runs["started"], *runs["replaced"]], today)
-    publish_caseload(today)
+    phases = _Phases()
+    recorded = phases.timed("record", record_clock_events, today)
+    escalated = phases.timed("escalate", escalate_reviews, today)
+    termly = phases.timed("termly", send_termly_lists, today)
+    delivered = phases.timed("deliver", deliver_outbox)
+    runs = phases.timed("runs", ensure_review_runs, today)
+    kept = phases.timed("kept submissions", send_kept_submissions, today)
+    phases.timed("refresh", refresh_reviews, [*escalated.reviews, *runs["started"], *runs["replaced"]], today)
+    phases.timed("caseload", publish_caseload, today)
     get_run_logger().info(
         "Clock %s: %d events raised (%d notifications queued), %d superseded, %d cancelled; outbox %s",
         today,
@@ -70,4 +75,19 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
         "runs": runs,
         "kept_submissions_sent": kept,
         "termly_lists": termly,
+        "seconds": phases.seconds,
     }
+
+
+class _Phases:
+    """Elapsed seconds per step of one clock run (a stopwatch, not a clock read: no business date)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def timed(self, name: str, step: Callable[..., _T], *args: Any) -> _T:
+        started = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            self.seconds[name] = round(time.perf_counter() - started, 3)

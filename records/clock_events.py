@@ -146,7 +146,7 @@ def _ended_waits(session: Session, today: date) -> list[dict[str, Any]]:
 def record_due_events(
     session: Session, today: date, ladder: Sequence[LadderStep], is_working_day: IsWorkingDay
 ) -> ClockRecord:
-    """Record every due ladder event and ended wait once; return counts and the reviews to wake.
+    """Record every due ladder event and ended wait once; return counts and the reviews with events to act on.
 
     Reads only the deadlines whose next step has come (``next_step_on``), records their due steps
     (ON CONFLICT DO NOTHING) and moves each one's ``next_step_on`` to its next step, in one transaction.

@@ -49,7 +49,10 @@ def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
         .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
         .order_by(DeadlineRecord.due_on, Review.id)
     )
-    return [ReviewRun(r.reference, r.urn, int(r.stage), r.cycle_number, r.flow_run_id) for r in session.execute(query)]
+    return [
+        ReviewRun(row.reference, row.urn, int(row.stage or 0), row.cycle_number, row.flow_run_id)
+        for row in session.execute(query)
+    ]
 
 
 def set_flow_run(session: Session, reference: str, flow_run_id: str, *, actor: str) -> None:

@@ -15,7 +15,7 @@ or at once for a permanent one (no address, a template that cannot render), the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +30,7 @@ from notices.recipients import LaDirectory
 from records import audit
 from records.models import Notification, Review
 from records.outbox import claim, enqueue, mark_failed, mark_sent
+from reports.terms import Term
 from rules.calendar import IsWorkingDay
 from rules.ladder import Role
 from rules.rule_set import RuleSet
@@ -162,6 +163,7 @@ def deliver(
     actor: str,
     now: datetime,
     retry: RetryPolicy = RetryPolicy(),
+    terms: Sequence[Term] = (),
 ) -> DeliveryOutcome:
     """Send a queued notification once and record the outcome; a sent one is left alone. Never raises a
     delivery failure: the outcome (and the row) carries it.
@@ -169,6 +171,7 @@ def deliver(
     Args:
         now: system time of this attempt (the back-off and the maximum age are counted from it).
         retry: when a transient failure is tried again; a row older than ``retry.max_age`` fails for good.
+        terms: the authority's terms (a termly list is rendered for its term).
     """
     row = claim(session, notification_id)
     if row is None:
@@ -177,7 +180,7 @@ def deliver(
             raise UnknownNotification(f"no notification has the id {notification_id}")
         return _outcome(sent, _reference(session, sent), already_sent=True)
     try:
-        prepared = prepare_notice(session, row, la=la, rule_set=rule_set, is_working_day=is_working_day)
+        prepared = prepare_notice(session, row, la=la, rule_set=rule_set, is_working_day=is_working_day, terms=terms)
         with open_channel(row.channel) as channel:
             result = channel.send(prepared.message, prepared.recipient)
     except (RenderError, DeliveryError) as exc:

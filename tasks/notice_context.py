@@ -4,11 +4,13 @@ Personal data (the child's first name, addresses) is read here, at the last mome
 only into the message body and the recipient; the outbox row and everything Prefect sees hold
 the review reference, kind, role and dates only (STATUTORY.md section 8). Only the child's
 first name reaches a body; the family is addressed as the child's parent or carer because the
-records hold no parent's name.
+records hold no parent's name. A termly list (no review) and the operators' notice of a failed
+message are rendered here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -29,9 +31,12 @@ from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
 from notices.planning import failed_notification_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
 from notices.render import RenderedMessage, render_message
-from records.models import Notification, Review
+from notices.termly import render_termly_list
+from records.models import Notification, Review, Setting
 from records.outbox import ROLE_SEPARATOR
 from records.review_facts import review_facts
+from reports.termly import termly_list
+from reports.terms import Term, term_by_id
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Owner, deadlines_for
 from rules.escalations import LadderEvent
@@ -147,6 +152,28 @@ def _delivery_failed(session: Session, row: Notification, la: LaDirectory) -> Pr
     return PreparedNotice(reference, message, recipient)
 
 
+def _termly(session: Session, row: Notification, la: LaDirectory, terms: Sequence[Term]) -> PreparedNotice:
+    """A setting's termly list, computed from the records now (the reviews falling due in the term)."""
+    term = term_by_id(terms, row.term_id or "")
+    setting = session.get(Setting, row.setting_id) if row.setting_id is not None else None
+    if term is None or setting is None:
+        raise RenderError("the termly list names no known term and setting", kind=row.template)
+    lists = termly_list(session, term, setting_id=setting.id)
+    message = render_termly_list(
+        setting_urn=setting.urn,
+        setting_name=setting.name,
+        term_id=term.id,
+        term_name=f"the {term.season} term {term.starts_on.year}",
+        term_starts_on=term.starts_on,
+        term_ends_on=term.ends_on,
+        items=list(lists[0].items) if lists else [],
+        la=la,
+    )
+    return PreparedNotice(
+        f"termly/{term.id}/{setting.urn}", message, Recipient(Role.SENCO, setting.senco_email, setting.senco_name)
+    )
+
+
 def prepare_notice(
     session: Session,
     row: Notification,
@@ -155,10 +182,13 @@ def prepare_notice(
     rule_set: RuleSet,
     is_working_day: IsWorkingDay,
     ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
+    terms: Sequence[Term] = (),
 ) -> PreparedNotice:
     """Return the notification rendered from the records as they stand now, with its recipient."""
     if row.template == MessageKind.DELIVERY_FAILED:
         return _delivery_failed(session, row, la)
+    if row.template == MessageKind.TERMLY_LIST:
+        return _termly(session, row, la, terms)
     if row.review_id is None:
         raise RenderError("the notification names no review", kind=row.template)
     review = session.get_one(Review, row.review_id)

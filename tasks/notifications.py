@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -21,6 +22,7 @@ from records.models import NotificationStatus
 from records.outbox import pending
 from records.session import session_scope
 from records.system_time import system_now
+from reports.terms import Term, load_terms
 from tasks.db import rule_set, session_factory, settings, working_days
 from tasks.delivery import DeliveryOutcome, RetryPolicy, deliver
 from tasks.notice_setup import la_directory, notice_settings, open_channel
@@ -28,6 +30,12 @@ from tasks.notice_setup import la_directory, notice_settings, open_channel
 __all__ = ["SweepSummary", "deliver_notification", "deliver_now", "deliver_outbox", "retry_policy", "sweep_outbox"]
 
 SWEEP_BATCH = 200
+
+
+@cache
+def authority_terms() -> tuple[Term, ...]:
+    """Return the authority's term dates (``EHCP_TERM_DATES_FILE``), read once per process."""
+    return tuple(load_terms(settings().term_dates_file).terms)
 
 
 def retry_policy() -> RetryPolicy:
@@ -55,6 +63,7 @@ def deliver_now(notification_id: int, *, now: datetime | None = None) -> Deliver
             actor=settings().actor,
             now=now or system_now(),
             retry=retry_policy(),
+            terms=authority_terms(),
         )
 
 

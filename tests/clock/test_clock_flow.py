@@ -172,6 +172,10 @@ def test_the_clock_stands_alone_and_says_which_runs_it_could_not_start(
     summary = _clock(last.due_on + timedelta(days=1))
     assert summary["raised"] > 0 and summary["outbox"]["sent"] > 0
     assert review[1] in summary["runs"]["could_not_start"]
+    from cli.clock_command import summary_lines
+
+    printed = "\n".join(summary_lines(summary))
+    assert f"{review[1]}: could not start" in printed and "Outbox: " in printed
     with get_client(sync_client=True) as client:
         clock_runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="clock-")))
     assert clock_runs and all(r.state is not None and r.state.is_completed() for r in clock_runs)

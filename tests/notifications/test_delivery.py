@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect.logging import disable_run_logger
@@ -13,7 +14,7 @@ from records.session import SessionFactory
 from records.system_time import system_now
 from tasks.notifications import deliver_notification, sweep_outbox
 from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, HEAD_EMAIL, ROOT, SENCO_EMAIL, Mailbox
-from tests.notifications.support import LATE_LETTER, MISSED_REPORT, audit_actions, queue, row
+from tests.notifications.support import ESCALATED, LATE_LETTER, MISSED_REPORT, audit_actions, queue, row
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +138,30 @@ def test_sweep_backs_off_then_gives_up_after_the_maximum_age_and_tells_the_opera
     stored = row(factory, senco)
     assert stored.status == "failed" and stored.attempts == 3
     assert late.failed == 6  # the three messages, then the three operators' notices (no mail server either)
+
+
+def test_escalation_posts_a_summary_to_the_roles_webhook(
+    factory: SessionFactory,
+    review: tuple[int, str],
+    mailbox: Mailbox,
+    http_server: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    roles = (ROOT / "examples" / "la_roles.toml").read_text(encoding="utf-8")
+    roles = roles.replace(
+        'email = "head-of-sen@example.org"',
+        f'email = "head-of-sen@example.org"\nwebhook = "{http_server.url}/hooks/sen-leadership"',
+    )
+    (tmp_path / "roles.toml").write_text(roles, encoding="utf-8")
+    monkeypatch.setenv("EHCP_LA_ROLES_FILE", str(tmp_path / "roles.toml"))
+    from tasks.notice_setup import clear_caches, webhook_roles
+
+    clear_caches()
+    email, hook = queue(factory, review, ESCALATED, webhook_roles=webhook_roles())
+    assert sweep_outbox().sent == 2
+    assert len(mailbox.messages) == 1 and mailbox.messages[0][0] == ["head-of-sen@example.org"]
+    (posted,) = http_server.requests
+    assert posted.path == "/hooks/sen-leadership"
+    assert review[1] in posted.body["text"] and CHILD_GIVEN_NAME not in posted.body["text"]
+    assert row(factory, hook).recipient_address == "webhook"

@@ -1,4 +1,5 @@
-"""The clock's termly lists: each setting's list sent once per term, at least 2 weeks before it starts."""
+"""The clock's termly lists: each setting's list queued once per term (at least 2 weeks before it starts)
+and sent by the outbox sweep, like every other message."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from prefect.logging import disable_run_logger
 
 from records.session import SessionFactory
 from tasks.authority_tasks import send_termly_lists
+from tasks.notifications import sweep_outbox
 from tests.notifications.conftest import SENCO_EMAIL, Mailbox
 from tests.records.support import run, write_csv
 
@@ -26,9 +28,12 @@ def test_each_setting_gets_its_list_once_before_the_term(
     with disable_run_logger():
         assert send_termly_lists.fn(date(2026, 11, 27)) == {}  # spring starts in 38 days: not yet
         first = send_termly_lists.fn(date(2026, 12, 14))  # 21 days before the term
+        sweep = sweep_outbox()
         again = send_termly_lists.fn(date(2026, 12, 15))
         started = send_termly_lists.fn(SPRING_2027_STARTS)  # the term has started: never sent late
-    assert list(first.values()) == ["sent"] and list(again.values()) == ["already sent"]
+        assert sweep_outbox().sent == 0
+    assert list(first.values()) == ["queued"] and list(again.values()) == ["already queued"]
+    assert sweep.sent == 1
     assert "spring-2027" not in " ".join(started)
     ((to, mail),) = mailbox.messages
     assert to == [SENCO_EMAIL]
