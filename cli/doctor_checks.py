@@ -7,7 +7,7 @@ The instant ``now`` and the business date come from the command; nothing here re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -248,17 +248,26 @@ class Installation:
     pool: str
 
 
+def _guarded(name: str, check: Callable[[], Check]) -> Check:
+    """Run one check; an unexpected error becomes its FAIL line (naming the error) rather than a traceback."""
+    try:
+        return check()
+    except Exception as exc:
+        return Check(name, Level.FAIL, f"the check could not finish: {type(exc).__name__}: {exc}", "see the error")
+
+
 def run_checks(where: Installation, now: datetime, as_of: date, thresholds: Thresholds) -> Iterator[Check]:
     """Yield every check in order; the Prefect checks are skipped when the server cannot be used."""
-    server = check_server(where.api, where.api_url)
+    server = _guarded("Prefect server", lambda: check_server(where.api, where.api_url))
     yield server
     schema = check_schema(where.engine)
     yield schema
-    if server.level is Level.OK:
-        yield check_workers(where.api, where.pool, thresholds)
-        yield check_clock(where.api, now, thresholds)
-        yield check_stuck_runs(where.api, now, thresholds)
-    if schema.level is Level.OK:
-        yield check_outbox(where.factory)
-        if server.level is Level.OK:
-            yield check_open_reviews(where.api, where.factory, as_of)
+    prefect_ok, records_ok = server.level is Level.OK, schema.level is Level.OK
+    if prefect_ok:
+        yield _guarded("workers", lambda: check_workers(where.api, where.pool, thresholds))
+        yield _guarded("statutory clock", lambda: check_clock(where.api, now, thresholds))
+        yield _guarded("review runs", lambda: check_stuck_runs(where.api, now, thresholds))
+    if records_ok:
+        yield _guarded("outbox", lambda: check_outbox(where.factory))
+    if prefect_ok and records_ok:
+        yield _guarded("open reviews", lambda: check_open_reviews(where.api, where.factory, as_of))

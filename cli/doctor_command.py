@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -16,20 +15,12 @@ import typer
 from rich.console import Console
 
 from cli.deadlines_command import parse_as_of
-from cli.doctor_checks import Check, HttpPrefectApi, Installation, Level, Thresholds, run_checks
+from cli.doctor_checks import HttpPrefectApi, Installation, Level, Thresholds, run_checks
 from cli.records_access import current_settings
 from records.session import engine_for, make_session_factory
 
 STYLE = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "bold red"}
 console = Console(highlight=False, soft_wrap=True)
-
-
-def _guarded(checks: Callable[[], list[Check]]) -> list[Check]:
-    """Run the checks; an unexpected error becomes a FAIL line naming it rather than a traceback."""
-    try:
-        return checks()
-    except Exception as exc:
-        return [Check("doctor", Level.FAIL, f"a check could not finish: {type(exc).__name__}: {exc}", "see above")]
 
 
 def doctor(
@@ -65,7 +56,7 @@ def doctor(
         min_workers=min_workers,
     )
     business_date = parse_as_of(as_of)
-    checks = _guarded(lambda: list(run_checks(where, datetime.now(UTC), business_date, thresholds)))
+    checks = list(run_checks(where, datetime.now(UTC), business_date, thresholds))
     if as_json:
         print(json.dumps([{"check": c.name, "level": c.level.value, "detail": c.detail, "fix": c.fix} for c in checks]))  # noqa: T201
     else:

@@ -25,15 +25,14 @@ class OutboxHealth:
 
 def outbox_health(session: Session) -> OutboxHealth:
     """Count the outbox rows by what an operator must do about them."""
-    rows = session.execute(
-        select(Notification.status, Notification.attempts > 0, func.count()).group_by(
-            Notification.status, Notification.attempts > 0
-        )
-    ).all()
-    queued = sum(n for status, _, n in rows if status == NotificationStatus.QUEUED.value)
-    retrying = sum(n for status, tried, n in rows if status == NotificationStatus.QUEUED.value and tried)
-    failed = sum(n for status, _, n in rows if status == NotificationStatus.FAILED.value)
-    return OutboxHealth(queued=queued, retrying=retrying, failed=failed)
+    counts = select(Notification.status, func.count()).group_by(Notification.status)
+    by_status = dict(session.execute(counts).all())
+    retrying = session.scalar(
+        select(func.count()).where(Notification.status == NotificationStatus.QUEUED.value, Notification.attempts > 0)
+    )
+    queued = by_status.get(NotificationStatus.QUEUED.value, 0)
+    failed = by_status.get(NotificationStatus.FAILED.value, 0)
+    return OutboxHealth(queued=queued, retrying=retrying or 0, failed=failed)
 
 
 def open_review_runs(session: Session, as_of: date) -> dict[str, str | None]:
@@ -44,4 +43,4 @@ def open_review_runs(session: Session, as_of: date) -> dict[str, str | None]:
         .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
         .order_by(Review.reference)
     )
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
