@@ -256,7 +256,7 @@ class ProductionStack:
     def start(self, *, demo_plans: int = 0, start_due: bool = True) -> None:
         """Bring every piece up, in order, timing each step."""
         self.profile.results.mkdir(parents=True, exist_ok=True)
-        self._timed("mail sink and operators' webhook", lambda: (self.start_mail(), self.start_webhook()))
+        self._timed("mail sink and operators' webhook", self._start_sinks)
         self._timed("Prefect server (PostgreSQL)", self.start_server)
         self._timed("records (PostgreSQL, migrated)", lambda: self.prepare_records(demo_plans))
         self._timed("work pool and deployments", self.deploy)
@@ -267,6 +267,10 @@ class ProductionStack:
         self._timed("workers", self._start_workers)
         if start_due:
             self._timed("review runs for open reviews", lambda: self.run("ehcp", "start", "--all-due"))
+
+    def _start_sinks(self) -> None:
+        self.start_mail()
+        self.start_webhook()
 
     def _start_workers(self) -> None:
         for number in range(1, self.profile.workers + 1):
