@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
-import yaml  # type: ignore[import-untyped]  (PyYAML comes with Prefect, without its stubs)
+import yaml  # type: ignore[import-untyped]
 
 AUTOMATIONS: Final = Path(__file__).parent / "automations"
 PLACEHOLDER_BLOCK: Final = "00000000-0000-0000-0000-000000000000"
