@@ -12,12 +12,16 @@ every backend of the drills' records database (``pg_terminate_backend``), that d
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Final
 
 import psycopg
@@ -57,6 +61,12 @@ def terminate_records_backends(profile: Profile) -> int:
             (profile.records_database,),
         ).fetchall()
     return len(rows)
+
+
+def _last_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The last line of a failed command's output that names an error (for the drill's one line)."""
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "Error" in line or "error" in line]
+    return (lines or ["(no error line)"])[-1].strip()[:200]
 
 
 class Drills:
@@ -121,11 +131,14 @@ class Drills:
         submitted = self.ehcp(*self.preparation_args(reference), "--no-wait")
         if submitted.returncode != 0:
             return [f"submit refused: {submitted.stdout.strip()[-200:]}"]
-        victim = self._worker_running(run_id)
-        if victim is None:
+        running = self._worker_running(run_id)
+        if running is None:
             return ["the stage finished before a worker could be killed (no RUNNING state seen)"]
+        victim, pid = running
         self.stack.kill_worker(victim)
-        say(f"  killed {victim} (kill -9, with its flow-run processes) while {reference} was RUNNING")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # the flow-run process dies with its machine
+        say(f"  killed {victim} and its flow-run process {pid} (kill -9) while {reference} was RUNNING")
         self.stack.start_worker(victim)
         crashed = self._wait_for(lambda: self.run_state(run_id)["state_type"] != "RUNNING", 300)
         state = self.run_state(run_id)
@@ -137,26 +150,26 @@ class Drills:
         say(f"  {reference}: record stage {stage} after the drill (input submitted at stage 1)")
         return problems
 
-    def _worker_running(self, run_id: str) -> str | None:
-        """Wait until the run is RUNNING; return the name of the worker whose process group holds it."""
+    def _worker_running(self, run_id: str) -> tuple[str, int] | None:
+        """Wait until the run is RUNNING; return the worker that started its process, and the process id."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             run = self.run_state(run_id)
             pid_field = str(run.get("infrastructure_pid") or "")
             if run["state_type"] == "RUNNING" and pid_field:
-                return self._owner_of(int(pid_field.rsplit(":", 1)[-1]))
+                pid = int(pid_field.rsplit(":", 1)[-1])
+                return self._owner_of(pid), pid
             time.sleep(0.1)
         return None
 
     def _owner_of(self, pid: int) -> str:
-        import os
-
+        """The worker whose process is the flow-run process's parent (or, failing that, the first worker)."""
         try:
-            group = os.getpgid(pid)
-        except ProcessLookupError:
-            group = -1
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            parent = -1
         for name, process in self.stack.workers.items():
-            if process.pid == group:
+            if process.pid == parent:
                 return name
         return next(iter(self.stack.workers))
 
@@ -191,16 +204,17 @@ class Drills:
         """Terminate the records database's backends three times while a clock run works; a rerun catches up."""
         as_of = (TODAY + timedelta(days=7)).isoformat()
         clock = self.ehcp_async("clock", "--as-of", as_of)
-        cut = 0
-        for _ in range(3):
-            time.sleep(2)
-            cut += terminate_records_backends(self.stack.profile)
+        cut, cuts = 0, 0
+        while clock.poll() is None and cuts < 3:  # three cuts while the clock holds connections
+            time.sleep(1.5)
+            terminated = terminate_records_backends(self.stack.profile)
+            cut, cuts = cut + terminated, cuts + (terminated > 0)
         output, _ = clock.communicate(timeout=600)
         say(f"  cut {cut} records connections; clock rc={clock.returncode}: {output.strip().splitlines()[-1:]} ")
         rerun = self.ehcp("clock", "--as-of", as_of)
         say(f"  rerun rc={rerun.returncode}: {rerun.stdout.strip().splitlines()[-1:]}")
         self.settle()
-        return [] if rerun.returncode == 0 else [f"the clock rerun after the cut failed (rc {rerun.returncode})"]
+        return [] if rerun.returncode == 0 else [f"the clock rerun after the cut failed: {_last_error(rerun)}"]
 
     def mail_outage(self) -> list[str]:
         """Stop the mail server for longer than the retry window; after it returns every message goes once."""
@@ -212,7 +226,8 @@ class Drills:
         sweep = self.ehcp("clock", "--as-of", as_of)
         say(f"  clock during the outage rc={result.returncode}, after rc={sweep.returncode}")
         self.settle(120)
-        return []
+        runs = [("during", result), ("after", sweep)]
+        return [f"the clock {when} the outage failed: {_last_error(r)}" for when, r in runs if r.returncode != 0]
 
     def two_clocks(self) -> list[str]:
         """Two clock runs for the same date at once: one records, the other skips; neither crashes."""
@@ -222,7 +237,8 @@ class Drills:
         codes = [first.returncode, second.returncode]
         say(f"  clock exit statuses {codes}: {[o.strip().splitlines()[-1:] for o in outputs]}")
         self.settle()
-        return [f"a clock run crashed (exit {code})" for code in codes if code != 0]
+        errors = [next((line for line in reversed(o.splitlines()) if "rror" in line), "")[:160] for o in outputs]
+        return [f"a clock run crashed (exit {c}): {e}" for c, e in zip(codes, errors, strict=True) if c != 0]
 
     def same_decision_twice(self) -> list[str]:
         """The same stage-4 decision submitted twice at once: recorded once, one decision letter."""
