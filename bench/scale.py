@@ -173,7 +173,9 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=1000)
     parser.add_argument("--resumes", type=int, default=500)
     parser.add_argument("--clock-plans", type=int, default=100_000)
+    parser.add_argument("--worker-limit", type=int, default=PROFILE.worker_limit, help="flow runs per worker at once")
     args = parser.parse_args()
+    PROFILE.worker_limit = args.worker_limit
     shutil.rmtree(PROFILE.home, ignore_errors=True)
     fresh_databases(PROFILE)
     stack = ProductionStack(PROFILE)
