@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean assets
+.PHONY: run production-local drills test lint bench clean assets
 
 # The front door's GOV.UK Frontend (and axe-core for the accessibility tests): released npm packages, pinned,
 # installed into the git-ignored build/npm (nothing committed). Skipped with a note when npm is missing.
@@ -31,6 +31,14 @@ assets: $(ASSETS)
 ## run: the embedded stack: local Prefect server (SQLite), records, demo caseload, review runs; Ctrl-C stops
 run: $(STAMP) $(ASSETS)
 	$(BIN)/python -m deployments.embedded
+
+## production-local: the production profile on one machine (PostgreSQL, auth, a work pool of two workers); Ctrl-C stops
+production-local: $(STAMP)
+	$(BIN)/python -m deployments.production_local
+
+## drills: fault drills on the production profile (loopback, bounded); exits non-zero on a duplicate, loss or stuck run
+drills: $(STAMP)
+	$(BIN)/python -m deployments.drills
 
 ## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres

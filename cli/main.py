@@ -8,6 +8,7 @@ from cli.clock_command import clock
 from cli.db_command import db_app
 from cli.deadlines_command import deadlines
 from cli.demo_command import demo_data
+from cli.doctor_command import doctor
 from cli.escalations_command import escalations
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
@@ -40,6 +41,7 @@ app.add_typer(report_app, name="report")
 app.command("termly-list")(termly_list_command)
 app.add_typer(users_app, name="users")
 app.command("portal")(portal)
+app.command("doctor")(doctor)
 
 
 @app.callback()

@@ -1,0 +1,204 @@
+"""Benchmark: the production profile at scale (Prefect on PostgreSQL, a process pool of two workers).
+
+Brings up a throwaway production profile (``data/scale/``, Prefect on port 4420, its own PostgreSQL
+databases ``ehcp_scale`` and ``ehcp_scale_prefect``, recreated each time), then measures:
+
+1. starts: ``--starts`` review runs created through the run bridge (``tasks.run_control``, as ``ehcp start``
+   does; 16 threads), run by the two workers to their first wait: runs started per second;
+2. resumes: ``--resumes`` of them resumed at once with a stage-1 input through the run bridge (as
+   ``ehcp submit`` does): resume -> next wait, median and p95;
+3. the same two figures for a bare flow that only suspends, on the same pool, and the ratios;
+4. the Prefect database's growth per suspended review;
+5. the clock end to end (``ehcp clock --as-of``, escalations and mail included) for one day and for a
+   month's catch-up over ``--clock-plans`` plans.
+
+Prints figures; asserts nothing. ``.venv/bin/python bench/scale.py [--starts 1000] [--resumes 500] [--clock-plans N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from deployments.drills import fresh_databases  # noqa: E402
+from deployments.production_stack import PG_ADMIN_URL, ProductionStack, Profile  # noqa: E402
+
+PROFILE = Profile(
+    home=ROOT / "data" / "scale",
+    prefect_port=4420,
+    mail_port=2646,
+    webhook_port=2647,
+    prefect_database="ehcp_scale_prefect",
+    records_database="ehcp_scale",
+    worker_limit=16,
+)
+PREPARATION = {
+    "meeting_planned_on": "2026-12-20",
+    "invitations_sent_on": "2026-11-25",
+    "advice_circulated_on": "2026-11-26",
+    "submitted_by": "bench",
+}
+THREADS = 16
+
+
+def database_bytes(name: str) -> int:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL) as db:
+        return int(db.execute("SELECT pg_database_size(%s)", (name,)).fetchone()[0])  # type: ignore[index]
+
+
+def pause_keys(stack: ProductionStack, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """State type and pause key of each run, read in pages of 200."""
+    found: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(ids), 200):
+        body = {"flow_runs": {"id": {"any_": ids[start : start + 200]}}, "limit": 200}
+        for run in stack.api("POST", "/flow_runs/filter", json=body).json():
+            details = (run.get("state") or {}).get("state_details") or {}
+            found[run["id"]] = (run["state_type"], details.get("pause_key"))
+    return found
+
+
+def wait_until_waiting(
+    stack: ProductionStack, ids: list[str], not_key: str | None, timeout_s: float
+) -> dict[str, float]:
+    """Poll until every run is PAUSED at a key other than ``not_key``; return when each was first seen so."""
+    seen: dict[str, float] = {}
+    deadline = time.monotonic() + timeout_s
+    while len(seen) < len(ids) and time.monotonic() < deadline:
+        for run_id, (state, key) in pause_keys(stack, [i for i in ids if i not in seen]).items():
+            if state == "PAUSED" and key != not_key:
+                seen[run_id] = time.perf_counter()
+            elif state in ("FAILED", "CRASHED", "CANCELLED", "COMPLETED"):
+                raise RuntimeError(f"run {run_id} ended {state} before waiting")
+        time.sleep(0.5)
+    if len(seen) < len(ids):
+        print(f"  ! {len(ids) - len(seen)} runs did not reach their wait in {timeout_s:.0f} s")
+    return seen
+
+
+def start_many(create: Callable[[int], str], count: int) -> tuple[list[str], float]:
+    began = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        ids = list(pool.map(create, range(count)))
+    return ids, began
+
+
+def resume_many(stack: ProductionStack, ids: list[str], run_input: dict[str, Any], key: str) -> list[float]:
+    from tasks.run_control import resume_review_run
+
+    waiting = pause_keys(stack, ids)
+    started: dict[str, float] = {}
+
+    def resume(run_id: str) -> None:
+        started[run_id] = time.perf_counter()
+        resume_review_run(run_id, run_input)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(resume, [i for i in ids if waiting[i][1] == key]))
+    done = wait_until_waiting(stack, list(started), key, 1800)
+    return [done[i] - started[i] for i in started if i in done]
+
+
+def figures(name: str, values: list[float]) -> tuple[float, float]:
+    median, p95 = statistics.median(values), sorted(values)[int(0.95 * (len(values) - 1))]
+    print(f"  {name:<12} resume -> next wait: median {median:.2f} s, p95 {p95:.2f} s ({len(values)} runs)")
+    return median, p95
+
+
+def measure_flows(stack: ProductionStack, starts: int, resumes: int) -> None:
+    from prefect.deployments import run_deployment
+
+    from bench.flow_measure import stage_one_references
+    from tasks.run_control import start_review_run
+
+    references = stage_one_references(starts)
+    print(f"{len(references)} stage-1 reviews to start (asked for {starts})")
+    before = database_bytes(PROFILE.prefect_database)
+    review_ids, began = start_many(
+        lambda n: start_review_run(references[n], "900000", 1, "annual-review/production"), len(references)
+    )
+    created = time.perf_counter() - began
+    waited = wait_until_waiting(stack, review_ids, None, 3600)
+    elapsed = max(waited.values()) - began
+    per_review = (database_bytes(PROFILE.prefect_database) - before) / max(1, len(waited))
+    rate = len(waited) / elapsed
+    print(f"  review flow  start -> first wait: {len(waited)} runs in {elapsed:.1f} s ({rate:.2f} runs/s;")
+    print(f"               created in {created:.1f} s); Prefect database +{per_review / 1024:.1f} KiB per review")
+    review = figures("review flow", resume_many(stack, review_ids[:resumes], PREPARATION, "stage-1-1"))
+
+    def bare(n: int) -> str:
+        run = run_deployment("bare-wait/scale", parameters={"name": f"b{n}"}, timeout=0, as_subflow=False)
+        return str(run.id)  # type: ignore[union-attr]
+
+    bare_ids, began = start_many(bare, len(references))
+    bare_waited = wait_until_waiting(stack, bare_ids, None, 3600)
+    bare_elapsed = max(bare_waited.values()) - began
+    print(f"  bare flow    start -> first wait: {len(bare_waited)} runs in {bare_elapsed:.1f} s "
+          f"({len(bare_waited) / bare_elapsed:.2f} runs/s)")  # fmt: skip
+    bare_resume = figures("bare flow", resume_many(stack, bare_ids[:resumes], {"value": "x"}, "first"))
+    print(
+        f"ratios (review / bare; goal <= 1.2x): starts {elapsed / bare_elapsed:.2f}x, "
+        f"resume median {review[0] / bare_resume[0]:.2f}x, p95 {review[1] / bare_resume[1]:.2f}x"
+    )
+
+
+def measure_clock(stack: ProductionStack, plans: int) -> None:
+    """Load ``plans`` more plans, then time one clock day and a month's catch-up (runs started, mail sent)."""
+    began = time.perf_counter()
+    stack.run("ehcp", "demo-data", "--plans", str(plans), "--seed", "11", timeout_s=7200)
+    print(f"clock at {plans} plans (loaded in {time.perf_counter() - began:.0f} s):")
+    today = date.today()
+    for label, as_of in (("one day", today + timedelta(days=1)), ("month catch-up", today + timedelta(days=31))):
+        began = time.perf_counter()
+        result = stack.run("ehcp", "clock", "--as-of", as_of.isoformat(), "--no-wait", check=False, timeout_s=7200)
+        line = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+        print(f"  {label:<15} {time.perf_counter() - began:7.1f} s  rc={result.returncode}  {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="the production profile at scale")
+    parser.add_argument("--starts", type=int, default=1000)
+    parser.add_argument("--resumes", type=int, default=500)
+    parser.add_argument("--clock-plans", type=int, default=100_000)
+    parser.add_argument("--worker-limit", type=int, default=PROFILE.worker_limit, help="flow runs per worker at once")
+    args = parser.parse_args()
+    PROFILE.worker_limit = args.worker_limit
+    shutil.rmtree(PROFILE.home, ignore_errors=True)
+    fresh_databases(PROFILE)
+    stack = ProductionStack(PROFILE)
+    os.environ.update(stack.env)  # before Prefect is first imported, so the run bridge reaches this server
+    try:
+        stack.start(demo_plans=args.starts * 4, start_due=False)
+        stack.run(
+            "prefect",
+            "--no-prompt",
+            "deploy",
+            "bench/bare_flow.py:bare_wait",
+            "--name",
+            "scale",
+            "--pool",
+            "ehcp-process",
+        )
+        print(f"production profile up: {', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())}")
+        measure_flows(stack, args.starts, args.resumes)
+        if args.clock_plans:
+            measure_clock(stack, args.clock_plans)
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
