@@ -23,6 +23,7 @@ from typing import Final
 import httpx
 
 from deployments.mailbox import start_mailbox
+from deployments.processes import terminate
 
 DATA: Final = Path("data")
 DEFAULT_PORT: Final = 4200
@@ -134,11 +135,7 @@ def stop(process: subprocess.Popen[bytes] | None, name: str) -> None:
     if process is None or process.poll() is not None:
         return
     say(f"stopping the {name}")
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    terminate(process)
 
 
 def shut_down(

@@ -27,6 +27,7 @@ from aiosmtpd.controller import Controller
 from deployments.embedded import auth, busy_runs, is_healthy, say, wait_for
 from deployments.mailbox import start_mailbox
 from deployments.operator_alerts import create_operator_alerts
+from deployments.processes import terminate
 from deployments.webhook_sink import WebhookSink
 
 ROOT: Final = Path(__file__).resolve().parents[1]
@@ -129,12 +130,7 @@ def _stop(process: subprocess.Popen[bytes], name: str, timeout_s: float = 30) ->
     if process.poll() is not None:
         return
     say(f"stopping the {name}")
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    terminate(process, timeout_s)
 
 
 class ProductionStack:

@@ -7,7 +7,6 @@ Kept in this folder so the fast rules tests never pay for a server.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import httpx
 import pytest
 
 from deployments.mailbox import read_mailbox, start_mailbox
+from deployments.processes import terminate
 
 ROOT = Path(__file__).parents[2]
 BIN = Path(sys.executable).parent
@@ -61,13 +61,7 @@ def api(method: str, url: str, **kwargs: Any) -> httpx.Response:
 
 
 def stop(process: subprocess.Popen[bytes], timeout_s: float = 20) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    terminate(process, timeout_s)
 
 
 class Stack:
