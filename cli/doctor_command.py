@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -18,6 +18,7 @@ from cli.deadlines_command import parse_as_of
 from cli.doctor_checks import HttpPrefectApi, Installation, Level, Thresholds, run_checks
 from cli.records_access import current_settings
 from records.session import engine_for, make_session_factory
+from records.system_time import system_now
 
 STYLE = {Level.OK: "green", Level.WARN: "yellow", Level.FAIL: "bold red"}
 console = Console(highlight=False, soft_wrap=True)
@@ -56,7 +57,7 @@ def doctor(
         min_workers=min_workers,
     )
     business_date = parse_as_of(as_of)
-    checks = list(run_checks(where, datetime.now(UTC), business_date, thresholds))
+    checks = list(run_checks(where, system_now(), business_date, thresholds))
     if as_json:
         print(json.dumps([{"check": c.name, "level": c.level.value, "detail": c.detail, "fix": c.fix} for c in checks]))  # noqa: T201
     else:

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from records.health import open_review_runs, outbox_health
 from records.models import Notification, Review
 from records.review_runs import reviews_due_to_start
-from records.session import SessionFactory, session_scope
-from tests.cli.test_doctor_checks import FakePrefect, at
+from records.schema import head_revision
+from records.session import SessionFactory, get_engine, session_scope
+from tests.cli.test_doctor_checks import NOW, FakePrefect, at
 from tests.records.support import run
 
 TODAY = date(2026, 3, 2)
@@ -70,6 +71,7 @@ def fake_prefect(monkeypatch: pytest.MonkeyPatch) -> FakePrefect:
         runs=[{"id": "c", "name": "clock", "flow": "statutory-clock", "state_type": "COMPLETED", "end_time": at(0)}],
     )
     monkeypatch.setattr("cli.doctor_command.HttpPrefectApi", lambda *_: fake)
+    monkeypatch.setattr("cli.doctor_command.system_now", lambda: NOW)  # the fake runs' times are relative to NOW
     monkeypatch.setenv("PREFECT_API_URL", "http://fake/api")
     return fake
 
@@ -94,4 +96,5 @@ def test_doctor_fails_on_an_old_schema(cli_env: str, fake_prefect: FakePrefect) 
     assert run("db", "downgrade", "0005").exit_code == 0
     result = run("doctor")
     assert result.exit_code == 1
-    assert "FAIL records schema: at 0005, code needs 0006" in result.stdout and "ehcp db upgrade" in result.stdout
+    head = head_revision(get_engine(cli_env))
+    assert f"FAIL records schema: at 0005, code needs {head}" in result.stdout and "ehcp db upgrade" in result.stdout
