@@ -10,6 +10,7 @@ back-off (``EHCP_DELIVERY_RETRY_DELAYS_SECONDS``) until it is older than
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import cache
@@ -17,6 +18,7 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
 from records.models import NotificationStatus
 from records.outbox import pending
@@ -87,10 +89,16 @@ class SweepSummary:
         return SweepSummary(self.sent, self.retrying + 1, self.failed, self.already_sent)
 
 
-def sweep_outbox(now: datetime | None = None, *, limit: int | None = None) -> SweepSummary:
+def sweep_outbox(
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+    on_failed: Callable[[DeliveryOutcome], None] | None = None,
+) -> SweepSummary:
     """Try every queued notification whose back-off has run out, once each, oldest first (no Prefect needed).
 
-    Operators' notices queued by this sweep (a row failed for good) go out in the same sweep.
+    Operators' notices queued by this sweep (a row failed for good) go out in the same sweep; ``on_failed``
+    hears of each row failed for good.
     """
     at = now or system_now()
     summary, after = SweepSummary(), 0
@@ -100,15 +108,22 @@ def sweep_outbox(now: datetime | None = None, *, limit: int | None = None) -> Sw
         if not ids:
             break
         for one in ids:
-            summary = summary.add(deliver_now(one, now=at))
+            outcome = deliver_now(one, now=at)
+            summary = summary.add(outcome)
+            if on_failed is not None and not outcome.already_sent and outcome.status == NotificationStatus.FAILED:
+                on_failed(outcome)
         after = ids[-1]
     return summary
 
 
 @task(name="deliver outbox", cache_policy=NO_CACHE, persist_result=False)
 def deliver_outbox(limit: int | None = None) -> dict[str, int]:
-    """Sweep the outbox: send what is queued and due, back off what failed for a passing reason."""
-    summary = sweep_outbox(limit=limit)
+    """Sweep the outbox: send what is queued and due, back off what failed for a passing reason.
+
+    Each row failed for good is announced as an ``ehcp.notification.failed`` event (the operators'
+    automation in ``deployments/automations/notification-failed.yaml`` keys on it): ids, kind, role and
+    channel only, never an address or a name."""
+    summary = sweep_outbox(limit=limit, on_failed=announce_failed)
     get_run_logger().info(
         "Outbox: %d sent, %d to retry later, %d failed for good (operators told), %d already sent",
         summary.sent,
@@ -117,6 +132,21 @@ def deliver_outbox(limit: int | None = None) -> dict[str, int]:
         summary.already_sent,
     )
     return {f.name: getattr(summary, f.name) for f in fields(summary)}
+
+
+def announce_failed(outcome: DeliveryOutcome) -> None:
+    """Emit the event operators' automations attach to when a message could not be delivered for good."""
+    resource = {"prefect.resource.id": f"ehcp.notification.{outcome.notification_id}"}
+    if outcome.review_ref:
+        resource["ehcp.review"] = outcome.review_ref
+    payload = {
+        "review": outcome.review_ref,
+        "kind": outcome.kind,
+        "role": outcome.role,
+        "channel": outcome.channel,
+        "attempts": outcome.attempts,
+    }
+    emit_event(event="ehcp.notification.failed", resource=resource, payload=payload)
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)

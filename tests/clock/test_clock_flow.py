@@ -105,6 +105,21 @@ def test_a_setting_without_a_senco_address_still_reaches_head_teacher_and_casewo
     assert {HEAD_EMAIL, "ehc-coordinators@example.org"} <= recipients
     assert "ehcp-operators@example.org" in recipients, "the operators hear of the message that could not go"
     assert summary["outbox"]["failed"] >= 1
+    announced = _failed_events()
+    assert any(e["payload"]["role"] == "senco" and e["payload"]["review"] == review[1] for e in announced)
+    assert all(SENCO_EMAIL not in str(e) and CHILD_FAMILY_NAME not in str(e) for e in announced)
+
+
+def _failed_events() -> list[dict]:  # type: ignore[type-arg]
+    """The ``ehcp.notification.failed`` events the Prefect server holds (the events client flushes first)."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.drain_all(timeout=10)
+    with get_client(sync_client=True) as client:
+        body = {"filter": {"event": {"name": ["ehcp.notification.failed"]}, "any_resource": {}}, "limit": 50}
+        response = client.request("POST", "/events/filter", json=body)
+    return list(response.json()["events"])
 
 
 def test_smtp_down_across_clock_runs_then_back_delivers_every_message_once(
