@@ -61,10 +61,12 @@ def test_a_caseworker_records_a_decision_in_the_prefect_ui(stack: Stack, records
         page.get_by_role("button", name="Resume").click()
         form = page.locator(".p-modal__card")
         form.get_by_text(f"Review {reference}: stage 4").wait_for()
+        assert form.get_by_text("(Optional)").count() == 1  # only the amendment notice date; required fields say so
+        assert form.get_by_text("Statutory clock").count() == 0
         form.locator("button.p-select-button__control").first.click()
         page.keyboard.press("ArrowDown")
         page.locator(".p-select__options").get_by_text("amend", exact=True).click()
-        form.get_by_text("Select date").click()
+        form.get_by_text("Select date").first.click()  # "Notified on" (the amendment notice date is optional)
         page.locator(".p-date-picker").get_by_role("button", name="Today").click()
         page.locator(".p-date-picker").get_by_role("button", name="Apply").click()
         form.locator("textarea").first.fill("caseworker.e2e@example.org")
