@@ -296,6 +296,7 @@ def main() -> None:
     fresh_databases(profile)
     stack = ProductionStack(profile)
     held = []
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a time limit's SIGTERM still stops every process
     try:
         say("drills: bringing up a throwaway production profile (data/drills/, Prefect on port 4410)")
         stack.start(demo_plans=int(sys.argv[1]) if len(sys.argv) > 1 else 100)
