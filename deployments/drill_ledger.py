@@ -77,7 +77,9 @@ def _records_counts(stack: ProductionStack, ledger: Ledger) -> tuple[set[str], d
             "SELECT count(*) FROM (SELECT 1 FROM clock_events GROUP BY review_id, deadline_key, ladder_step"
             " HAVING count(*) > 1) d"
         ).fetchone()[0]  # type: ignore[index]
-        ledger.escalations = db.execute("SELECT count(*) FROM escalations").fetchone()[0]  # type: ignore[index]
+        ledger.escalations = db.execute(  # one table since migration 0008: events that reached someone
+            "SELECT count(*) FROM clock_events WHERE recipient_roles IS NOT NULL AND status = 'fired'"
+        ).fetchone()[0]  # type: ignore[index]
         ledger.outbox = Counter(dict(db.execute("SELECT status, count(*) FROM notifications GROUP BY status")))
         ledger.termly_lists = db.execute("SELECT count(*) FROM termly_lists_sent").fetchone()[0]  # type: ignore[index]
         sent_ids = {
