@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -58,3 +60,20 @@ def fresh_database(backend: str) -> Iterator[tuple[Settings, SessionFactory]]:
 def backends() -> list[str]:
     """Return the backends to measure: SQLite always, PostgreSQL when a URL is set."""
     return ["sqlite", "postgresql"] if postgres_admin_url() else ["sqlite"]
+
+
+def load_demo(factory: SessionFactory, plans: int, as_of: date, backend: str) -> None:
+    """Import a seeded synthetic demo caseload of ``plans`` plans standing on ``as_of``, and print how long it took."""
+    from records.demo.caseload import demo_caseload
+    from records.importing.caseload_import import CaseloadContext, import_caseload_rows
+    from records.importing.settings_import import import_setting_values
+    from records.importing.settings_rows import setting_values
+    from rules.bank_holidays import england_and_wales_working_days
+    from rules.rule_set import ENGLAND_2014
+
+    demo = demo_caseload(plans, seed=1, today=as_of)
+    context = CaseloadContext(ENGLAND_2014, england_and_wales_working_days(), "bench")
+    start = time.perf_counter()
+    import_setting_values(factory, setting_values(demo.settings), actor="bench")
+    import_caseload_rows(factory, demo.caseload, context)
+    print(f"{backend:10} loaded {plans} plans in {time.perf_counter() - start:.1f} s")

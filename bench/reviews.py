@@ -10,17 +10,11 @@ import sys
 import time
 from datetime import date
 
-from bench_databases import backends, fresh_database
+from bench_databases import backends, fresh_database, load_demo
 from sqlalchemy import text
 
-from records.demo.caseload import demo_caseload
-from records.importing.caseload_import import CaseloadContext, import_caseload_rows
-from records.importing.settings_import import import_setting_values
-from records.importing.settings_rows import setting_values
 from records.queries import ReviewFilter, review_lines
 from records.session import session_scope
-from rules.bank_holidays import england_and_wales_working_days
-from rules.rule_set import ENGLAND_2014
 
 AS_OF = date(2026, 3, 2)
 GOAL_SECONDS = 1.0
@@ -31,14 +25,9 @@ EXPLAIN = {
 
 
 def main(plans: int) -> None:
-    demo = demo_caseload(plans, seed=1, today=AS_OF)
-    context = CaseloadContext(ENGLAND_2014, england_and_wales_working_days(), "bench")
     for backend in backends():
         with fresh_database(backend) as (_, factory):
-            start = time.perf_counter()
-            import_setting_values(factory, setting_values(demo.settings), actor="bench")
-            import_caseload_rows(factory, demo.caseload, context)
-            print(f"{backend:10} loaded {plans} plans in {time.perf_counter() - start:.1f} s")
+            load_demo(factory, plans, AS_OF, backend)
             with session_scope(factory) as session:
                 session.execute(text("ANALYZE"))
             timings = []

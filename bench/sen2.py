@@ -12,18 +12,12 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from bench_databases import backends, fresh_database
+from bench_databases import backends, fresh_database, load_demo
 
-from records.demo.caseload import demo_caseload
-from records.importing.caseload_import import CaseloadContext, import_caseload_rows
-from records.importing.settings_import import import_setting_values
-from records.importing.settings_rows import setting_values
 from records.session import SessionFactory, session_scope
 from reports.overdue import overdue_reviews
 from reports.sen2 import sen2_items
 from reports.sen2_measures import measures_for
-from rules.bank_holidays import england_and_wales_working_days
-from rules.rule_set import ENGLAND_2014
 
 AS_OF = date(2026, 3, 2)
 CENSUS = date(2026, 1, 15)
@@ -60,14 +54,9 @@ def _time(backend: str, factory: SessionFactory) -> None:
 
 
 def main(plans: int) -> None:
-    demo = demo_caseload(plans, seed=1, today=AS_OF)
-    context = CaseloadContext(ENGLAND_2014, england_and_wales_working_days(), "bench")
     for backend in backends():
         with fresh_database(backend) as (_, factory):
-            start = time.perf_counter()
-            import_setting_values(factory, setting_values(demo.settings), actor="bench")
-            import_caseload_rows(factory, demo.caseload, context)
-            print(f"{backend:10} loaded {plans} plans in {time.perf_counter() - start:.1f} s")
+            load_demo(factory, plans, AS_OF, backend)
             _time(backend, factory)
 
 
