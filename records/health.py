@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from records.models import DeadlineRecord, Notification, NotificationStatus, Review
+from records.models import Notification, NotificationStatus
+from records.review_runs import reviews_needing_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +37,7 @@ def outbox_health(session: Session) -> OutboxHealth:
 
 
 def open_review_runs(session: Session, as_of: date) -> dict[str, str | None]:
-    """Return each open review whose preparation has opened by ``as_of``, with the run id it keeps (or None)."""
-    query = (
-        select(Review.reference, Review.flow_run_id)
-        .join(DeadlineRecord, DeadlineRecord.review_id == Review.id)
-        .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
-        .order_by(Review.reference)
-    )
-    return dict(session.execute(query).all())
+    """Return each open review whose preparation has opened by ``as_of``, with the run id it keeps (or None).
+
+    The same reviews the clock's liveness pass keeps alive (``records.review_runs.reviews_needing_runs``)."""
+    return {review.reference: review.flow_run_id for review in reviews_needing_runs(session, as_of)}
