@@ -122,13 +122,16 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int) -> None:
     from prefect.deployments import run_deployment
 
     from bench.flow_measure import stage_one_references
-    from tasks.run_control import start_review_run
+    from tasks.run_control import run_key, start_review_run
 
     references = stage_one_references(starts)
     print(f"{len(references)} stage-1 reviews to start (asked for {starts})")
     before = database_bytes(PROFILE.prefect_database)
     review_ids, began = start_many(
-        lambda n: start_review_run(references[n], "900000", 1, "annual-review/production"), len(references)
+        lambda n: start_review_run(
+            references[n], "900000", 1, "annual-review/production", idempotency_key=run_key(references[n], 1, None)
+        ),
+        len(references),
     )
     created = time.perf_counter() - began
     waited = wait_until_waiting(stack, review_ids, None, 3600)

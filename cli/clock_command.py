@@ -45,6 +45,7 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         f"{len(runs['could_not_start'])} could not start.",
     ]
     lines += [f"  {ref}: replaced ({why})" for ref, why in runs["replaced"].items()]
+    lines += [f"  {ref}: the input its old run took is kept for the new run" for ref in runs.get("carried_over", [])]
     lines += [f"  {ref}: could not start: {why}" for ref, why in runs["could_not_start"].items()]
     if runs.get("problem"):
         lines.append(f"  {runs['problem']}")

@@ -75,6 +75,8 @@ def _start_all(as_of: date) -> None:
     )
     for reference, why in report.replaced.items():
         console.print(f"  {reference}: replaced ({why})")
+    for reference in report.carried_over:
+        console.print(f"  {reference}: the input its old run took but never recorded is kept; the clock sends it")
     for reference, why in report.could_not_start.items():
         console.print(f"  {reference}: could not start: {why}")
     if report.problem:

@@ -18,7 +18,7 @@ from deployments.mailbox import read_mailbox
 from deployments.production_stack import ProductionStack
 
 LIVE = ("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "CANCELLING")
-BUSY = ("PENDING", "RUNNING")
+BUSY = ("SCHEDULED", "PENDING", "RUNNING")  # not yet at a wait: created, handed to a worker, or executing
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Ledger:
             (self.sent_without_mail, "outbox rows 'sent' with no mail (lost)"),
             (self.outbox.get("failed", 0), "outbox rows failed (not delivered)"),
             (self.outbox.get("queued", 0), "outbox rows still queued"),
-            (self.busy_runs, "review runs still running/pending"),
+            (self.busy_runs, "review runs not at a wait (scheduled, pending or running)"),
             (len(self.without_live_run), f"open reviews with no live run {self.without_live_run[:3]}"),
             (len(self.wrong_stage), f"runs waiting at another stage than the record {self.wrong_stage[:3]}"),
         ]

@@ -29,9 +29,11 @@ import psycopg
 from deployments.drill_ledger import BUSY, Ledger, count_runs, scan_for_personal_data, take_ledger
 from deployments.embedded import say
 from deployments.production_stack import BIN, PG_ADMIN_URL, ROOT, ProductionStack, Profile
+from notices.stage_letters import LETTER_RECIPIENTS
 
 TODAY: Final = date.today()  # the drills' business date is the machine's date (the composition root)
 SETTLE_SECONDS: Final = 240
+BASELINE_SECONDS: Final = 900  # every open review's first run brought to its first wait (one process per run)
 RETRY_DELAYS: Final = "[2, 4, 6]"  # the per-message retry window (12 s) the mail outage must outlast
 DRILL_PROFILE: Final = Profile(
     home=ROOT / "data" / "drills",
@@ -74,6 +76,7 @@ class Drills:
 
     def __init__(self, stack: ProductionStack) -> None:
         self.stack = stack
+        self.as_of = TODAY  # the latest business date a drill's clock ran for (the clock never goes back)
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def ehcp(self, *args: str, timeout_s: float = 600) -> subprocess.CompletedProcess[str]:
@@ -86,13 +89,25 @@ class Drills:
         )
 
     def settle(self, timeout_s: float = SETTLE_SECONDS) -> bool:
-        """Wait until no review run executes and the outbox has nothing queued; return whether it did."""
+        """Wait until every review run is at a wait or has ended (none scheduled, pending or running).
+
+        Runs a starter created sit Scheduled until a worker takes them, so Scheduled counts as not
+        settled: a drill that drove a review before its run first waited would drive nothing."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if count_runs(self.stack, BUSY) == 0 and take_ledger(self.stack).outbox.get("queued", 0) == 0:
+            if count_runs(self.stack, BUSY) == 0:
                 return True
             time.sleep(2)
+        say(f"  ! {count_runs(self.stack, BUSY)} review runs still not at a wait after {timeout_s:.0f} s")
         return False
+
+    def sweep(self) -> subprocess.CompletedProcess[str]:
+        """A clock pass for the latest date the drills used: what the 15-minute schedule would do next.
+
+        It delivers the outbox (stage letters are queued, never sent by a stage) and sends kept submissions."""
+        result = self.ehcp("clock", "--as-of", self.as_of.isoformat())
+        self.settle()
+        return result
 
     def paused_at(self, stage: int) -> list[tuple[str, str]]:
         """(reference, run id) of reviews whose record says ``stage`` and whose run waits there."""
@@ -144,10 +159,14 @@ class Drills:
         state = self.run_state(run_id)
         problems = [] if crashed else [f"{reference}'s run still RUNNING 300 s after its worker died"]
         say(f"  the killed run is now {state['state_type']}/{state['state_name']}; running `ehcp start --all-due`")
-        self.ehcp("start", "--all-due")
+        started = self.ehcp("start", "--all-due")
+        say(f"  {' / '.join(line.strip() for line in started.stdout.strip().splitlines()[:3])}")
         self.settle()
+        self.sweep()  # the clock sends the input the dead run took to its replacement
         stage = self.record_stage(reference)
-        say(f"  {reference}: record stage {stage} after the drill (input submitted at stage 1)")
+        say(f"  {reference}: record stage {stage} after the drill (input submitted once, at stage 1)")
+        if stage != 2:
+            problems.append(f"{reference}: the stage-1 input given before the kill was lost (record at stage {stage})")
         return problems
 
     def _worker_running(self, run_id: str) -> tuple[str, int] | None:
@@ -202,7 +221,8 @@ class Drills:
 
     def records_connections_cut_during_clock(self) -> list[str]:
         """Terminate the records database's backends three times while a clock run works; a rerun catches up."""
-        as_of = (TODAY + timedelta(days=7)).isoformat()
+        self.as_of = TODAY + timedelta(days=7)
+        as_of = self.as_of.isoformat()
         clock = self.ehcp_async("clock", "--as-of", as_of)
         cut, cuts = 0, 0
         while clock.poll() is None and cuts < 3:  # three cuts while the clock holds connections
@@ -219,7 +239,8 @@ class Drills:
     def mail_outage(self) -> list[str]:
         """Stop the mail server for longer than the retry window; after it returns every message goes once."""
         self.stack.stop_mail()
-        as_of = (TODAY + timedelta(days=21)).isoformat()
+        self.as_of = TODAY + timedelta(days=21)
+        as_of = self.as_of.isoformat()
         result = self.ehcp("clock", "--as-of", as_of)
         time.sleep(20)  # longer than the 2 + 4 + 6 s retry window
         self.stack.start_mail()
@@ -231,7 +252,8 @@ class Drills:
 
     def two_clocks(self) -> list[str]:
         """Two clock runs for the same date at once: one records, the other skips; neither crashes."""
-        as_of = (TODAY + timedelta(days=14)).isoformat()
+        self.as_of = TODAY + timedelta(days=14)
+        as_of = self.as_of.isoformat()
         first, second = self.ehcp_async("clock", "--as-of", as_of), self.ehcp_async("clock", "--as-of", as_of)
         outputs = [process.communicate(timeout=600)[0] for process in (first, second)]
         codes = [first.returncode, second.returncode]
@@ -249,17 +271,28 @@ class Drills:
         args = ["decide", reference, "--outcome", "maintain", "--notified-on", TODAY.isoformat(), "--by", "drills-la"]
         first, second = self.ehcp_async(*args), self.ehcp_async(*args)
         outputs = [process.communicate(timeout=300)[0].strip() for process in (first, second)]
-        say(f"  {reference}: {[o.splitlines()[-1:] for o in outputs]}")
+        last_lines = [o.splitlines()[-1:] for o in outputs]
+        say(f"  {reference}: exit statuses {[first.returncode, second.returncode]}: {last_lines}")
         self.settle()
+        self.sweep()  # delivers the decision letters the stage queued
         with psycopg.connect(self.stack.profile.records_url.replace("+psycopg", "")) as db:
-            decisions = db.execute(
+            accepted = db.execute(
                 "SELECT count(*) FROM audit_log a JOIN reviews r ON r.id = a.review_id"
-                " WHERE r.reference = %s AND a.action LIKE %s",
-                (reference, "%decision%"),
+                " WHERE r.reference = %s AND a.action = 'review.input_accepted' AND a.idempotency_key LIKE %s",
+                (reference, f"{reference}/stage-4-%"),
             ).fetchone()[0]  # type: ignore[index]
-        problems = [] if decisions <= 1 else [f"{reference}: decision recorded {decisions} times"]
+            letters: dict[str, int] = dict(
+                db.execute(
+                    "SELECT status, count(*) FROM notifications WHERE idempotency_key LIKE %s GROUP BY status",
+                    (f"{reference}/letter/decision-%",),
+                ).fetchall()
+            )
+        say(f"  {reference}: decision accepted {accepted} time(s); decision letters by status {letters}")
+        problems = [] if accepted == 1 else [f"{reference}: decision recorded {accepted} times"]
         if self.record_stage(reference) == 4:
             problems.append(f"{reference}: decision submitted twice but the record is still at stage 4")
+        if letters != {"sent": len(LETTER_RECIPIENTS)}:
+            problems.append(f"{reference}: decision letters {letters}, expected {len(LETTER_RECIPIENTS)} sent")
         return problems
 
 
@@ -301,7 +334,7 @@ def main() -> None:
         say("drills: bringing up a throwaway production profile (data/drills/, Prefect on port 4410)")
         stack.start(demo_plans=int(sys.argv[1]) if len(sys.argv) > 1 else 100)
         drills = Drills(stack)
-        drills.settle()
+        drills.settle(BASELINE_SECONDS)
         print(f"DRILL baseline: {take_ledger(stack).summary()}; problems: {take_ledger(stack).problems() or 'none'}")  # noqa: T201
         held = [run_drill(drills, name, drill) for name, drill in DRILLS]
         hits = scan_for_personal_data(stack, profile.prefect_database, profile.results)

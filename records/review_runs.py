@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from records import audit
 from records.models import DeadlineRecord, Plan, Review, Setting
+from records.models.reviews import wait_key
 from records.review_progress import review_by_reference
 
 
@@ -37,12 +38,18 @@ class ReviewRun:
     stage: int
     cycle_number: int
     flow_run_id: str | None
+    wait_number: int = 1
+
+    @property
+    def wait_key(self) -> str:
+        """The pause key of the review's one open wait."""
+        return wait_key(self.stage, self.wait_number)
 
 
 def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
     """Return every open review whose preparation has opened by ``as_of``, with its run id (one query)."""
     query = (
-        select(Review.reference, Setting.urn, Review.stage, Review.cycle_number, Review.flow_run_id)
+        select(Review.reference, Setting.urn, Review.stage, Review.cycle_number, Review.flow_run_id, Review.wait_number)
         .join(DeadlineRecord, DeadlineRecord.review_id == Review.id)
         .join(Plan, Plan.id == Review.plan_id)
         .join(Setting, Setting.id == Plan.setting_id)
@@ -50,7 +57,7 @@ def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
         .order_by(DeadlineRecord.due_on, Review.id)
     )
     return [
-        ReviewRun(row.reference, row.urn, int(row.stage or 0), row.cycle_number, row.flow_run_id)
+        ReviewRun(row.reference, row.urn, int(row.stage or 0), row.cycle_number, row.flow_run_id, row.wait_number or 1)
         for row in session.execute(query)
     ]
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records.models import AuditEntry, ClockEvent, Review
+from records.models.reviews import wait_key
 from records.review_progress import ACCEPTED, REFUSED, review_by_reference
 
 STAGE_DATE_COLUMNS = (
@@ -69,7 +70,7 @@ class ReviewView:
     @property
     def wait_key(self) -> str | None:
         """The key of the review's one open wait (``stage-<n>-<wait number>``), None once complete."""
-        return None if self.stage is None else f"stage-{self.stage}-{self.wait_number}"
+        return None if self.stage is None else wait_key(self.stage, self.wait_number)
 
 
 def _last_refusal(session: Session, review: Review) -> tuple[tuple[str, str], ...]:

@@ -58,7 +58,10 @@ def ensure_review_runs(today: date) -> dict[str, Any]:
         report = ensure_live_runs(today)
     except Exception as exc:
         logger.warning("Review runs not checked this run: %s: %s", type(exc).__name__, exc)
-        return {"live": 0, "started": [], "replaced": {}, "could_not_start": {}, "problem": type(exc).__name__}
+        return {
+            "live": 0, "started": [], "replaced": {}, "carried_over": [], "could_not_start": {},
+            "problem": type(exc).__name__,
+        }  # fmt: skip
     logger.info(
         "Review runs: %d live, %d started, %d replaced, %d could not start",
         report.live,
@@ -68,6 +71,8 @@ def ensure_review_runs(today: date) -> dict[str, Any]:
     )
     for reference, why in report.replaced.items():
         logger.info("Review %s: run replaced (%s)", reference, why)
+    for reference in report.carried_over:
+        logger.info("Review %s: the input its dead run took is kept for the new run", reference)
     for reference, why in report.could_not_start.items():
         logger.warning("Review %s: no run started: %s", reference, why)
     if report.problem:
@@ -76,6 +81,7 @@ def ensure_review_runs(today: date) -> dict[str, Any]:
         "live": report.live,
         "started": report.started,
         "replaced": report.replaced,
+        "carried_over": report.carried_over,
         "could_not_start": report.could_not_start,
         "problem": report.problem,
     }
@@ -103,4 +109,3 @@ def send_kept_submissions(today: date) -> int:
     if sent:
         get_run_logger().info("Clock %s: %d kept submissions sent to their review runs", today, sent)
     return sent
-

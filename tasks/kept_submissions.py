@@ -119,6 +119,23 @@ def submit_stage(
     return Submission("sent", note="Sent to the review's run. The timeline shows it once the run has recorded it.")
 
 
+def keep_input_of_dead_run(
+    session: Session, review: Review, payload: dict[str, Any], *, dead_run_id: str, actor: str
+) -> bool:
+    """Keep the input a run took but died before recording (kill -9 mid-stage), for its replacement.
+
+    The replacement run waits at the same key; the clock's next pass sends it this input, so the
+    person who gave it need not give it again. Return False when a kept submission already waits."""
+    if review.stage is None or has_pending(session, review):
+        return False
+    note = f"carried over from run {dead_run_id}, which stopped before recording it"
+    session.add(PendingSubmission(review_id=review.id, stage=review.stage, form=payload, status=PENDING,
+                                  last_error=note))
+    audit.record(session, actor=actor, action="review.input_carried_over", review_id=review.id,
+                 detail={"reference": review.reference, "stage": review.stage, "from_run": dead_run_id})
+    return True
+
+
 def _apply_one(session: Session, row: PendingSubmission, *, today: date, bridge: RunBridge) -> bool:
     review = session.get_one(Review, row.review_id)
     checked = checked_form(review, row.stage, dict(row.form), today=today)

@@ -5,7 +5,8 @@ calls it by hand. A run is live while it waits (Paused) or works (Scheduled, Pen
 It is dead when it ended (Completed, Failed, Cancelled, Crashed) while its review is still open,
 when Prefect no longer knows it, or when it has been Running or Pending for longer than
 ``EHCP_RUN_STALE_AFTER_MINUTES`` (its process was killed: stages take seconds); a stale one is
-first forced to Crashed. A fresh run carries on from the records. Each start uses an
+first forced to Crashed. A fresh run carries on from the records; an input the dead run had
+taken at the review's open wait but not recorded is kept for it (``tasks.kept_submissions``). Each start uses an
 idempotency key per review, cycle and replaced run, so two clocks starting at once make one run.
 A run that stays Scheduled past the threshold is reported (no runner is polling), not replaced.
 """
@@ -17,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from records.review_progress import review_by_reference
 from records.review_runs import ReviewRun, reviews_needing_runs, set_flow_run
 from records.session import session_scope
 from records.system_time import system_now
 from tasks.db import session_factory, settings
-from tasks.prefect_runs import RunSnapshot, deployment_problem, mark_crashed, read_runs
+from tasks.prefect_runs import RunSnapshot, deployment_problem, mark_crashed, read_runs, read_wait_input
 
 __all__ = ["LivenessReport", "StartRun", "ensure_live_runs", "idempotency_key"]
 
@@ -40,6 +42,7 @@ class LivenessReport:
     started: list[str] = field(default_factory=list)
     replaced: dict[str, str] = field(default_factory=dict)  # reference -> why the old run was replaced
     could_not_start: dict[str, str] = field(default_factory=dict)  # reference -> reason
+    carried_over: list[str] = field(default_factory=list)  # inputs a dead run took but never recorded, kept
     live: int = 0
     problem: str | None = None  # a deployment-wide reason runs will not start (no runner polling)
 
@@ -84,6 +87,23 @@ def _start(
     return new_id
 
 
+def _carry_over_input(review: ReviewRun, dead_run_id: str) -> bool:
+    """If the dead run was given the input of the review's open wait, keep it for the replacement run."""
+    from tasks.kept_submissions import keep_input_of_dead_run
+
+    try:
+        payload = read_wait_input(dead_run_id, review.wait_key)
+    except Exception:  # Prefect has no such run any more, or cannot answer now: nothing to carry
+        return False
+    if payload is None:
+        return False
+    with session_scope(session_factory()) as session:
+        found = review_by_reference(session, review.reference)
+        if found.wait_number != review.wait_number:  # recorded meanwhile: the input was not lost
+            return False
+        return keep_input_of_dead_run(session, found, payload, dead_run_id=dead_run_id, actor=settings().actor)
+
+
 def _default_start() -> StartRun:
     from tasks.run_control import start_review_run
 
@@ -122,6 +142,8 @@ def ensure_live_runs(
                 mark_crashed(review.flow_run_id, f"no sign of life: {why}; replaced by the statutory clock")
             if _start(review, start, deployment, review.flow_run_id, report):
                 report.replaced[review.reference] = why or ""
+                if _carry_over_input(review, review.flow_run_id):
+                    report.carried_over.append(review.reference)
     if report.could_not_start:
         report.problem = deployment_problem(deployment)
     return report

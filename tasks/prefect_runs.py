@@ -7,19 +7,29 @@ about in a handful of calls (the SQLite-backed server answers 503 under bursts o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 from uuid import UUID
 
+import httpx
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import ArtifactCreate
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun
 from prefect.states import Crashed
 
-__all__ = ["RunSnapshot", "deployment_problem", "mark_crashed", "publish_markdown", "read_runs", "set_tags"]
+__all__ = [
+    "RunSnapshot",
+    "deployment_problem",
+    "mark_crashed",
+    "publish_markdown",
+    "read_runs",
+    "read_wait_input",
+    "set_tags",
+]
 
 READ_CHUNK: Final = 200
 
@@ -72,6 +82,22 @@ def mark_crashed(flow_run_id: str, message: str) -> None:
     """Force the run into Crashed (its process is gone), so nothing treats it as live again."""
     with get_client(sync_client=True) as client:
         client.set_flow_run_state(UUID(flow_run_id), Crashed(message=message), force=True)
+
+
+def read_wait_input(flow_run_id: str, pause_key: str) -> dict[str, Any] | None:
+    """The input a person gave the run at its wait ``pause_key``, or None if it was never resumed there.
+
+    Prefect keeps a suspended run's input under ``suspended-<pause key>-response`` on the run itself,
+    so the input outlives the run's process (read back when that process was killed mid-stage)."""
+    with get_client(sync_client=True) as client:
+        try:
+            raw = client.read_flow_run_input(UUID(flow_run_id), f"suspended-{pause_key}-response")
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code == 404:
+                return None
+            raise
+    value = json.loads(raw)
+    return value if isinstance(value, dict) else None
 
 
 def set_tags(flow_run_id: str, tags: Sequence[str]) -> None:

@@ -14,6 +14,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from records.models.base import Base
 
+
+def wait_key(stage: int, wait_number: int) -> str:
+    """The pause key of a review's one open wait: the run suspends at it and people's input resumes it."""
+    return f"stage-{stage}-{wait_number}"
+
+
 if TYPE_CHECKING:
     from records.models.caseload import Plan
 

@@ -6,6 +6,7 @@ Runs are real flow runs on Prefect's test server; the starter is a stand-in for
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.states import Failed, Running, Scheduled
 
-from records.models import Review
+from records.models import PendingSubmission, Review
 from records.session import SessionFactory, session_scope
 from records.system_time import system_now
 from tasks.liveness import ensure_live_runs
@@ -108,3 +109,44 @@ def test_nothing_is_started_before_preparation_opens(factory: SessionFactory, re
     start = Starter()
     report = ensure_live_runs(date(2020, 1, 1), start=start, deployment="d")
     assert report.started == [] and start.keys == []
+
+
+def test_an_input_a_killed_run_took_but_never_recorded_is_kept_for_its_replacement(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    """kill -9 mid-stage: the person's input lives on the dead run in Prefect; the replacement gets it once."""
+    start, ref = Starter(), review[1]
+    ensure_live_runs(LATER, start=start, deployment="d")
+    dead = _run_id(factory, ref)
+    with session_scope(factory) as session:
+        stage_and_wait = session.query(Review).filter_by(reference=ref).one()
+        key = f"suspended-stage-{stage_and_wait.stage}-{stage_and_wait.wait_number}-response"
+    given = {"meeting_planned_on": "2027-12-20", "submitted_by": "senco-1"}
+    with get_client(sync_client=True) as client:
+        client.create_flow_run_input(UUID(dead), key, json.dumps(given))
+    _set(dead, Failed(message="process killed"))
+
+    report = ensure_live_runs(LATER, start=start, deployment="d")
+    assert ref in report.replaced and report.carried_over == [ref]
+    with session_scope(factory) as session:
+        kept = session.query(PendingSubmission).one()
+        assert (kept.form, kept.status, kept.stage) == (given, "pending", stage_and_wait.stage)
+        assert dead in (kept.last_error or "")
+
+    _set(_run_id(factory, ref), Failed())  # the replacement dies too before the clock sent it: kept once, not twice
+    again = ensure_live_runs(LATER, start=start, deployment="d")
+    assert ref in again.replaced and again.carried_over == []
+    with session_scope(factory) as session:
+        assert session.query(PendingSubmission).count() == 1
+
+
+def test_a_dead_run_that_was_never_given_input_carries_nothing(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    start, ref = Starter(), review[1]
+    ensure_live_runs(LATER, start=start, deployment="d")
+    _set(_run_id(factory, ref), Failed())
+    report = ensure_live_runs(LATER, start=start, deployment="d")
+    assert ref in report.replaced and report.carried_over == []
+    with session_scope(factory) as session:
+        assert session.query(PendingSubmission).count() == 0
