@@ -5,9 +5,11 @@ databases ``ehcp_scale`` and ``ehcp_scale_prefect``, recreated each time), then 
 
 1. starts: ``--starts`` review runs created through the run bridge (``tasks.run_control``, as ``ehcp start``
    does; 16 threads), run by the two workers to their first wait: runs started per second;
-2. resumes: ``--resumes`` of them resumed at once with a stage-1 input through the run bridge (as
-   ``ehcp submit`` does): resume -> next wait, median and p95;
-3. the same two figures for a bare flow that only suspends, on the same pool, and the ratios;
+2. resumes: ``--resumes`` of them given their stage-1 input at once (16 threads) through the front door's
+   JSON API (``POST /api/reviews/REF/preparation`` with a setting account's token): resume -> next wait,
+   median and p95;
+3. the same two figures for a bare flow that only suspends, on the same pool (``--bare-starts`` runs,
+   half of them resumed straight through Prefect's API), and the ratios;
 4. the Prefect database's growth per suspended review;
 5. the clock end to end (``ehcp clock --as-of``, escalations and mail included) for one day and for a
    month's catch-up over ``--clock-plans`` plans.
@@ -27,7 +29,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from deployments.drills import fresh_databases  # noqa: E402
 from deployments.production_stack import PG_ADMIN_URL, ProductionStack, Profile  # noqa: E402
 
+PORTAL_PORT = 8420
 PROFILE = Profile(
     home=ROOT / "data" / "scale",
     prefect_port=4420,
@@ -43,12 +45,13 @@ PROFILE = Profile(
     prefect_database="ehcp_scale_prefect",
     records_database="ehcp_scale",
     worker_limit=16,
+    extra_env={"EHCP_PORTAL_PORT": str(PORTAL_PORT)},
 )
-PREPARATION = {
-    "meeting_planned_on": "2026-12-20",
-    "invitations_sent_on": "2026-11-25",
-    "advice_circulated_on": "2026-11-26",
-    "submitted_by": "bench",
+TODAY = date.today()
+PREPARATION = {  # the front door's API body for stage 1: two weeks' notice and advice circulated in time (Reg 20)
+    "meeting_planned_on": (TODAY + timedelta(days=14)).isoformat(),
+    "invited_on": {who: (TODAY - timedelta(days=6)).isoformat() for who in ("family", "head", "la_sen", "health")},
+    "advice_circulated_on": (TODAY - timedelta(days=5)).isoformat(),
 }
 THREADS = 16
 
@@ -96,20 +99,50 @@ def start_many(create: Callable[[int], str], count: int) -> tuple[list[str], flo
     return ids, began
 
 
-def resume_many(stack: ProductionStack, ids: list[str], run_input: dict[str, Any], key: str) -> list[float]:
-    from tasks.run_control import resume_review_run
-
+def resume_many(ids: list[str], resume: Callable[[int], None], key: str, stack: ProductionStack) -> list[float]:
+    """Resume every run waiting at ``key`` (``THREADS`` at a time); return each one's seconds to its next wait."""
     waiting = pause_keys(stack, ids)
     started: dict[str, float] = {}
 
-    def resume(run_id: str) -> None:
-        started[run_id] = time.perf_counter()
-        resume_review_run(run_id, run_input)
+    def one(index: int) -> None:
+        started[ids[index]] = time.perf_counter()
+        resume(index)
 
     with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(resume, [i for i in ids if waiting[i][1] == key]))
+        list(pool.map(one, [n for n, run_id in enumerate(ids) if waiting[run_id][1] == key]))
     done = wait_until_waiting(stack, list(started), key, 1800)
     return [done[i] - started[i] for i in started if i in done]
+
+
+def portal_token(stack: ProductionStack, references: list[str]) -> str:
+    """A setting account scoped to every setting of ``references``, and an API token for it."""
+    import psycopg
+
+    with psycopg.connect(PROFILE.records_url.replace("+psycopg", "")) as db:
+        urns = [urn for (urn,) in db.execute(
+            "SELECT DISTINCT s.urn FROM reviews r JOIN plans p ON p.id = r.plan_id"
+            " JOIN settings s ON s.id = p.setting_id WHERE r.reference = ANY(%s)", (references,))]  # fmt: skip
+    settings = [arg for urn in urns for arg in ("--setting", urn)]
+    stack.run("ehcp", "users", "add", "bench-senco@example.org", "--role", "setting", *settings)
+    output = stack.run("ehcp", "users", "token", "bench-senco@example.org", "--label", "bench").stdout
+    return next(word for word in output.split() if len(word) > 30)
+
+
+def portal_resume(references: list[str], token: str) -> Callable[[int], None]:
+    """Submit stage 1 of ``references[n]`` through the front door's JSON API, as a school's system would."""
+    import httpx
+
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{PORTAL_PORT}/api", headers={"Authorization": f"Bearer {token}"}, timeout=120
+    )
+
+    def resume(index: int) -> None:
+        response = client.post(f"/reviews/{references[index]}/preparation", json=PREPARATION)
+        status = response.json().get("status") if response.status_code < 500 else response.status_code
+        if status != "sent":
+            print(f"  ! {references[index]}: the front door answered {response.status_code} {response.text[:200]}")
+
+    return resume
 
 
 def figures(name: str, values: list[float]) -> tuple[float, float]:
@@ -118,7 +151,7 @@ def figures(name: str, values: list[float]) -> tuple[float, float]:
     return median, p95
 
 
-def measure_flows(stack: ProductionStack, starts: int, resumes: int) -> None:
+def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts: int) -> None:
     from prefect.deployments import run_deployment
 
     from bench.flow_measure import stage_one_references
@@ -140,18 +173,25 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int) -> None:
     rate = len(waited) / elapsed
     print(f"  review flow  start -> first wait: {len(waited)} runs in {elapsed:.1f} s ({rate:.2f} runs/s;")
     print(f"               created in {created:.1f} s); Prefect database +{per_review / 1024:.1f} KiB per review")
-    review = figures("review flow", resume_many(stack, review_ids[:resumes], PREPARATION, "stage-1-1"))
+    token = portal_token(stack, references[:resumes])
+    review_resumes = resume_many(review_ids[:resumes], portal_resume(references, token), "stage-1-1", stack)
+    review = figures("review flow", review_resumes)
 
     def bare(n: int) -> str:
         run = run_deployment("bare-wait/scale", parameters={"name": f"b{n}"}, timeout=0, as_subflow=False)
         return str(run.id)  # type: ignore[union-attr]
 
-    bare_ids, began = start_many(bare, len(references))
+    bare_ids, began = start_many(bare, min(len(references), bare_starts))
     bare_waited = wait_until_waiting(stack, bare_ids, None, 3600)
     bare_elapsed = max(bare_waited.values()) - began
     print(f"  bare flow    start -> first wait: {len(bare_waited)} runs in {bare_elapsed:.1f} s "
           f"({len(bare_waited) / bare_elapsed:.2f} runs/s)")  # fmt: skip
-    bare_resume = figures("bare flow", resume_many(stack, bare_ids[:resumes], {"value": "x"}, "first"))
+    from tasks.run_control import resume_review_run
+
+    bare_resumes = bare_ids[: min(resumes, bare_starts // 2)]
+    bare_resume = figures(
+        "bare flow", resume_many(bare_resumes, lambda n: resume_review_run(bare_ids[n], {"value": "x"}), "first", stack)
+    )
     print(
         f"ratios (review / bare; goal <= 1.2x): starts {elapsed / bare_elapsed:.2f}x, "
         f"resume median {review[0] / bare_resume[0]:.2f}x, p95 {review[1] / bare_resume[1]:.2f}x"
@@ -166,15 +206,29 @@ def measure_clock(stack: ProductionStack, plans: int) -> None:
     today = date.today()
     for label, as_of in (("one day", today + timedelta(days=1)), ("month catch-up", today + timedelta(days=31))):
         began = time.perf_counter()
-        result = stack.run("ehcp", "clock", "--as-of", as_of.isoformat(), "--no-wait", check=False, timeout_s=7200)
+        result = stack.run("ehcp", "clock", "--as-of", as_of.isoformat(), check=False, timeout_s=7200)
         line = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
         print(f"  {label:<15} {time.perf_counter() - began:7.1f} s  rc={result.returncode}  {line}")
+
+
+def wait_for_portal() -> None:
+    import httpx
+
+    for _ in range(120):
+        try:
+            if httpx.get(f"http://127.0.0.1:{PORTAL_PORT}/login", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the front door did not answer on port {PORTAL_PORT} within 60 s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="the production profile at scale")
     parser.add_argument("--starts", type=int, default=1000)
     parser.add_argument("--resumes", type=int, default=500)
+    parser.add_argument("--bare-starts", type=int, default=0, help="bare-flow runs (default: as many as --starts)")
     parser.add_argument("--clock-plans", type=int, default=100_000)
     parser.add_argument("--worker-limit", type=int, default=PROFILE.worker_limit, help="flow runs per worker at once")
     args = parser.parse_args()
@@ -196,7 +250,10 @@ def main() -> None:
             "ehcp-process",
         )
         print(f"production profile up: {', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())}")
-        measure_flows(stack, args.starts, args.resumes)
+        if not stack.start_portal():
+            raise SystemExit("this version has no front door (ehcp portal) to resume through")
+        wait_for_portal()
+        measure_flows(stack, args.starts, args.resumes, args.bare_starts or args.starts)
         if args.clock_plans:
             measure_clock(stack, args.clock_plans)
     finally:

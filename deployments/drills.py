@@ -67,8 +67,9 @@ def terminate_records_backends(profile: Profile) -> int:
 
 def _last_error(result: subprocess.CompletedProcess[str]) -> str:
     """The last line of a failed command's output that names an error (for the drill's one line)."""
-    lines = [line for line in (result.stdout + result.stderr).splitlines() if "Error" in line or "error" in line]
-    return (lines or ["(no error line)"])[-1].strip()[:200]
+    output = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    lines = [line for line in output if "Error" in line or "error" in line] or output
+    return (lines or ["(no output)"])[-1].strip()[:200]
 
 
 class Drills:
@@ -143,9 +144,9 @@ class Drills:
         if not waiting:
             return ["no review waiting at stage 1 to drive"]
         reference, run_id = waiting[0]
-        submitted = self.ehcp(*self.preparation_args(reference), "--no-wait")
-        if submitted.returncode != 0:
-            return [f"submit refused: {submitted.stdout.strip()[-200:]}"]
+        submitted = self.ehcp(*self.preparation_args(reference), "--timeout", "0")  # send, do not wait
+        if submitted.returncode not in (0, 3):  # 3: sent, not yet recorded (the kill is meant to land now)
+            return [f"submit refused (exit {submitted.returncode}): {_last_error(submitted)}"]
         running = self._worker_running(run_id)
         if running is None:
             return ["the stage finished before a worker could be killed (no RUNNING state seen)"]
