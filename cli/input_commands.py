@@ -60,6 +60,12 @@ def _report(submission: Submission, options: dict[str, str]) -> None:
     if submission.outcome is Result.REFUSED:
         problems = [Problem(options.get(p.field, p.field), p.message) for p in submission.problems]
         raise fail(f"review {reference}: input refused by the run; nothing was recorded", problems)
+    if submission.outcome is Result.OVERTAKEN:
+        raise fail(
+            f"review {reference}: another input for this stage reached the run first and was recorded "
+            f"(by {submission.recorded_by}); yours was not applied",
+            [Problem("stage", f"see what was recorded with `ehcp status {reference}`, then submit again if needed")],
+        )
     if submission.outcome is Result.QUEUED:
         console.print(
             f"Queued, not yet applied: review {reference}'s run has the input but has not recorded it "

@@ -165,7 +165,14 @@ class Drills:
         self.settle()
         self.sweep()  # the clock sends the input the dead run took to its replacement
         stage = self.record_stage(reference)
-        say(f"  {reference}: record stage {stage} after the drill (input submitted once, at stage 1)")
+        with psycopg.connect(self.stack.profile.records_url.replace("+psycopg", "")) as db:
+            carried = db.execute(
+                "SELECT count(*) FROM audit_log a JOIN reviews r ON r.id = a.review_id"
+                " WHERE r.reference = %s AND a.action = 'review.input_carried_over'",
+                (reference,),
+            ).fetchone()[0]  # type: ignore[index]
+        how = "carried over from the killed run" if carried else "recorded before the kill"
+        say(f"  {reference}: record stage {stage} after the drill (input submitted once, at stage 1; {how})")
         if stage != 2:
             problems.append(f"{reference}: the stage-1 input given before the kill was lost (record at stage {stage})")
         return problems

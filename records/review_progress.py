@@ -155,7 +155,7 @@ def apply_input(
         today,
         tuple((n.field, n.message) for n in notes),
     )
-    _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=_plain(given))
+    _audit(session, review, outcome, actor=actor, idempotency_key=idempotency_key, given=plain_input(given))
     return outcome
 
 
@@ -188,7 +188,7 @@ def record_refusal(
     return outcome
 
 
-def _plain(given: StageInput) -> dict[str, Any]:
+def plain_input(given: StageInput) -> dict[str, Any]:
     """Return the input as JSON-ready values for the audit row (dates as ISO text, enums as values)."""
     plain: dict[str, Any] = {}
     for name, value in asdict(given).items():

@@ -7,21 +7,30 @@ is sent, so a refusal is shown at once. After the run is resumed, the outcome is
 records (the audit row keyed by the review and its wait), never from the run's state: "recorded"
 means the record changed, "refused" that the run refused it, and "queued" that the input reached
 Prefect but no stage task has applied it yet (no runner, or a slow one): it will be applied when
-the run is picked up, and nothing was lost.
+the run is picked up, and nothing was lost. "overtaken" means two people answered the same wait at
+once and the other's input was the one recorded: this one was not applied.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 
 from records.models import AuditEntry
 from records.review_facts import review_facts
-from records.review_progress import ACCEPTED, REFUSED, UnknownReview, review_by_reference, year_group_of
+from records.review_progress import (
+    ACCEPTED,
+    REFUSED,
+    UnknownReview,
+    plain_input,
+    review_by_reference,
+    year_group_of,
+)
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
 from rules.transitions import apply_stage_input, recorded_notes
@@ -39,6 +48,7 @@ class Outcome(StrEnum):
     REFUSED = "refused"
     QUEUED = "queued"
     SENT = "sent"  # not waited for
+    OVERTAKEN = "overtaken"  # another person's input at the same wait was recorded first; this one was not
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,8 @@ class Submission:
     flow_run_id: str | None = None
     notes: tuple[Problem, ...] = ()
     """What the person must be told of an accepted input: duties it shows done late or unlawfully."""
+    recorded_by: str | None = None
+    recorded_input: dict[str, Any] | None = None
 
 
 class SubmissionRefused(Exception):
@@ -113,8 +125,24 @@ def recorded_outcome(factory: SessionFactory, reference: str, wait_key: str) -> 
             return None
         stage = review_by_reference(session, reference).stage
         problems = tuple(Problem(field, message) for field, message in entry.detail.get("problems", []))
+        recorded = entry.detail.get("input")
+        by = entry.actor
     outcome = Outcome.RECORDED if entry.action == ACCEPTED else Outcome.REFUSED
-    return Submission(reference, outcome, stage, problems)
+    return Submission(reference, outcome, stage, problems, recorded_by=by, recorded_input=recorded)
+
+
+def outcome_of(factory: SessionFactory, reference: str, wait_key: str, form: StageForm) -> Submission | None:
+    """What became of ``form`` at the wait: as recorded, or ``overtaken`` if another input was recorded there.
+
+    Two people can resume the same wait at the same instant; Prefect hands the run one input and the
+    records hold that one, so the other person must be told theirs was not applied."""
+    found = recorded_outcome(factory, reference, wait_key)
+    if found is None or found.outcome is not Outcome.RECORDED or found.recorded_input is None:
+        return found
+    ours = json.loads(json.dumps(plain_input(to_stage_input(form))))  # as the JSON column holds it
+    if found.recorded_by == form.submitter and found.recorded_input == ours:
+        return found
+    return Submission(reference, Outcome.OVERTAKEN, found.stage, recorded_by=found.recorded_by)
 
 
 def submit(factory: SessionFactory, reference: str, form: StageForm, *, wait_seconds: float = 120.0) -> Submission:
@@ -131,9 +159,10 @@ def submit(factory: SessionFactory, reference: str, form: StageForm, *, wait_sec
         raise SubmissionRefused(f"review {reference}: Prefect refused the input: {exc}") from None
     deadline = time.monotonic() + wait_seconds
     while wait_seconds > 0:
-        found = recorded_outcome(factory, reference, wait_key)
+        found = outcome_of(factory, reference, wait_key, form)
         if found is not None:
-            return Submission(found.reference, found.outcome, found.stage, found.problems, state.flow_run_id, notes)
+            return Submission(found.reference, found.outcome, found.stage, found.problems, state.flow_run_id, notes,
+                              recorded_by=found.recorded_by)  # fmt: skip
         if time.monotonic() >= deadline:
             return Submission(reference, Outcome.QUEUED, stage, (), state.flow_run_id, notes)
         time.sleep(POLL_SECONDS)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from tasks.stage_forms import DecisionForm, PreparationForm
-from tasks.stage_submission import Outcome, SubmissionRefused, recorded_outcome, submit
+from tasks.stage_submission import Outcome, SubmissionRefused, outcome_of, recorded_outcome, submit
 from tests.flows.conftest import ReviewRun
 from tests.records.support import run
 
@@ -41,3 +43,17 @@ def test_the_cli_exits_3_when_the_input_is_queued(review_run: ReviewRun) -> None
     )  # fmt: skip
     assert result.exit_code == 3 and "Queued, not yet applied" in result.stdout
     assert "Recorded" not in result.stdout
+
+
+def test_of_two_inputs_at_one_wait_the_one_not_recorded_is_told_it_was_overtaken(review_run: ReviewRun) -> None:
+    """Two people resume the same wait at once: the records hold one input; the other is not told 'recorded'."""
+    submit(review_run.factory, review_run.reference, PREPARATION, wait_seconds=0)
+    review_run.drive()
+    other = PREPARATION.model_copy(update={"submitted_by": "senco-2"})
+    later_meeting = PREPARATION.model_copy(update={"meeting_planned_on": date(2026, 11, 12)})
+
+    mine = outcome_of(review_run.factory, review_run.reference, "stage-1-1", PREPARATION)
+    assert mine is not None and mine.outcome is Outcome.RECORDED and mine.stage == 2
+    for overtaken in (other, later_meeting):
+        theirs = outcome_of(review_run.factory, review_run.reference, "stage-1-1", overtaken)
+        assert theirs is not None and theirs.outcome is Outcome.OVERTAKEN and theirs.recorded_by == "senco-1"
