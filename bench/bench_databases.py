@@ -58,8 +58,12 @@ def fresh_database(backend: str) -> Iterator[tuple[Settings, SessionFactory]]:
 
 
 def backends() -> list[str]:
-    """Return the backends to measure: SQLite always, PostgreSQL when a URL is set."""
-    return ["sqlite", "postgresql"] if postgres_admin_url() else ["sqlite"]
+    """Return the backends to measure: SQLite always, PostgreSQL when a URL is set.
+
+    ``EHCP_BENCH_BACKENDS=postgresql`` (a comma list) measures only those (the production backend at scale)."""
+    found = ["sqlite", "postgresql"] if postgres_admin_url() else ["sqlite"]
+    chosen = [name.strip() for name in os.environ.get("EHCP_BENCH_BACKENDS", "").split(",") if name.strip()]
+    return [name for name in found if name in chosen] if chosen else found
 
 
 def load_demo(factory: SessionFactory, plans: int, as_of: date, backend: str) -> None:
