@@ -146,6 +146,9 @@ def portal_resume(references: list[str], token: str) -> Callable[[int], None]:
 
 
 def figures(name: str, values: list[float]) -> tuple[float, float]:
+    if not values:
+        print(f"  {name:<12} resume -> next wait: no run reached its next wait")
+        return float("nan"), float("nan")
     median, p95 = statistics.median(values), sorted(values)[int(0.95 * (len(values) - 1))]
     print(f"  {name:<12} resume -> next wait: median {median:.2f} s, p95 {p95:.2f} s ({len(values)} runs)")
     return median, p95
@@ -155,17 +158,24 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     from prefect.deployments import run_deployment
 
     from bench.flow_measure import stage_one_references
+    from records.review_runs import set_flow_run
+    from records.session import session_scope
+    from tasks.db import session_factory
     from tasks.run_control import run_key, start_review_run
 
     references = stage_one_references(starts)
     print(f"{len(references)} stage-1 reviews to start (asked for {starts})")
     before = database_bytes(PROFILE.prefect_database)
-    review_ids, began = start_many(
-        lambda n: start_review_run(
-            references[n], "900000", 1, "annual-review/production", idempotency_key=run_key(references[n], 1, None)
-        ),
-        len(references),
-    )
+
+    def start(n: int) -> str:
+        """Start one review's run and record it on the review, as ``ehcp start`` does (the front door finds it so)."""
+        ref = references[n]
+        run_id = start_review_run(ref, "900000", 1, "annual-review/production", idempotency_key=run_key(ref, 1, None))
+        with session_scope(session_factory()) as session:
+            set_flow_run(session, ref, run_id, actor="bench")
+        return run_id
+
+    review_ids, began = start_many(start, len(references))
     created = time.perf_counter() - began
     waited = wait_until_waiting(stack, review_ids, None, 3600)
     elapsed = max(waited.values()) - began
