@@ -221,6 +221,13 @@ def measure_clock(stack: ProductionStack, plans: int) -> None:
         print(f"  {label:<15} {time.perf_counter() - began:7.1f} s  rc={result.returncode}  {line}")
 
 
+def pause_clock_schedule(stack: ProductionStack) -> None:
+    """Pause the clock's 15-minute schedule: its liveness pass would start runs for every other due review of the
+    caseload on the same two workers while the starts and resumes are measured (the clock is timed on its own)."""
+    deployment = stack.api("GET", "/deployments/name/statutory-clock/production").json()
+    stack.api("PATCH", f"/deployments/{deployment['id']}", json={"paused": True}).raise_for_status()
+
+
 def wait_for_portal() -> None:
     import httpx
 
@@ -259,6 +266,7 @@ def main() -> None:
             "--pool",
             "ehcp-process",
         )
+        pause_clock_schedule(stack)
         print(f"production profile up: {', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())}")
         if not stack.start_portal():
             raise SystemExit("this version has no front door (ehcp portal) to resume through")
