@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from notices.stage_letters import letters_for_stage_input
 from records.business_dates import latest_business_date
 from records.models import Review
-from records.next_cycle import open_next_cycle
 from records.outbox import enqueue
 from records.review_progress import InputOutcome, apply_input, record_refusal
 from records.review_view import ReviewView, review_view
@@ -231,7 +230,12 @@ def record_form_refusal(review_ref: str, wait_key: str, errors: list[dict[str, A
     retry_condition_fn=retry_if_transient,
 )
 def open_next_review(review_ref: str) -> str | None:
-    """Create the next cycle's review of a completed one (idempotent); None when the plan ceased."""
+    """Create the next cycle's review of a completed one (idempotent); None when the plan ceased.
+
+    Imported here: it pulls in the caseload importer, which no other stage needs, and every flow-run
+    process (one per start and per resume on a work pool) would pay for importing it."""
+    from records.next_cycle import open_next_cycle
+
     with session_scope(session_factory()) as session:
         return open_next_cycle(
             session, review_ref, rule_set=rule_set(), is_working_day=working_days(), actor=settings().actor
