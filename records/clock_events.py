@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from records.models import ClockEvent, DeadlineRecord, EventStatus, Review
+from records.queries import chunked
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Deadline, Owner, gets_family_letter
 from rules.escalations import LadderEvent, escalations_due
@@ -31,6 +32,7 @@ from rules.stages import Stage
 
 WAIT_ENDED: Final = "wait-ended"
 WAITS: Final = ("representations_close",)
+MARK_CHUNK: Final = 5_000  # ids per UPDATE: far under every backend's bind-parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,13 +284,13 @@ def mark_fired(
     session: Session, event_ids: Iterable[int], fired_at: Any, status: EventStatus = EventStatus.FIRED
 ) -> int:
     """Mark pending events as acted on (or cancelled, or superseded); return how many this call moved."""
-    ids = list(event_ids)
-    if not ids:
-        return 0
-    result = session.execute(
-        update(ClockEvent)
-        .where(ClockEvent.id.in_(ids), ClockEvent.status == EventStatus.PENDING.value)
-        .values(status=status.value, fired_at=fired_at)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    moved = 0
+    for part in chunked(list(event_ids), MARK_CHUNK):  # a first clock over a large caseload settles 76,000 at once:
+        result = session.execute(  # one IN list would pass PostgreSQL's 65,535-parameter limit
+            update(ClockEvent)
+            .where(ClockEvent.id.in_(part), ClockEvent.status == EventStatus.PENDING.value)
+            .values(status=status.value, fired_at=fired_at)
+            .execution_options(synchronize_session=False)
+        )
+        moved += int(getattr(result, "rowcount", 0) or 0)
+    return moved

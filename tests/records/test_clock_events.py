@@ -145,6 +145,19 @@ def test_pending_events_are_marked_fired(factory: SessionFactory, caseload: dict
         assert {e.status for e in session.scalars(select(ClockEvent))} == {"fired"}
 
 
+def test_a_first_clock_over_a_large_caseload_settles_more_events_than_one_statement_can_name(
+    factory: SessionFactory, caseload: dict[str, str]
+) -> None:
+    """Found at 100,000 plans: 76,007 superseded events in one IN list broke PostgreSQL's 65,535-parameter limit."""
+    record(factory, date(2026, 11, 27))
+    with session_scope(factory) as session:
+        real = [e.id for e in session.scalars(select(ClockEvent))]
+        many = [*range(10_000_000, 10_070_000), *real]  # 70,000 ids no event has, then the real ones
+        assert mark_fired(session, many, datetime.now(UTC)) == len(real) > 0
+    with session_scope(factory) as session:
+        assert {e.status for e in session.scalars(select(ClockEvent))} == {"fired"}
+
+
 def test_the_representations_window_ending_is_an_event(factory: SessionFactory, caseload: dict[str, str]) -> None:
     reference = caseload["SOON"]
     inputs = [
