@@ -1,12 +1,13 @@
-"""``ehcp submit``, ``ehcp decide`` and ``ehcp issue``: move a review on through its run's resume form.
+"""``ehcp submit``, ``ehcp decide`` and ``ehcp issue``: move a review on, through the review's inbox.
 
-The CLI fills the very RunInput model the Prefect UI form is built from and hands it to
-``tasks.stage_submission``, which checks it against the record with the same rule the run
-applies, resumes the run, and reads the outcome back from the records. So the CLI and the UI
-cannot disagree, a refusal is shown before anything is sent, and "Recorded" is printed only
-when the record changed. Exit status: 0 recorded (or sent, with ``--timeout 0``), 2 refused,
-3 queued (Prefect has the input, no stage has applied it within ``--timeout``). Prefect is imported only when
-one of these commands runs.
+The CLI fills the very form the Prefect UI's Resume form is built from and hands it to
+``tasks.inbox`` (the one way in for every door): it is checked against the record with the rule the
+run applies and stored in the review's inbox (a refusal stores nothing and names the option), then
+handed to the review's run (resumed where it waits, or started when the review has none), and the
+command waits for the record to show what became of it. "Recorded" is printed only when the stage
+task applied it. Exit status: 0 recorded (or received, with ``--timeout 0``), 2 refused or overtaken,
+3 received but not recorded within ``--timeout`` (it stays in the inbox and is recorded when the run
+takes it; nobody enters it again). Prefect is imported only when one of these commands runs.
 """
 
 from __future__ import annotations
@@ -15,21 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from cli.errors import fail
-from cli.prefect_access import prefect_calls
 from cli.records_access import current_settings, open_records
-from records.review_progress import UnknownReview, record_not_amending_reasons
+from records.inbox import AlreadyReceived, london_time
+from records.review_progress import UnknownReview, record_not_amending_reasons, review_by_reference
 from records.session import session_scope
 from rules.errors import Problem
 from rules.facts import Outcome
 
 if TYPE_CHECKING:
-    from tasks.stage_submission import Submission
+    from records.inbox import InboxLine
 
 QUEUED_EXIT: Final = 3
+MAX_REASONS: Final = 10_000
 console = Console(highlight=False)
 submit_app = typer.Typer(help="Record a stage the setting leads: preparation, meeting or report.", no_args_is_help=True)
 
@@ -37,70 +38,85 @@ By = Annotated[str | None, typer.Option("--by", help="Your staff ID or work emai
 Wait = Annotated[
     float,
     typer.Option(
-        "--timeout", min=0, help="Seconds to wait for the run to record the input (0: send and do not wait)."
+        "--timeout", min=0, help="Seconds to wait for the input to be recorded (0: store it and do not wait)."
     ),
 ]
 Ref = Annotated[str, typer.Argument(help="The review reference, e.g. AR-2026-00123.")]
 
 
-def _form_problems(exc: ValidationError, options: dict[str, str]) -> list[Problem]:
-    problems = []
-    for error in exc.errors(include_url=False):
-        field = str(error["loc"][0]) if error["loc"] else "form"
-        problems.append(Problem(options.get(field, field), error["msg"]))
-    return problems
+def _named(problems: tuple[Problem, ...], options: dict[str, str]) -> list[Problem]:
+    return [Problem(options.get(p.field, p.field), p.message) for p in problems]
 
 
-def _report(submission: Submission, options: dict[str, str]) -> None:
-    from tasks.stage_submission import Outcome as Result
-
-    reference = submission.reference
-    for note in submission.notes:
-        console.print(f"[bold yellow]note:[/] {options.get(note.field, note.field)}: {note.message}", markup=True)
-    if submission.outcome is Result.REFUSED:
-        problems = [Problem(options.get(p.field, p.field), p.message) for p in submission.problems]
-        raise fail(f"review {reference}: input refused by the run; nothing was recorded", problems)
-    if submission.outcome is Result.OVERTAKEN:
-        raise fail(
-            f"review {reference}: another input for this stage reached the run first and was recorded "
-            f"(by {submission.recorded_by}); yours was not applied",
-            [Problem("stage", f"see what was recorded with `ehcp status {reference}`, then submit again if needed")],
-        )
-    if submission.outcome is Result.QUEUED:
-        console.print(
-            f"Queued, not yet applied: review {reference}'s run has the input but has not recorded it "
-            f"(is a runner or worker serving review runs?). `ehcp status {reference}` shows when it is."
-        )
-        raise typer.Exit(code=QUEUED_EXIT)
-    if submission.outcome is Result.SENT:
-        console.print(f"Sent to review {reference}'s run; `ehcp status {reference}` shows the result.")
+def _report(found: InboxLine, options: dict[str, str], waited: bool) -> None:
+    reference = found.reference
+    if found.status == "applied":
+        where = "complete" if found.stage_after is None else f"at stage {found.stage_after}"
+        console.print(f"Recorded. Review {reference} is now {where}.")
         return
-    where = "complete" if submission.stage is None else f"at stage {submission.stage}"
-    console.print(f"Recorded. Review {reference} is now {where}.")
+    if found.status == "refused":
+        problems = [Problem(options.get(f, f), m) for f, m in found.problems]
+        raise fail(f"review {reference}: input refused when it was applied; nothing was recorded", problems)
+    if found.status == "superseded":
+        raise fail(f"review {reference}: not recorded: {found.last_error or 'the review moved on before it was'}")
+    why = found.last_error or "its run is starting or busy"
+    if not waited:
+        console.print(f"Received: review {reference}'s input is stored and being recorded. "
+                      f"`ehcp status {reference}` shows when it is.")  # fmt: skip
+        return
+    console.print(
+        f"Received, not yet recorded: review {reference}'s input is stored in its inbox and will be recorded when "
+        f"its run takes it ({why}); nobody needs to enter it again. `ehcp status {reference}` shows when it is."
+    )
+    raise typer.Exit(code=QUEUED_EXIT)
+
+
+def _store(reference: str, stage: int, values: dict[str, Any], options: dict[str, str], reasons: str | None) -> int:
+    """Check and store the input (and a not-amending notice's reasons) in one transaction; return its inbox id."""
+    from tasks.business_date import business_date
+    from tasks.inbox import Refused, receive
+
+    settings = current_settings()
+    submitted_by = str(values.pop("submitted_by", None) or settings.actor)
+    try:
+        with session_scope(open_records(settings)) as session:
+            review = review_by_reference(session, reference)
+            received = receive(session, review, stage, values, submitted_by=submitted_by, source="cli",
+                               today=business_date(session))  # fmt: skip
+            if reasons is not None:  # kept in the records beside the input, never in the form
+                record_not_amending_reasons(session, reference, reasons, actor=submitted_by)
+    except UnknownReview as exc:
+        raise fail(str(exc), [Problem("REF", "check the reference with `ehcp reviews`")]) from None
+    except Refused as exc:
+        raise fail(exc.headline, _named(exc.problems, options)) from None
+    except AlreadyReceived as exc:
+        raise fail(
+            f"review {reference}: another input for this stage was received first, {london_time(exc.received_at)} "
+            f"from {exc.submitted_by}; yours was not stored",
+            [Problem("stage", f"see what was recorded with `ehcp status {reference}`, then submit again if needed")],
+        ) from None
+    for note in received.notes:
+        console.print(f"[bold yellow]note:[/] {options.get(note.field, note.field)}: {note.message}", markup=True)
+    return received.entry_id
 
 
 def submit_form(
-    reference: str, form_name: str, values: dict[str, Any], options: dict[str, str], *, wait: float
-) -> None:
-    """Validate the form, then submit it through the shared service and report what the records say."""
-    from tasks import stage_forms
-    from tasks.stage_submission import SubmissionRefused, submit
+    reference: str, stage: int, values: dict[str, Any], options: dict[str, str], *, wait: float,
+    reasons: str | None = None,
+) -> None:  # fmt: skip
+    """Store the input through the inbox, hand it to the review's run, and report what the records say."""
+    from tasks.inbox import follow, hand_over, line
+    from tasks.run_bridge import PrefectBridge
 
+    entry_id = _store(reference, stage, values, options, reasons)
     settings = current_settings()
-    factory = open_records(settings)
-    values["submitted_by"] = values.get("submitted_by") or settings.actor
-    form_type: type[stage_forms.StageForm] = getattr(stage_forms, form_name)
-    try:
-        form = form_type.model_validate(values)
-    except ValidationError as exc:
-        raise fail(f"review {reference}: input refused; nothing was recorded", _form_problems(exc, options)) from None
-    try:
-        with prefect_calls():
-            submission = submit(factory, reference, form, wait_seconds=wait)
-    except SubmissionRefused as exc:
-        problems = [Problem(options.get(p.field, p.field), p.message) for p in exc.problems]
-        raise fail(exc.headline, problems) from None
-    _report(submission, options)
+    factory, runs = open_records(settings), PrefectBridge()
+    hand_over(factory, runs, entry_id, actor=settings.actor)
+    if wait > 0:
+        found = follow(factory, runs, entry_id, actor=settings.actor, seconds=wait)
+    else:
+        found = line(factory, entry_id)
+    _report(found, options, waited=wait > 0)
 
 
 @submit_app.command("preparation")
@@ -125,7 +141,7 @@ def submit_preparation(
         "advice_circulated_on": "--advice-circulated-on",
         "submitted_by": "--by",
     }
-    submit_form(reference, "PreparationForm", values, options, wait=wait)
+    submit_form(reference, 1, values, options, wait=wait)
 
 
 @submit_app.command("meeting")
@@ -148,7 +164,7 @@ def submit_meeting(
         "preparing_for_adulthood_discussed": "--pfa-discussed",
         "submitted_by": "--by",
     }
-    submit_form(reference, "MeetingForm", values, options, wait=wait)
+    submit_form(reference, 2, values, options, wait=wait)
 
 
 @submit_app.command("report")
@@ -175,7 +191,7 @@ def submit_report(
         "recommendation": "--recommendation",
         "submitted_by": "--by",
     }
-    submit_form(reference, "ReportForm", values, options, wait=wait)
+    submit_form(reference, 3, values, options, wait=wait)
 
 
 def decide(
@@ -202,7 +218,7 @@ def decide(
         "outcome": "--outcome",
         "submitted_by": "--by",
     }
-    submit_form(reference, "DecisionForm", values, options, wait=wait)
+    submit_form(reference, 4, values, options, wait=wait)
 
 
 def _read_reasons(path: Path | None, document: str) -> str | None:
@@ -213,12 +229,17 @@ def _read_reasons(path: Path | None, document: str) -> str | None:
         return None
     if path is None:
         raise fail("bad option", [Problem("--reasons-file", "required: the LA's reasons for not amending (Reg 22(4))")])
+    too_long = Problem("--reasons-file", f"shorten the reasons to {MAX_REASONS:,} characters or fewer")
     try:
+        if path.stat().st_size > 4 * MAX_REASONS:  # more than any 10,000 characters of UTF-8 can take
+            raise fail("bad option", [too_long])
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise fail("bad option", [Problem("--reasons-file", f"cannot read it as UTF-8 text ({exc})")]) from None
     if not text:
         raise fail("bad option", [Problem("--reasons-file", "the file is empty: give the LA's reasons")])
+    if len(text) > MAX_REASONS:
+        raise fail("bad option", [too_long])
     return text
 
 
@@ -238,12 +259,5 @@ def issue(
 ) -> None:
     """Stage 5: record the final amended plan, the not-amending notice, or the cease notice."""
     reasons = _read_reasons(reasons_file, document)
-    if reasons is not None:  # held in the records before the run hears of the notice; never in the form
-        settings = current_settings()
-        try:
-            with session_scope(open_records(settings)) as session:
-                record_not_amending_reasons(session, reference, reasons, actor=settings.actor)
-        except UnknownReview as exc:
-            raise fail(str(exc)) from None
     values = {"document": document, "issued_on": on, "submitted_by": by}
-    submit_form(reference, "PlanForm", values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait)
+    submit_form(reference, 5, values, {"issued_on": "--on", "submitted_by": "--by"}, wait=wait, reasons=reasons)

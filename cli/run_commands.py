@@ -8,6 +8,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
+import httpx
 import typer
 from rich.console import Console
 
@@ -15,8 +16,9 @@ from cli.deadlines_command import parse_as_of
 from cli.errors import fail
 from cli.prefect_access import api_url, prefect_calls
 from cli.records_access import current_settings, open_records
-from records.review_progress import UnknownReview
-from records.review_runs import set_flow_run
+from records.inbox import InboxLine, latest_for_review
+from records.review_progress import UnknownReview, review_by_reference
+from records.review_runs import run_key, set_flow_run
 from records.review_view import ReviewView, review_view
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
@@ -51,7 +53,7 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
     view = _view(factory, reference)
     if view.stage is None:
         raise fail(f"review {reference} is complete; its next cycle has its own reference")
-    from tasks.run_control import run_key, start_review_run
+    from tasks.run_control import start_review_run
 
     state = _run_state(view)
     if state is not None and _is_live(state):
@@ -76,7 +78,7 @@ def _start_all(as_of: date) -> None:
     for reference, why in report.replaced.items():
         console.print(f"  {reference}: replaced ({why})")
     for reference in report.carried_over:
-        console.print(f"  {reference}: the input its old run took but never recorded is kept; the clock sends it")
+        console.print(f"  {reference}: the input its old run took but never recorded is kept; the new run records it")
     for reference, why in report.could_not_start.items():
         console.print(f"  {reference}: could not start: {why}")
     if report.problem:
@@ -105,6 +107,39 @@ def start(
         flow_run_id, started = start_one(factory, reference, settings.review_deployment)
     verb = "Started" if started else "Already running:"
     console.print(f"{verb} review {reference}: {ui_link(flow_run_id, api_url())}")
+
+
+def _latest_input(factory: SessionFactory, reference: str) -> InboxLine | None:
+    with session_scope(factory) as session:
+        return latest_for_review(session, review_by_reference(session, reference).id)
+
+
+def _input_document(found: InboxLine | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "id": found.entry_id,
+        "stage": found.stage,
+        "wait": found.wait_key,
+        "status": found.status,
+        "received_at": found.received_at.isoformat(),
+        "submitted_by": found.submitted_by,
+        "source": found.source,
+        "stage_after": found.stage_after,
+        "problems": [{"field": f, "message": m} for f, m in found.problems],
+        "not_recorded_yet": found.last_error if found.status == "received" else None,
+    }
+
+
+def _input_text(found: InboxLine) -> str:
+    said = f"stage {found.stage} input received {found.received_text} from {found.submitted_by}"
+    if found.status == "received":
+        return f"{said}, being recorded" + (f" (not yet: {found.last_error})" if found.last_error else "")
+    if found.status == "applied":
+        return f"{said}, recorded"
+    if found.status == "refused":
+        return f"{said}, refused: " + "; ".join(m for _, m in found.problems)
+    return f"{said}, not recorded: {found.last_error or 'the review moved on before it was'}"
 
 
 def _status_document(view: ReviewView, state: RunState | None) -> dict[str, Any]:
@@ -147,9 +182,16 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Show a review's stage, deadlines and the state of its Prefect run, with the UI link."""
-    view = _view(open_records(current_settings()), reference)
+    factory = open_records(current_settings())
+    view = _view(factory, reference)
+    latest = _latest_input(factory, reference)
+    unreachable = None
     with prefect_calls():
-        document = _status_document(view, _run_state(view))
+        try:
+            state = _run_state(view)
+        except httpx.TransportError as exc:  # the record and its inbox still answer: show them
+            state, unreachable = None, type(exc).__name__
+        document = {**_status_document(view, state), "latest_input": _input_document(latest)}
     if as_json:
         typer.echo(json.dumps(document, indent=2))
         return
@@ -161,7 +203,14 @@ def status(
     for line in view.deadlines:
         if line.is_open:
             console.print(f"  open: {LABELS.get(line.key, line.key)} by {line.due_on:%a %d %b %Y} ({line.owner})")
+    if latest is not None:
+        console.print(f"  input: {_input_text(latest)}")
     for field, message in view.last_refusal:
         console.print(f"  [red]last input refused[/]: {field}: {message}")
     run = document["run"]
-    console.print(f"  run: {run['state']} at {run['waiting_at'] or '-'}; {run['ui']}" if run else "  run: not started")
+    if unreachable:
+        console.print(f"  run: unknown: the Prefect server did not answer ({unreachable})")
+    elif run:
+        console.print(f"  run: {run['state']} at {run['waiting_at'] or '-'}; {run['ui']}")
+    else:
+        console.print("  run: not started (it starts when someone acts on the review, or at the next liveness pass)")

@@ -1,11 +1,13 @@
 """The long-lived review flow: one top-level run per review cycle, five stage tasks, suspended between them.
 
 Orchestration only, and it waits for people only. Each pass reads the review's
-record (the truth), publishes its timeline and suspends at the review's one open
-wait, ``stage-<n>-<wait number>``, whose number the record keeps; a person's form
-(the front door, ``ehcp`` or the Prefect UI) resumes it, and the stage's task
-applies the input and queues the stage's letters in one transaction, moving the
-record to its next wait. A resumed run replays from the top and goes straight to
+record (the truth). When the review's inbox already holds an input for its one open
+wait, ``stage-<n>-<wait number>`` (stored first by the front door or ``ehcp``, while
+the run was starting or busy), the stage's task applies it at once; otherwise the pass
+publishes the timeline and suspends at that wait until a person's input resumes it
+(the door that stored it, or the Prefect UI's Resume form, whose input the stage task
+stores in the inbox first). The stage's task applies the input and queues the stage's
+letters in one transaction, moving the record to its next wait. A resumed run replays from the top and goes straight to
 that open wait: the answered wait returns its stored input at once, and the
 stage task's write is keyed in the records, so nothing is written or sent twice.
 The statutory clock never resumes a review run: it escalates in its own run. The
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 from rules.stages import Stage
 from tasks.review_tasks import (
     STAGE_TASKS,
+    has_received_input,
     open_next_review,
     publish_timeline,
     read_review,
@@ -31,7 +34,7 @@ from tasks.review_tasks import (
     recorded_business_date,
     tag_flow_run,
 )
-from tasks.stage_forms import FORMS, to_stage_input
+from tasks.stage_forms import FORMS
 from tasks.timeline import form_description
 
 MAX_WAITS_PER_RUN: Final = 500
@@ -47,15 +50,18 @@ def annual_review(review_ref: str) -> str:
             next_ref = open_next_review(review_ref)
             get_run_logger().info("Review %s complete; next review %s", review_ref, next_ref)
             return f"complete; next review {next_ref}"
-        as_of = recorded_business_date()
-        publish_timeline(review, as_of)
         stage = Stage(review.stage)
-        form_type = FORMS[stage].with_initial_data(description=form_description(review, as_of))
-        try:
-            form = suspend_flow_run(wait_for_input=form_type, key=review.wait_key, timeout=None)
-        except ValidationError as exc:
-            errors = [dict(error) for error in exc.errors(include_url=False, include_input=False)]
-            record_form_refusal(review_ref, review.wait_key, errors)
-            continue
-        STAGE_TASKS[stage](review_ref, review.wait_key, to_stage_input(form), form.submitter)
+        given = None
+        if not has_received_input(review_ref, review.wait_number):  # an input stored first is applied at once
+            as_of = recorded_business_date()
+            publish_timeline(review, as_of)
+            form_type = FORMS[stage].with_initial_data(description=form_description(review, as_of))
+            try:
+                form = suspend_flow_run(wait_for_input=form_type, key=review.wait_key, timeout=None)
+            except ValidationError as exc:
+                errors = [dict(error) for error in exc.errors(include_url=False, include_input=False)]
+                record_form_refusal(review_ref, review.wait_key, errors)
+                continue
+            given = form.model_dump(mode="json")  # given through the Prefect UI, or by a door's resume
+        STAGE_TASKS[stage](review_ref, review.wait_key, given)
     raise RuntimeError(f"{review_ref}: more than {MAX_WAITS_PER_RUN} waits in one run")

@@ -10,8 +10,10 @@ in its own run and never by resuming a review run:
    lateness) and concurrency safe (a lost race is a skip);
 3. queues the termly lists that are due (once per setting and term);
 4. sweeps the outbox (retries with back-off; failures marked on the row, never raised);
-5. starts the run of every review whose preparation has opened and replaces dead runs,
-   saying which it could not start, and sends the front door's kept submissions;
+5. starts the run of every review that needs one (preparation opened, past stage 1, or an input
+   waiting in its inbox) and replaces dead runs, saying which it could not start, then hands over
+   the inputs still waiting in the inbox (the backstop of the liveness flow, which does both every
+   few minutes);
 6. refreshes the review runs' tags and timelines and the "caseload" artifact.
 
 ``ehcp clock --as-of DATE`` runs it for any date.
@@ -27,7 +29,7 @@ from typing import Any, TypeVar
 from prefect import flow, get_run_logger
 
 from tasks.authority_tasks import publish_caseload, send_termly_lists
-from tasks.clock_tasks import ensure_review_runs, record_clock_events, refresh_reviews, send_kept_submissions
+from tasks.clock_tasks import ensure_review_runs, hand_over_inputs, record_clock_events, refresh_reviews
 from tasks.escalation_tasks import escalate_reviews
 from tasks.notifications import deliver_outbox
 from tasks.wall_clock import today_in_london
@@ -52,7 +54,7 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     termly = phases.timed("termly", send_termly_lists, today)
     delivered = phases.timed("deliver", deliver_outbox)
     runs = phases.timed("runs", ensure_review_runs, today)
-    kept = phases.timed("kept submissions", send_kept_submissions, today)
+    inbox = phases.timed("inbox", hand_over_inputs)
     phases.timed("refresh", refresh_reviews, [*escalated.reviews, *runs["started"], *runs["replaced"]], today)
     phases.timed("caseload", publish_caseload, today)
     get_run_logger().info(
@@ -73,7 +75,7 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
         **escalated.settled,
         "outbox": delivered,
         "runs": runs,
-        "kept_submissions_sent": kept,
+        "inbox": inbox,
         "termly_lists": termly,
         "seconds": phases.seconds,
     }

@@ -139,7 +139,24 @@ class DeliveryFailedContext:
     kind: MessageKind = MessageKind.DELIVERY_FAILED
 
 
-NoticeContext = DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext | DeliveryFailedContext
+@dataclass(frozen=True, slots=True)
+class InputNotAppliedContext:
+    """The operators' notice that a person's input has waited in a review's inbox too long (no personal data)."""
+
+    review: ReviewContext
+    stage: int
+    wait_key: str
+    submitted_by: str
+    source: str
+    received_at: str
+    reason: str
+    kind: MessageKind = MessageKind.INPUT_NOT_APPLIED
+
+
+NoticeContext = (
+    DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext | DeliveryFailedContext
+    | InputNotAppliedContext
+)
 
 
 def _values(obj: Any, *, personal: bool) -> dict[str, Any]:

@@ -45,6 +45,7 @@ class MessageKind(StrEnum):
     NOT_AMENDING_NOTICE = "not-amending-notice"  # Reg 22(4): the LA will not amend after all, with reasons
     TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
     DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
+    INPUT_NOT_APPLIED = "input-not-applied"  # to the operators: a person's input waits in the inbox too long
 
     @property
     def template_dir(self) -> str:
@@ -53,7 +54,7 @@ class MessageKind(StrEnum):
 
 
 SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
-OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED})
+OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED, MessageKind.INPUT_NOT_APPLIED})
 FAMILY_LETTER_KINDS: Final = frozenset({MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER})
 REVIEW_KINDS: Final = tuple(kind for kind in MessageKind if kind not in SETTING_LIST_KINDS | OPERATOR_KINDS)
 """The kinds rendered from one review's context by ``notices.render``."""

@@ -35,6 +35,8 @@ __all__ = [
     "idempotency_key",
     "delivery_failed_key",
     "failed_notification_id",
+    "input_not_applied_key",
+    "not_applied_entry_id",
     "notifications_for_event",
     "notifications_for_sending",
 ]
@@ -166,6 +168,20 @@ _FAILED_PREFIX: Final = "operators/notification/"
 def delivery_failed_key(notification_id: int) -> str:
     """Return the outbox key of the operators' notice that a notification failed for good."""
     return f"{_FAILED_PREFIX}{notification_id}/failed"
+
+
+_INPUT_PREFIX: Final = "operators/inbox/"
+
+
+def input_not_applied_key(entry_id: int) -> str:
+    """Return the outbox key of the operators' notice that an inbox input was not applied in time (once each)."""
+    return f"{_INPUT_PREFIX}{entry_id}/not-applied"
+
+
+def not_applied_entry_id(key: str) -> int | None:
+    """Return the inbox entry's id from an operators' notice key (``input_not_applied_key``), else None."""
+    body = key.removeprefix(_INPUT_PREFIX).removesuffix("/not-applied")
+    return int(body) if key.startswith(_INPUT_PREFIX) and body.isdigit() else None
 
 
 def failed_notification_id(key: str) -> int | None:

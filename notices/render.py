@@ -23,6 +23,7 @@ from notices.context import (
     DecisionLetterContext,
     DeliveryFailedContext,
     FamilyLateLetterContext,
+    InputNotAppliedContext,
     NoticeContext,
     template_vars,
 )
@@ -106,6 +107,8 @@ def _summary_template(context: NoticeContext) -> str:
         return "summary_family.txt.j2"
     if isinstance(context, DeliveryFailedContext):
         return "summary_delivery.txt.j2"
+    if isinstance(context, InputNotAppliedContext):
+        return "summary_input.txt.j2"
     return "summary_event.txt.j2"
 
 

@@ -7,24 +7,27 @@ and to the review's run. A review outside the token's scope answers 404.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import user_for_token
+from portal.handover import follow_up, hand_over_now, said
 from portal.letters import letter_preview
 from portal.review_service import NotInScope, StageResult, WrongRole, listed, record_stage, review_page
 from portal.scope import Principal, principal_of
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
 from portal.web import portal_of
+from records.inbox import InboxLine, as_utc
 from records.review_progress import review_by_reference
 from records.session import session_scope
 from rules.facts import Outcome
 from tasks.db import rule_set, working_days
+from tasks.inbox import HandOver, line
 from tasks.notice_setup import la_directory
 
 router = APIRouter(tags=["reviews"])
@@ -39,11 +42,28 @@ class ProblemOut(BaseModel):
     message: str
 
 
-class ResultOut(BaseModel):
-    status: Literal["sent", "kept", "refused", "draft", "checked"]
-    note: str = ""
+class InputOut(BaseModel):
+    """A stage input in the review's inbox: received (being recorded), applied, refused or superseded."""
+
+    id: int
+    stage: int
+    status: Literal["received", "applied", "refused", "superseded"]
+    received_at: datetime
+    submitted_by: str
+    stage_after: int | None = Field(default=None, description="The review's stage once the input was applied.")
     problems: list[ProblemOut] = []
+    not_recorded_yet: str | None = Field(default=None, description="Why a received input is not applied yet.")
+
+
+class ResultOut(BaseModel):
+    status: Literal["received", "draft", "checked"] = Field(
+        description="received: stored in the review's inbox and being recorded (see the review's latest_input); "
+        "draft: a meeting record saved, nothing sent; checked: a preview, nothing stored."
+    )
+    note: str = ""
+    input: InputOut | None = None
     letter: str | None = Field(default=None, description="The family's letter, when a preview was asked for.")
+    follow_up: bool = Field(default=False, exclude=True)
 
 
 class ReviewOut(BaseModel):
@@ -66,7 +86,7 @@ class ReviewDetailOut(ReviewOut):
     done: list[tuple[str, date]]
     open_deadlines: list[DeadlineOut]
     meeting_record_status: str | None
-    submission_waiting: bool
+    latest_input: InputOut | None = Field(description="The review's latest stage input and what became of it.")
     last_refusal: list[ProblemOut]
 
 
@@ -190,12 +210,22 @@ def _letter(request: Request, reference: str, result: StageResult, stage: int) -
     return preview if isinstance(preview, str) else f"{preview.subject}\n\n{preview.body_text}"
 
 
+def input_out(found: InboxLine | None) -> InputOut | None:
+    if found is None:
+        return None
+    return InputOut(
+        id=found.entry_id, stage=found.stage, status=found.status,  # type: ignore[arg-type]
+        received_at=as_utc(found.received_at), submitted_by=found.submitted_by, stage_after=found.stage_after,
+        problems=[ProblemOut(field=f, message=m) for f, m in found.problems],
+        not_recorded_yet=found.last_error if found.status == "received" else None,
+    )  # fmt: skip
+
+
 def _run(request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str]) -> ResultOut:
     portal = portal_of(request)
     try:
         with session_scope(portal.factory) as session:
-            result = record_stage(session, principal, reference, stage, form, today=portal.today(),
-                                  bridge=portal.bridge)
+            result = record_stage(session, principal, reference, stage, form, today=portal.today(), source="api")
     except NotInScope:
         raise HTTPException(404, "Not Found") from None
     except WrongRole:
@@ -203,15 +233,22 @@ def _run(request: Request, principal: Principal, reference: str, stage: int, for
     problems = [ProblemOut(field=p.field, message=p.message) for p in result.problems]
     if problems:
         raise HTTPException(422, [p.model_dump() for p in problems])
-    if result.submission is not None:
-        return ResultOut(status=result.submission.status, note=result.submission.note)
+    if result.received is not None:
+        handed = hand_over_now(portal, result.received, principal.staff_id)
+        found = input_out(line(portal.factory, result.received.entry_id))
+        return ResultOut(status="received", note=said(handed), input=found, follow_up=handed is HandOver.BUSY)
     if result.note:
         return ResultOut(status="draft", note=result.note)
     return ResultOut(status="checked", letter=_letter(request, reference, result, stage))
 
 
-async def _stage(request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str]) -> Any:
-    return await run_in_threadpool(_run, request, principal, reference, stage, form)
+async def _stage(
+    request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str], later: BackgroundTasks
+) -> Any:
+    result = await run_in_threadpool(_run, request, principal, reference, stage, form)
+    if result.input is not None and result.follow_up:  # the run is busy: hand it over again once it waits
+        later.add_task(follow_up, portal_of(request), result.input.id, principal.staff_id)
+    return result
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid token"}, 404: {"description": "No such "
@@ -242,7 +279,7 @@ def get_review(request: Request, reference: str, principal: Who) -> ReviewDetail
         reference=data.reference, setting_name=data.setting_name, stage=data.stage,
         done=list(line.done), open_deadlines=[DeadlineOut(label=d.label, due_on=d.due_on, owed_by=d.owner,
                                                           days_left=d.days_left) for d in line.due],
-        meeting_record_status=data.record_status, submission_waiting=data.pending,
+        meeting_record_status=data.record_status, latest_input=input_out(data.inbox),
         last_refusal=[ProblemOut(field=f, message=m) for f, m in line.view.last_refusal],
     )
 
@@ -260,30 +297,40 @@ def get_record(request: Request, reference: str, principal: Who) -> dict[str, An
 
 
 @router.post("/reviews/{reference}/preparation", response_model=ResultOut, responses=RESPONSES)
-async def post_preparation(request: Request, reference: str, body: PreparationIn, principal: Who) -> Any:
+async def post_preparation(
+    request: Request, reference: str, body: PreparationIn, principal: Who, later: BackgroundTasks
+) -> Any:
     """Stage 1: the meeting date, who was invited when, advice requested and circulated."""
-    return await _stage(request, principal, reference, 1, _preparation_form(body))
+    return await _stage(request, principal, reference, 1, _preparation_form(body), later)
 
 
 @router.post("/reviews/{reference}/meeting", response_model=ResultOut, responses=RESPONSES)
-async def post_meeting(request: Request, reference: str, body: MeetingIn, principal: Who) -> Any:
+async def post_meeting(
+    request: Request, reference: str, body: MeetingIn, principal: Who, later: BackgroundTasks
+) -> Any:
     """Stage 2: the meeting was held."""
-    return await _stage(request, principal, reference, 2, _meeting_form(body))
+    return await _stage(request, principal, reference, 2, _meeting_form(body), later)
 
 
 @router.post("/reviews/{reference}/record", response_model=ResultOut, responses=RESPONSES)
-async def post_record(request: Request, reference: str, body: RecordIn, principal: Who) -> Any:
+async def post_record(
+    request: Request, reference: str, body: RecordIn, principal: Who, later: BackgroundTasks
+) -> Any:
     """Stage 3: save the meeting record as a draft, or send it (the report) to the council."""
-    return await _stage(request, principal, reference, 3, _record_form(body))
+    return await _stage(request, principal, reference, 3, _record_form(body), later)
 
 
 @router.post("/reviews/{reference}/decision", response_model=ResultOut, responses=RESPONSES)
-async def post_decision(request: Request, reference: str, body: DecisionIn, principal: Who) -> Any:
+async def post_decision(
+    request: Request, reference: str, body: DecisionIn, principal: Who, later: BackgroundTasks
+) -> Any:
     """Stage 4 (council): the decision, or with ``preview`` the family's letter."""
-    return await _stage(request, principal, reference, 4, _decision_form(body))
+    return await _stage(request, principal, reference, 4, _decision_form(body), later)
 
 
 @router.post("/reviews/{reference}/plan", response_model=ResultOut, responses=RESPONSES)
-async def post_plan(request: Request, reference: str, body: PlanIn, principal: Who) -> Any:
+async def post_plan(
+    request: Request, reference: str, body: PlanIn, principal: Who, later: BackgroundTasks
+) -> Any:
     """Stage 5 (council): the final plan or another closing document."""
-    return await _stage(request, principal, reference, 5, _plan_form(body))
+    return await _stage(request, principal, reference, 5, _plan_form(body), later)

@@ -7,11 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from portal.handover import follow_up, hand_over_now, said
 from portal.letters import letter_preview
 from portal.review_service import (
     NotInScope,
+    ReviewPage,
     StageResult,
     WrongRole,
     listed,
@@ -28,12 +31,16 @@ from records.review_progress import review_by_reference
 from records.session import session_scope
 from records.settings import get_settings
 from reports.terms import load_terms, term_covering
+from rules.errors import Problem
 from rules.labels import LABELS
 from tasks.db import rule_set, working_days
+from tasks.inbox import HandOver
 from tasks.notice_setup import la_directory
 
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "notice"
+SENT_KEY = "sent_entry"
+REFRESH_SECONDS = 3
 FORM_PARTS: dict[str, Any] = {
     "invitees": INVITEES, "outcome_rows": OUTCOME_ROWS, "plan_sections": PLAN_SECTIONS, "record_texts": RECORD_TEXTS,
 }
@@ -96,6 +103,21 @@ def queue(request: Request) -> Response:
     return page(request, "queue.html.j2", rows=[_row(line, today) for line in lines], today=today)
 
 
+def _sent_outcome(request: Request, data: ReviewPage) -> tuple[str | None, list[Problem]]:
+    """What became of the input this person sent, once it is settled: a "Recorded" notice, or its problems."""
+    sent = request.session.get(SENT_KEY)
+    latest = data.inbox
+    if not isinstance(sent, int) or latest is None or latest.entry_id != sent or latest.status == "received":
+        return None, []
+    request.session.pop(SENT_KEY, None)
+    if latest.status == "applied":
+        where = "complete" if latest.stage_after is None else f"now at {stage_label(latest.stage_after).lower()}"
+        return f"Recorded. The review is {where}.", []
+    if latest.status == "refused":
+        return None, [Problem("stage", f"Not recorded: {m}") for _, m in latest.problems]
+    return None, [Problem("stage", f"Not recorded: {latest.last_error or 'the review moved on before it was'}")]
+
+
 def _show(request: Request, reference: str, result: StageResult | None = None, preview: Any = None) -> Response:
     principal = signed_in(request)
     portal = portal_of(request)
@@ -106,10 +128,12 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             raise NotFound from None
     planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
     entered = dict(result.entered) if result else record_form_values(data.record, planned)
-    notice = request.session.pop(NOTICE_KEY, None)
+    recorded, refused = _sent_outcome(request, data)
+    notice = recorded or request.session.pop(NOTICE_KEY, None)
+    problems = [*(result.problems if result else []), *refused]
     status = 400 if result and result.problems else 200
-    return page(request, "review.html.j2", status, review=data, problems=result.problems if result else [],
-                entered=entered, notice=notice, preview=preview, documents=plan_documents(), **FORM_PARTS)
+    return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
+                preview=preview, documents=plan_documents(), refresh_seconds=REFRESH_SECONDS, **FORM_PARTS)
 
 
 @router.get("/reviews/{reference}", response_class=HTMLResponse)
@@ -122,11 +146,15 @@ def _record(request: Request, reference: str, stage: int, form: dict[str, str]) 
     portal = portal_of(request)
     with session_scope(portal.factory) as session:
         try:
-            return record_stage(session, principal, reference, stage, form, today=portal.today(), bridge=portal.bridge)
+            result = record_stage(session, principal, reference, stage, form, today=portal.today())
         except NotInScope:
             raise NotFound from None
         except WrongRole:
             raise NotAllowed from None
+    if result.received is not None:  # stored and committed: now (and only now) the review's run hears of it
+        handed = hand_over_now(portal, result.received, principal.staff_id)
+        result.note, result.follow_up = said(handed), handed is HandOver.BUSY
+    return result
 
 
 def _preview(request: Request, reference: str, result: StageResult, stage: int) -> Any:
@@ -146,8 +174,14 @@ async def record(request: Request, reference: str, stage: int) -> Response:
     result = await run_in_threadpool(_record, request, reference, stage, form)
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)
-    if result.submission is None and not result.note:  # a letter preview
+    if result.received is None and not result.note:  # a letter preview
         preview = await run_in_threadpool(_preview, request, reference, result, stage)
         return await run_in_threadpool(_show, request, reference, result, preview)
-    request.session[NOTICE_KEY] = result.note or (result.submission.note if result.submission else "")
-    return RedirectResponse(f"/reviews/{reference}", status_code=303)
+    request.session[NOTICE_KEY] = result.note
+    redirect = RedirectResponse(f"/reviews/{reference}", status_code=303)
+    if result.received is not None:
+        request.session[SENT_KEY] = result.received.entry_id
+    if result.received is not None and result.follow_up:
+        staff_id = signed_in(request).staff_id
+        redirect.background = BackgroundTask(follow_up, portal_of(request), result.received.entry_id, staff_id)
+    return redirect

@@ -1,8 +1,9 @@
 """What the review pages and the API do with the records: list, read, record a stage. No HTTP here.
 
-Every function takes the signed-in ``Principal`` and answers ``None`` (not found) for a review outside
-their scope. ``record_stage`` reads a stage's form, saves its personal part in the records database,
-and hands the non-personal part to ``tasks.kept_submissions``.
+Every function takes the signed-in ``Principal`` and raises ``NotInScope`` for a review outside their
+scope. ``record_stage`` reads a stage's form, saves its personal part in the records database and
+stores the non-personal part in the review's inbox (``tasks.inbox.receive``), in the caller's one
+transaction; the door hands it to the review's run once that transaction has committed.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.meeting_records import SUBMITTED, RecordLocked, mark_submitted, record_of, save_section
+from portal.meeting_records import RecordLocked, mark_submitted, record_of, save_section
 from portal.scope import Principal, lines_in_scope, review_in_scope
 from portal.stage_forms import READERS, StageEntry, field_problem, read_record, report_values
 from portal.timeline import Timeline, timeline
+from records.inbox import AlreadyReceived, InboxLine, latest_for_review, london_time
 from records.models import Review
 from records.queries import ReviewLine
 from records.review_progress import year_group_of
 from rules.errors import Problem
 from rules.facts import ReviewFacts
-from tasks.kept_submissions import Submission, checked_form, has_pending, submit_stage
-from tasks.run_bridge import RunBridge
+from tasks.inbox import Received, Refused, check, receive
 
 SETTING_STAGES = frozenset({1, 2, 3})
 SECTIONS = {1: "preparation", 2: "meeting", 3: "record"}
@@ -50,19 +51,27 @@ class ReviewPage:
     record: dict[str, Any]
     record_status: str | None
     record_id: int | None
-    pending: bool
+    inbox: InboxLine | None
+    """The review's latest input (received and being recorded, applied, refused or superseded)."""
     may_record: bool
+
+    @property
+    def being_recorded(self) -> bool:
+        """An input for the review's open wait is received and not applied yet: nobody should enter it again."""
+        return self.inbox is not None and self.inbox.status == "received"
 
 
 @dataclass(slots=True)
 class StageResult:
     """A posted stage form: the submission's outcome, or problems; what was entered, for the form again."""
 
-    submission: Submission | None
+    received: Received | None
     problems: list[Problem] = field(default_factory=list)
     entered: Mapping[str, str] = field(default_factory=dict)
     facts: ReviewFacts | None = None
     note: str = ""
+    follow_up: bool = False
+    """The review's run was busy when the input was handed over: the door hands it over again once it waits."""
 
 
 def in_scope(session: Session, principal: Principal, reference: str) -> Review:
@@ -89,7 +98,7 @@ def review_page(session: Session, principal: Principal, reference: str, today: d
         record=dict(row.content) if row else {},
         record_status=row.status if row else None,
         record_id=row.id if row else None,
-        pending=has_pending(session, review),
+        inbox=latest_for_review(session, review.id),
         may_record=may_record(principal, review.stage),
     )
 
@@ -112,11 +121,22 @@ def _save_personal(session: Session, review: Review, stage: int, entry: StageEnt
     return save_section(session, review, SECTIONS[stage], entry.content, staff_id=staff_id)
 
 
+def _already(exc: AlreadyReceived) -> Problem:
+    when = london_time(exc.received_at)
+    if exc.status == "received":
+        return Problem("stage", f"An input for this stage is already being recorded: received {when} from "
+                                f"{exc.submitted_by}. Nothing else was saved; the page shows it once it is recorded")
+    return Problem("stage", f"This stage was already answered: received {when} from {exc.submitted_by}. "
+                            "Reload the page to see the review as it stands")  # fmt: skip
+
+
 def record_stage(
     session: Session, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
-    today: date, bridge: RunBridge,
+    today: date, source: str = "portal",
 ) -> StageResult:
-    """Read, save and (when asked) send one stage's form; a preview checks without sending."""
+    """Read, save and (when asked) store one stage's form in the review's inbox; a preview checks only.
+
+    Nothing talks to Prefect here: the caller hands the received input to the review's run after commit."""
     review = in_scope(session, principal, reference)
     if not may_record(principal, stage):
         raise WrongRole(f"stage {stage} is recorded by the council")
@@ -132,19 +152,19 @@ def record_stage(
     values = report_values(entry.content, record_id or 0, today) if stage == 3 else entry.values
     if stage == 3 and not sending:
         return StageResult(None, [], form, note="Draft saved. Nothing has been sent yet.")
-    if not sending:
-        checked = checked_form(review, stage, {**values, "submitted_by": principal.staff_id}, today=today)
-        return StageResult(None, [field_problem(p) for p in checked.problems], form, checked.facts)
-    outcome = submit_stage(session, review, stage, values, staff_id=principal.staff_id, today=today, bridge=bridge)
-    if outcome.status == "refused":
-        return StageResult(outcome, [field_problem(p) for p in outcome.problems], form)
+    try:
+        if not sending:
+            checked = check(review, stage, {**values, "submitted_by": principal.staff_id}, today=today)
+            return StageResult(None, [], form, checked.facts)
+        received = receive(session, review, stage, values, submitted_by=principal.staff_id, source=source,
+                           today=today)  # fmt: skip
+    except Refused as exc:
+        return StageResult(None, [field_problem(p) for p in exc.problems], form)
+    except AlreadyReceived as exc:
+        return StageResult(None, [_already(exc)], form)
     if stage == 3 and record_id is not None:
         mark_submitted(session, record_id, staff_id=principal.staff_id)
-    return StageResult(outcome, [], form)
-
-
-def record_sent(page_data: ReviewPage) -> bool:
-    return page_data.record_status == SUBMITTED
+    return StageResult(received, [], form)
 
 
 def _date_values(name: str, iso: str | None) -> dict[str, str]:

@@ -198,6 +198,7 @@ class PendingEvent:
     owner: str | None
     advisory: bool
     still_open: bool = True  # False once the stage is done: the reminder or escalation is no longer due
+    stage: int | None = None  # the stage whose deadline this is (an input for it held in the inbox holds it)
 
     def ladder_event(self) -> LadderEvent:
         """Return the rules' view of this event (for wording and recipients)."""
@@ -224,7 +225,13 @@ class ReviewEvents:
 
 def _pending_query(*where: Any) -> Any:
     deadline = (DeadlineRecord.review_id == ClockEvent.review_id) & (DeadlineRecord.key == ClockEvent.deadline_key)
-    columns = (DeadlineRecord.due_on, DeadlineRecord.owner, DeadlineRecord.advisory, DeadlineRecord.is_open)
+    columns = (
+        DeadlineRecord.due_on,
+        DeadlineRecord.owner,
+        DeadlineRecord.advisory,
+        DeadlineRecord.is_open,
+        DeadlineRecord.stage,
+    )
     return (
         select(ClockEvent, Review.reference, Review.flow_run_id, *columns)
         .join(Review, Review.id == ClockEvent.review_id)
@@ -235,7 +242,7 @@ def _pending_query(*where: Any) -> Any:
 
 
 def _pending(row: Any) -> PendingEvent:
-    event, _, _, deadline_due_on, owner, advisory, is_open = row
+    event, _, _, deadline_due_on, owner, advisory, is_open, stage = row
     audience = tuple(event.recipient_roles.split(",")) if event.recipient_roles else ()
     still_open = bool(is_open) or event.ladder_step == WAIT_ENDED
     return PendingEvent(
@@ -248,6 +255,7 @@ def _pending(row: Any) -> PendingEvent:
         owner,
         bool(advisory),
         still_open,
+        stage,
     )
 
 

@@ -1,7 +1,7 @@
-"""Which reviews should have a live Prefect run, and the run id each review keeps.
+"""Which reviews should have a live Prefect run, the run id each review keeps, and the key that starts one.
 
-A review's run starts when its preparation opens (``preparation_opens`` on or
-before the business date) and lives until the review completes.
+A review's run starts when someone may act on it (its preparation has opened, it is past stage 1,
+or an input waits in its inbox) and lives until the review completes.
 """
 
 from __future__ import annotations
@@ -9,24 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from records import audit
-from records.models import DeadlineRecord, Plan, Review, Setting
+from records.models import DeadlineRecord, InboxEntry, InboxStatus, Plan, Review, Setting
 from records.models.reviews import wait_key
 from records.review_progress import review_by_reference
-
-
-def reviews_due_to_start(session: Session, as_of: date) -> list[str]:
-    """Return the references of open reviews whose preparation has opened by ``as_of``, oldest first."""
-    query = (
-        select(Review.reference)
-        .join(DeadlineRecord, DeadlineRecord.review_id == Review.id)
-        .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
-        .order_by(DeadlineRecord.due_on, Review.id)
-    )
-    return list(session.scalars(query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +36,34 @@ class ReviewRun:
 
 
 def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
-    """Return every open review whose preparation has opened by ``as_of``, with its run id (one query)."""
+    """Return every open review that should have a live run by ``as_of``, with its run id (one query).
+
+    A review needs a run once someone may act on it: its preparation window has opened (``preparation_opens``
+    on or before ``as_of``), or it is past stage 1 already (a meeting held early: a phase-transfer review in the
+    autumn, an early review the council called), or a person's input waits in its inbox."""
+    opened = (DeadlineRecord.review_id == Review.id) & (DeadlineRecord.key == "preparation_opens")
+    waiting_input = exists().where(InboxEntry.review_id == Review.id, InboxEntry.status == InboxStatus.RECEIVED.value)
     query = (
         select(Review.reference, Setting.urn, Review.stage, Review.cycle_number, Review.flow_run_id, Review.wait_number)
-        .join(DeadlineRecord, DeadlineRecord.review_id == Review.id)
         .join(Plan, Plan.id == Review.plan_id)
         .join(Setting, Setting.id == Plan.setting_id)
-        .where(DeadlineRecord.key == "preparation_opens", DeadlineRecord.due_on <= as_of, Review.stage.is_not(None))
-        .order_by(DeadlineRecord.due_on, Review.id)
+        .outerjoin(DeadlineRecord, opened)
+        .where(Review.stage.is_not(None), or_(Review.stage > 1, DeadlineRecord.due_on <= as_of, waiting_input))
+        .order_by(Review.id)
     )
     return [
         ReviewRun(row.reference, row.urn, int(row.stage or 0), row.cycle_number, row.flow_run_id, row.wait_number or 1)
         for row in session.execute(query)
     ]
+
+
+def run_key(review_ref: str, cycle_number: int, replaces: str | None) -> str:
+    """The idempotency key of a review's run: one per review and cycle, and one replacement per dead run.
+
+    Two starters that see the same state of the review (no run, or the same dead run) ask for the
+    same key, and Prefect makes one run; a later replacement replaces a different run, so gets a new key."""
+    key = f"{review_ref}/cycle-{cycle_number}"
+    return f"{key}/replaces-{replaces}" if replaces else key
 
 
 def set_flow_run(session: Session, reference: str, flow_run_id: str, *, actor: str) -> None:

@@ -33,9 +33,17 @@ class Settings(BaseSettings):
     clock_cron: str = "*/15 * * * *"
     """When the statutory clock runs (cron, Europe/London); every 15 minutes by default."""
 
-    run_stale_after_minutes: float = 30.0
-    """A review run Running (or Pending) for longer than this is taken as dead (its process was killed):
-    the clock marks it Crashed and starts a fresh one. Stages take seconds, so the default is generous."""
+    run_silent_after_seconds: float = 90.0
+    """A review run Running whose heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``, 30 s in the stacks here)
+    stopped this long ago is taken as dead (its process was killed): it is marked Crashed and a fresh run
+    carries on from the records."""
+
+    run_pending_after_minutes: float = 10.0
+    """A review run Pending this long, or Running this long without ever sending a heartbeat, is taken as dead;
+    one Scheduled this long is reported (no runner or worker is taking runs)."""
+
+    liveness_every_seconds: int = 120
+    """How often the liveness flow hands over waiting inputs and replaces dead review runs."""
 
     sqlite_busy_timeout_ms: int = 30_000
     """How long a SQLite writer waits for another writer before giving up."""

@@ -1,9 +1,11 @@
-"""The statutory clock's tasks: record what fell due (once), keep review runs alive, refresh their view.
+"""The statutory clock's and the liveness flow's tasks: record what fell due (once), keep review runs alive,
+hand over the inputs waiting in the inbox, refresh the runs' view.
 
 ``record_clock_events`` is one transaction: the indexed selection and the ON CONFLICT DO NOTHING
 inserts (``records.clock_events``). ``ensure_review_runs`` starts the due runs and replaces dead
-ones (``tasks.liveness``); ``refresh_reviews`` re-tags review runs and re-publishes their
-timelines (``tasks.review_refresh``). The clock never resumes a review run.
+ones (``tasks.liveness``); ``hand_over_inputs`` is the inbox's backstop (``tasks.inbox.sweep``);
+``refresh_reviews`` re-tags review runs and re-publishes their timelines (``tasks.review_refresh``).
+The clock never resumes a review run with an input of its own: it only hands over what people gave.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from prefect.cache_policies import NO_CACHE
 from records.business_dates import finish_clock_run, start_clock_run
 from records.clock_events import ClockRecord, record_due_events
 from records.session import session_scope
-from tasks.db import rule_set, session_factory, working_days
+from tasks.db import rule_set, session_factory, settings, working_days
 from tasks.liveness import ensure_live_runs
 from tasks.review_refresh import refresh_review_runs
 from tasks.review_tasks import DB_RETRIES, retry_if_transient
 
-__all__ = ["ensure_review_runs", "record_clock_events", "refresh_reviews", "send_kept_submissions"]
+__all__ = ["ensure_review_runs", "hand_over_inputs", "record_clock_events", "refresh_reviews"]
 
 
 @task(
@@ -51,11 +53,11 @@ def record_clock_events(today: date) -> ClockRecord:
 
 
 @task(name="keep review runs alive", cache_policy=NO_CACHE, persist_result=False)
-def ensure_review_runs(today: date) -> dict[str, Any]:
-    """Start the run of every review whose preparation has opened and that has none; replace dead runs."""
+def ensure_review_runs(today: date, quick: bool = False) -> dict[str, Any]:
+    """Start the run of every review that needs one and has none; replace dead runs (``quick``: working or ended)."""
     logger = get_run_logger()
     try:
-        report = ensure_live_runs(today)
+        report = ensure_live_runs(today, quick=quick)
     except Exception as exc:
         logger.warning("Review runs not checked this run: %s: %s", type(exc).__name__, exc)
         return {
@@ -72,7 +74,7 @@ def ensure_review_runs(today: date) -> dict[str, Any]:
     for reference, why in report.replaced.items():
         logger.info("Review %s: run replaced (%s)", reference, why)
     for reference in report.carried_over:
-        logger.info("Review %s: the input its dead run took is kept for the new run", reference)
+        logger.info("Review %s: the input its dead run took is kept in its inbox for the new run", reference)
     for reference, why in report.could_not_start.items():
         logger.warning("Review %s: no run started: %s", reference, why)
     if report.problem:
@@ -87,6 +89,23 @@ def ensure_review_runs(today: date) -> dict[str, Any]:
     }
 
 
+@task(name="hand over received inputs", cache_policy=NO_CACHE, persist_result=False)
+def hand_over_inputs() -> dict[str, Any]:
+    """Give every input still waiting in a review's inbox to its run; tell the operators of one waiting too long."""
+    from tasks.inbox import sweep
+    from tasks.run_bridge import PrefectBridge
+
+    logger = get_run_logger()
+    result = sweep(session_factory(), PrefectBridge(), actor=settings().actor)
+    if result.handed_over:
+        logger.info("Inbox: %s", ", ".join(f"{count} {what}" for what, count in sorted(result.handed_over.items())))
+    if result.unavailable:
+        logger.warning("Inbox: Prefect did not answer; the waiting inputs are handed over on the next pass")
+    for reference in result.reported:
+        logger.warning("Review %s: an input not recorded within 30 minutes; the operators are told", reference)
+    return {"handed_over": result.handed_over, "reported": result.reported, "unavailable": result.unavailable}
+
+
 @task(name="refresh review runs", cache_policy=NO_CACHE, persist_result=False)
 def refresh_reviews(references: Sequence[str], today: date) -> int:
     """Re-tag each review's run and re-publish its timeline artifact; a Prefect hiccup is logged, not raised."""
@@ -99,13 +118,3 @@ def refresh_reviews(references: Sequence[str], today: date) -> int:
     return count
 
 
-@task(name="send kept submissions", cache_policy=NO_CACHE, persist_result=False)
-def send_kept_submissions(today: date) -> int:
-    """Send the front door's submissions kept while Prefect or the review's run could not take them."""
-    from tasks.kept_submissions import apply_pending_submissions
-    from tasks.run_bridge import PrefectBridge
-
-    sent = apply_pending_submissions(session_factory(), PrefectBridge(), today=today)
-    if sent:
-        get_run_logger().info("Clock %s: %d kept submissions sent to their review runs", today, sent)
-    return sent

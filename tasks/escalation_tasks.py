@@ -24,6 +24,7 @@ from prefect.events import emit_event
 
 from notices.planning import notifications_for_sending
 from records.clock_events import WAIT_ENDED, PendingEvent, ReviewEvents, claim_event, mark_fired, pending_by_review
+from records.inbox import held_stages
 from records.models import EventStatus
 from records.session import session_scope
 from records.system_time import system_now
@@ -62,11 +63,22 @@ class ReviewPlan:
     waits_ended: tuple[PendingEvent, ...] = ()
 
 
-def plan_review(review: ReviewEvents, today: date, ladder: Sequence[LadderStep]) -> ReviewPlan:
-    """Return what to raise, cancel and supersede of one review's pending events (a pure decision)."""
+def plan_review(
+    review: ReviewEvents, today: date, ladder: Sequence[LadderStep], held_stage: int | None = None
+) -> ReviewPlan:
+    """Return what to raise, cancel and supersede of one review's pending events (a pure decision).
+
+    ``held_stage``: a person's input for that stage is received and not yet applied, so the messages of the
+    deadlines it may meet (that stage's and the later stages': a decision carries the amendment notice) are
+    held, left pending, neither sent nor superseded. Once the input is applied they are cancelled with the
+    stage done, or sent as the record then stands (STATUTORY.md s5: only what is true)."""
     cancelled = tuple(e.event_id for e in review.events if not e.still_open)
     waits = tuple(e for e in review.events if e.still_open and e.ladder_step == WAIT_ENDED)
-    steps = [e for e in review.events if e.still_open and e.ladder_step != WAIT_ENDED]
+    steps = [
+        e
+        for e in review.events
+        if e.still_open and e.ladder_step != WAIT_ENDED and not _held(e, held_stage)
+    ]
     events = [e.ladder_event() for e in steps]
     chosen = select_for_sending(events, today, ladder)
     ids = {id(event): pending.event_id for event, pending in zip(events, steps, strict=True)}
@@ -79,6 +91,10 @@ def plan_review(review: ReviewEvents, today: date, ladder: Sequence[LadderStep])
         tuple(ids[id(e)] for e in chosen.dropped),
         waits,
     )
+
+
+def _held(event: PendingEvent, held_stage: int | None) -> bool:
+    return held_stage is not None and event.stage is not None and event.stage >= held_stage
 
 
 def settle(plans: Iterable[ReviewPlan]) -> dict[str, int]:
@@ -194,8 +210,9 @@ def escalate_reviews(today: date) -> EscalationSummary:
     """Raise every pending event of every review (oldest first), as task runs of the calling flow."""
     with session_scope(session_factory()) as session:
         pending = pending_by_review(session)
+        held = held_stages(session)
     ladder = rule_set().ladder
-    plans = [plan_review(review, today, ladder) for review in pending]
+    plans = [plan_review(review, today, ladder, held.get(review.review_id)) for review in pending]
     settled = settle(plans)
     raised = queued = 0
     for plan in plans:

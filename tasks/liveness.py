@@ -1,14 +1,22 @@
-"""Every open review whose preparation has opened has one live run: start the missing, replace the dead.
+"""Every open review that someone may act on has one live run: start the missing, replace the dead.
 
-Plain module (no Prefect decorators): the clock calls it each run, and ``ehcp start --all-due``
-calls it by hand. A run is live while it waits (Paused) or works (Scheduled, Pending, Running).
-It is dead when it ended (Completed, Failed, Cancelled, Crashed) while its review is still open,
-when Prefect no longer knows it, or when it has been Running or Pending for longer than
-``EHCP_RUN_STALE_AFTER_MINUTES`` (its process was killed: stages take seconds); a stale one is
-first forced to Crashed. A fresh run carries on from the records; an input the dead run had
-taken at the review's open wait but not recorded is kept for it (``tasks.kept_submissions``). Each start uses an
-idempotency key per review, cycle and replaced run, so two clocks starting at once make one run.
-A run that stays Scheduled past the threshold is reported (no runner is polling), not replaced.
+Plain module (no Prefect decorators): the liveness flow calls it every few minutes (quick: only the
+runs that are working or ended are read), the clock every run (full: every run, and those Prefect
+no longer knows), and ``ehcp start --all-due`` by hand. Which reviews need a run is the records'
+answer (``records.review_runs.reviews_needing_runs``): preparation opened, past stage 1, or an input
+waiting in the inbox.
+
+A run is live while it waits at the review's open wait (Paused) or works (Scheduled, Pending,
+Running). It is dead when it ended (Completed, Failed, Cancelled, Crashed) while its review is
+open, when Prefect no longer knows it, when it is Running and its heartbeats stopped for
+``EHCP_RUN_SILENT_AFTER_SECONDS`` (its process was killed; a run that never sent one gets
+``EHCP_RUN_PENDING_AFTER_MINUTES``), or when it has been Pending that long; a dead one still
+Running is first forced to Crashed. A run that waits where the record no longer is (the record was
+changed beside it) is retired and replaced. A fresh run carries on from the records; an input the
+dead run had taken at the review's open wait but not recorded is stored in the inbox for it
+(``tasks.inbox.carry_over``). Each start uses an idempotency key per review, cycle and replaced
+run, so two starters make one run. A run Scheduled past the pending threshold is reported (no
+runner is polling), not replaced.
 """
 
 from __future__ import annotations
@@ -19,20 +27,43 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from records.review_progress import review_by_reference
-from records.review_runs import ReviewRun, reviews_needing_runs, set_flow_run
+from records.review_runs import ReviewRun, reviews_needing_runs, run_key, set_flow_run
 from records.session import session_scope
 from records.system_time import system_now
 from tasks.db import session_factory, settings
-from tasks.prefect_runs import RunSnapshot, deployment_problem, mark_crashed, read_runs, read_wait_input
+from tasks.inbox import carry_over
+from tasks.prefect_runs import (
+    RunSnapshot,
+    deployment_problem,
+    last_heartbeats,
+    mark_cancelled,
+    mark_crashed,
+    read_runs,
+    read_wait_input,
+)
 
-__all__ = ["LivenessReport", "StartRun", "ensure_live_runs", "idempotency_key"]
+__all__ = ["LivenessReport", "Thresholds", "StartRun", "ensure_live_runs"]
 
 ENDED: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
-WORKING: Final = frozenset({"RUNNING", "PENDING"})
-WAITING_TO_START: Final = frozenset({"SCHEDULED"})
+HEARTBEAT_LOOKBACK: Final = timedelta(hours=1)
 
 StartRun = Callable[..., str]
 """``tasks.run_control.start_review_run(review_ref, setting_urn, stage, deployment, *, idempotency_key)``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """How long a run may stay silent, pending or scheduled before the pass acts."""
+
+    silent_after: timedelta
+    pending_after: timedelta
+
+    @classmethod
+    def configured(cls) -> Thresholds:
+        chosen = settings()
+        return cls(
+            timedelta(seconds=chosen.run_silent_after_seconds), timedelta(minutes=chosen.run_pending_after_minutes)
+        )
 
 
 @dataclass(slots=True)
@@ -47,24 +78,31 @@ class LivenessReport:
     problem: str | None = None  # a deployment-wide reason runs will not start (no runner polling)
 
 
-def idempotency_key(review: ReviewRun, replaces: str | None) -> str:
-    """Return the start key: one run per review and cycle, and one replacement per dead run."""
-    from tasks.run_control import run_key
-
-    return run_key(review.reference, review.cycle_number, replaces)
+def _minutes(age: timedelta) -> str:
+    seconds = int(age.total_seconds())
+    return f"{seconds // 60} min" if seconds >= 120 else f"{seconds} s"
 
 
-def _verdict(snapshot: RunSnapshot | None, now: datetime, stale_after: timedelta) -> tuple[str, str | None]:
-    """Return (live | start | replace | stale | stuck, why) for the run a review keeps."""
+def _verdict(
+    review: ReviewRun, snapshot: RunSnapshot | None, heartbeat: datetime | None, now: datetime, limits: Thresholds
+) -> tuple[str, str | None]:
+    """Return (live | replace | stale | retire | stuck, why) for the run a review keeps."""
     if snapshot is None:
         return "replace", "Prefect has no such run"
     age = now - snapshot.state_since if snapshot.state_since else timedelta(0)
     if snapshot.state_type in ENDED:
         return "replace", f"its run ended {snapshot.state_type} while the review is open"
-    if snapshot.state_type in WORKING and age > stale_after:
-        return "stale", f"its run has been {snapshot.state_type} for {int(age.total_seconds() // 60)} min"
-    if snapshot.state_type in WAITING_TO_START and age > stale_after:
-        return "stuck", f"its run has been scheduled for {int(age.total_seconds() // 60)} min: no runner took it"
+    if snapshot.state_type == "RUNNING":
+        if heartbeat is not None and now - max(heartbeat, snapshot.state_since or heartbeat) > limits.silent_after:
+            return "stale", f"its run sent no heartbeat for {_minutes(now - heartbeat)}: its process is gone"
+        if heartbeat is None and age > limits.pending_after:
+            return "stale", f"its run has been RUNNING for {_minutes(age)} with no heartbeat"
+    if snapshot.state_type == "PENDING" and age > limits.pending_after:
+        return "stale", f"its run has been PENDING for {_minutes(age)}"
+    if snapshot.state_type == "SCHEDULED" and age > limits.pending_after:
+        return "stuck", f"its run has been scheduled for {_minutes(age)}: no runner took it"
+    if snapshot.state_type == "PAUSED" and snapshot.pause_key not in (None, review.wait_key):
+        return "retire", f"its run waits at {snapshot.pause_key}; the record's open wait is {review.wait_key}"
     return "live", None
 
 
@@ -77,7 +115,7 @@ def _start(
             review.setting_urn,
             review.stage,
             deployment,
-            idempotency_key=idempotency_key(review, replaces),
+            idempotency_key=run_key(review.reference, review.cycle_number, replaces),
         )
     except Exception as exc:
         report.could_not_start[review.reference] = f"{type(exc).__name__}: {exc}"[:300]
@@ -88,9 +126,7 @@ def _start(
 
 
 def _carry_over_input(review: ReviewRun, dead_run_id: str) -> bool:
-    """If the dead run was given the input of the review's open wait, keep it for the replacement run."""
-    from tasks.kept_submissions import keep_input_of_dead_run
-
+    """If the dead run was given the input of the review's open wait, store it in the inbox for the replacement."""
     try:
         payload = read_wait_input(dead_run_id, review.wait_key)
     except Exception:  # Prefect has no such run any more, or cannot answer now: nothing to carry
@@ -101,7 +137,7 @@ def _carry_over_input(review: ReviewRun, dead_run_id: str) -> bool:
         found = review_by_reference(session, review.reference)
         if found.wait_number != review.wait_number:  # recorded meanwhile: the input was not lost
             return False
-        return keep_input_of_dead_run(session, found, payload, dead_run_id=dead_run_id, actor=settings().actor)
+        return carry_over(session, found, payload, dead_run_id=dead_run_id, now=system_now(), actor=settings().actor)
 
 
 def _default_start() -> StartRun:
@@ -110,40 +146,64 @@ def _default_start() -> StartRun:
     return start_review_run
 
 
+def _heartbeats(snapshots: dict[str, RunSnapshot], now: datetime) -> dict[str, datetime]:
+    running = [run_id for run_id, snap in snapshots.items() if snap.state_type == "RUNNING"]
+    return last_heartbeats(running, since=now - HEARTBEAT_LOOKBACK) if running else {}
+
+
 def ensure_live_runs(
     today: date,
     *,
     start: StartRun | None = None,
     deployment: str | None = None,
-    stale_after: timedelta | None = None,
+    limits: Thresholds | None = None,
     now: datetime | None = None,
+    quick: bool = False,
 ) -> LivenessReport:
-    """Start the run of every due review without one, and replace the runs that died; report what happened."""
+    """Start the run of every review that needs one and has none, and replace the runs that died.
+
+    ``quick`` reads only the runs that are working or ended (a waiting run is taken as live), for the
+    frequent pass; the clock's full pass also finds runs Prefect lost and runs waiting at a stale wait."""
     with session_scope(session_factory()) as session:
         due = reviews_needing_runs(session, today)
     start = start or _default_start()
     deployment = deployment or settings().review_deployment
-    stale_after = stale_after or timedelta(minutes=settings().run_stale_after_minutes)
+    limits = limits or Thresholds.configured()
     now = now or system_now()
     report = LivenessReport()
-    snapshots = read_runs([r.flow_run_id for r in due if r.flow_run_id])
+    snapshots = read_runs([r.flow_run_id for r in due if r.flow_run_id], unsettled_only=quick)
+    heartbeats = _heartbeats(snapshots, now)
     for review in due:
         if review.flow_run_id is None:
             if _start(review, start, deployment, None, report):
                 report.started.append(review.reference)
             continue
-        verdict, why = _verdict(snapshots.get(review.flow_run_id), now, stale_after)
+        if quick and review.flow_run_id not in snapshots:
+            report.live += 1  # waiting (Paused or Scheduled): left to the full pass
+            continue
+        snapshot = snapshots.get(review.flow_run_id)
+        verdict, why = _verdict(review, snapshot, heartbeats.get(review.flow_run_id), now, limits)
         if verdict == "live":
             report.live += 1
         elif verdict == "stuck":
             report.could_not_start[review.reference] = why or ""
         else:
-            if verdict == "stale":
-                mark_crashed(review.flow_run_id, f"no sign of life: {why}; replaced by the statutory clock")
-            if _start(review, start, deployment, review.flow_run_id, report):
-                report.replaced[review.reference] = why or ""
-                if _carry_over_input(review, review.flow_run_id):
-                    report.carried_over.append(review.reference)
+            _replace(review, verdict, why or "", start, deployment, report)
     if report.could_not_start:
         report.problem = deployment_problem(deployment)
     return report
+
+
+def _replace(
+    review: ReviewRun, verdict: str, why: str, start: StartRun, deployment: str, report: LivenessReport
+) -> None:
+    dead = review.flow_run_id
+    assert dead is not None
+    if verdict == "stale":
+        mark_crashed(dead, f"no sign of life: {why}; replaced by the liveness pass")
+    elif verdict == "retire":
+        mark_cancelled(dead, f"replaced: {why}")
+    if _start(review, start, deployment, dead, report):
+        report.replaced[review.reference] = why
+        if verdict != "retire" and _carry_over_input(review, dead):
+            report.carried_over.append(review.reference)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from notices.context import (
     DeliveryFailedContext,
+    InputNotAppliedContext,
     NoticeContext,
     ReviewContext,
     cease_notice_letter_context,
@@ -28,11 +29,12 @@ from notices.context import (
 )
 from notices.errors import RenderError
 from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
-from notices.planning import failed_notification_id
+from notices.planning import failed_notification_id, not_applied_entry_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
 from notices.render import RenderedMessage, render_message
 from notices.termly import render_termly_list
-from records.models import Notification, Review, Setting
+from records.inbox import london_time
+from records.models import InboxEntry, Notification, Review, Setting
 from records.outbox import ROLE_SEPARATOR
 from records.review_facts import review_facts
 from reports.termly import termly_list
@@ -147,9 +149,31 @@ def _delivery_failed(session: Session, row: Notification, la: LaDirectory) -> Pr
         failed.last_error or "unknown",
         failed.id,
     )
-    message = render_message(MessageKind.DELIVERY_FAILED, context)
-    recipient = recipients_for((Role.OPERATORS,), Owner.LA, setting=SettingContacts(None, None), la=la)[0].recipient
-    return PreparedNotice(reference, message, recipient)
+    return PreparedNotice(reference, render_message(MessageKind.DELIVERY_FAILED, context), _operators(la))
+
+
+def _operators(la: LaDirectory) -> Recipient:
+    return recipients_for((Role.OPERATORS,), Owner.LA, setting=SettingContacts(None, None), la=la)[0].recipient
+
+
+def _input_not_applied(session: Session, row: Notification, la: LaDirectory) -> PreparedNotice:
+    """The operators' notice that an input waits in a review's inbox: ids, staff ID, times; nothing personal."""
+    entry_id = not_applied_entry_id(row.idempotency_key)
+    entry = session.get(InboxEntry, entry_id) if entry_id is not None else None
+    if entry is None:
+        raise RenderError("the operators' notice names no inbox input", kind=row.template)
+    review = session.get_one(Review, entry.review_id)
+    context = InputNotAppliedContext(
+        ReviewContext(review.reference, "", la.authority, "", ""),
+        entry.stage,
+        entry.wait_key,
+        entry.submitted_by,
+        {"portal": "front door", "api": "front door's API", "cli": "ehcp command", "prefect-ui": "Prefect UI",
+         "carried-over": "run that stopped"}.get(entry.source, entry.source),
+        london_time(entry.received_at),
+        entry.last_error or "the review's run has not taken it yet",
+    )  # fmt: skip
+    return PreparedNotice(review.reference, render_message(MessageKind.INPUT_NOT_APPLIED, context), _operators(la))
 
 
 def _termly(session: Session, row: Notification, la: LaDirectory, terms: Sequence[Term]) -> PreparedNotice:
@@ -187,6 +211,8 @@ def prepare_notice(
     """Return the notification rendered from the records as they stand now, with its recipient."""
     if row.template == MessageKind.DELIVERY_FAILED:
         return _delivery_failed(session, row, la)
+    if row.template == MessageKind.INPUT_NOT_APPLIED:
+        return _input_not_applied(session, row, la)
     if row.template == MessageKind.TERMLY_LIST:
         return _termly(session, row, la, terms)
     if row.review_id is None:

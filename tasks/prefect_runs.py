@@ -17,13 +17,16 @@ from uuid import UUID
 import httpx
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import ArtifactCreate
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from prefect.client.schemas.objects import FlowRun
-from prefect.states import Crashed
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.objects import FlowRun, StateType
+from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventResourceFilter
+from prefect.states import Cancelled, Crashed
 
 __all__ = [
     "RunSnapshot",
     "deployment_problem",
+    "last_heartbeats",
+    "mark_cancelled",
     "mark_crashed",
     "publish_markdown",
     "read_runs",
@@ -42,6 +45,7 @@ class RunSnapshot:
     state_type: str
     state_since: datetime | None
     tags: tuple[str, ...]
+    pause_key: str | None = None
 
 
 def _snapshot(run: FlowRun) -> RunSnapshot:
@@ -51,6 +55,7 @@ def _snapshot(run: FlowRun) -> RunSnapshot:
         state.type.value if state is not None else "UNKNOWN",
         state.timestamp if state is not None else None,
         tuple(run.tags),
+        state.state_details.pause_key if state is not None else None,
     )
 
 
@@ -64,17 +69,47 @@ def _valid(ids: Iterable[str]) -> list[UUID]:
     return found
 
 
-def read_runs(flow_run_ids: Sequence[str]) -> dict[str, RunSnapshot]:
-    """Return a snapshot of each run that exists, by id, in chunks of ``READ_CHUNK`` per API call."""
+SETTLED_STATES: Final = (StateType.PAUSED, StateType.SCHEDULED)
+"""Runs waiting for a person or for a runner: what a quick liveness pass need not read."""
+
+
+def read_runs(flow_run_ids: Sequence[str], *, unsettled_only: bool = False) -> dict[str, RunSnapshot]:
+    """Return a snapshot of each run that exists, by id, in chunks of ``READ_CHUNK`` per API call.
+
+    With ``unsettled_only`` the server leaves out runs that wait (Paused or Scheduled): a quick pass reads only
+    the few runs that are working or ended."""
     ids = _valid(flow_run_ids)
     found: dict[str, RunSnapshot] = {}
+    state = FlowRunFilterState(type=FlowRunFilterStateType(not_any_=list(SETTLED_STATES))) if unsettled_only else None
     with get_client(sync_client=True) as client:
         for start in range(0, len(ids), READ_CHUNK):
             chunk = ids[start : start + READ_CHUNK]
             runs = client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=chunk)), limit=len(chunk)
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=chunk), state=state), limit=len(chunk)
             )
             found.update((str(run.id), _snapshot(run)) for run in runs)
+    return found
+
+
+def last_heartbeats(flow_run_ids: Sequence[str], *, since: datetime) -> dict[str, datetime]:
+    """Return when each run last sent a heartbeat (``prefect.flow-run.heartbeat``) since ``since``, by id.
+
+    A run's process sends one every ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` seconds while it runs, so a run
+    Running whose heartbeats stopped has lost its process (kill -9 of its worker, a machine gone)."""
+    ids = [str(one) for one in _valid(flow_run_ids)]
+    found: dict[str, datetime] = {}
+    with get_client(sync_client=True) as client:
+        for start in range(0, len(ids), READ_CHUNK):
+            chunk = ids[start : start + READ_CHUNK]
+            wanted = EventFilter(
+                occurred=EventOccurredFilter(since=since),  # type: ignore[arg-type]  # any aware datetime
+                event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                resource=EventResourceFilter(id=[f"prefect.flow-run.{one}" for one in chunk], distinct=True),
+            )
+            for event in client.read_events(filter=wanted, limit=READ_CHUNK).events:
+                run_id = event.resource.id.removeprefix("prefect.flow-run.")
+                if run_id not in found or event.occurred > found[run_id]:
+                    found[run_id] = event.occurred
     return found
 
 
@@ -82,6 +117,12 @@ def mark_crashed(flow_run_id: str, message: str) -> None:
     """Force the run into Crashed (its process is gone), so nothing treats it as live again."""
     with get_client(sync_client=True) as client:
         client.set_flow_run_state(UUID(flow_run_id), Crashed(message=message), force=True)
+
+
+def mark_cancelled(flow_run_id: str, message: str) -> None:
+    """Force the run into Cancelled: it waits at a wait the record has left, and a fresh run replaces it."""
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(UUID(flow_run_id), Cancelled(message=message), force=True)
 
 
 def read_wait_input(flow_run_id: str, pause_key: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ fails a review run. Task runs are named for operators: ``AR-2026-00123 · 4 deci
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from prefect import Task, get_run_logger, task
@@ -20,27 +20,36 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from notices.stage_letters import letters_for_stage_input
 from records.business_dates import latest_business_date
-from records.models import Review
+from records.inbox import entry_for_wait, received_for_wait, settle
+from records.models import InboxEntry, InboxStatus, Review
+from records.models.reviews import wait_number_of
 from records.outbox import enqueue
-from records.review_progress import InputOutcome, apply_input, record_refusal
+from records.review_progress import InputOutcome, apply_input, record_refusal, review_by_reference
 from records.review_view import ReviewView, review_view
 from records.session import session_scope
+from records.system_time import system_now
 from rules.errors import Problem
 from rules.stages import Stage
 from rules.transitions import StageInput
 from tasks.business_date import business_date
 from tasks.db import rule_set, session_factory, settings, working_days
+from tasks.inbox import form_problems, note_overtaken, take_from_run
+from tasks.prefect_runs import read_wait_input
+from tasks.stage_forms import FORMS, to_stage_input
 from tasks.timeline import timeline_markdown
 
 __all__ = [
     "STAGE_TASKS",
+    "apply_entry",
     "artifact_key",
+    "has_received_input",
     "open_next_review",
     "publish_timeline",
     "read_review",
@@ -168,22 +177,76 @@ def queue_stage_letters(session: Session, review_ref: str, given: StageInput) ->
     return len(letters)
 
 
-def apply_stage(review_ref: str, wait_key: str, given: StageInput, submitted_by: str) -> InputOutcome:
-    """Apply a person's stage input to the record once, and queue its letters in the same transaction."""
+def has_received_input(review_ref: str, wait_number: int) -> bool:
+    """Whether an input waits in the review's inbox for this wait (a read, not a task: the pass asks each time)."""
     with session_scope(session_factory()) as session:
+        review_id = session.scalars(select(Review.id).where(Review.reference == review_ref)).one()
+        return received_for_wait(session, review_id, wait_number) is not None
+
+
+def _overtaken_in_prefect(review_ref: str, wait_key: str, entry: InboxEntry) -> str | None:
+    """Who answered this wait through the Prefect UI with another input, if anyone (None outside a flow run)."""
+    context = FlowRunContext.get()
+    if context is None or context.flow_run is None:
+        return None
+    try:
+        given = read_wait_input(str(context.flow_run.id), wait_key)
+    except Exception:  # Prefect cannot say now: nothing to compare
+        return None
+    if given is None or dict(given) == dict(entry.form):
+        return None
+    return str(given.get("submitted_by") or "unknown")
+
+
+def apply_stage(review_ref: str, wait_key: str, given: dict[str, Any] | None = None) -> InputOutcome:
+    """Apply the input stored for the review's wait once, queue its letters, and mark the input, in one transaction.
+
+    ``given`` is the input the run was resumed with when no door stored one first (a person answered through
+    the Prefect UI's Resume form): it is stored in the inbox before it is applied, like every other input."""
+    now = system_now()
+    with session_scope(session_factory()) as session:
+        review = review_by_reference(session, review_ref)
+        wait_number = wait_number_of(wait_key)
+        if given is not None:
+            entry = take_from_run(session, review_ref, wait_number, given, now=now)
+        else:
+            found = entry_for_wait(session, review.id, wait_number)
+            if found is None:
+                raise LookupError(f"{review_ref}: no input in the inbox for {wait_key}")
+            entry = found
+        other = _overtaken_in_prefect(review_ref, wait_key, entry)
+        if other is not None:
+            note_overtaken(session, review, entry, other)
+        outcome = apply_entry(session, review_ref, wait_key, entry, now=now)
+    return _report(outcome, wait_key)
+
+
+def apply_entry(session: Session, review_ref: str, wait_key: str, entry: InboxEntry, *, now: datetime) -> InputOutcome:
+    """Judge the stored input on the business date, write it and its letters once, and settle the entry."""
+    try:
+        form = FORMS[Stage(entry.stage)].model_validate(entry.form)
+    except ValidationError as exc:
+        problems = [Problem(p.field, p.message) for p in form_problems(exc)]
+        outcome = record_refusal(
+            session, review_ref, problems, idempotency_key=input_key(review_ref, wait_key), actor=entry.submitted_by
+        )
+    else:
+        given = to_stage_input(form)
         outcome = apply_input(
             session,
             review_ref,
             given,
             idempotency_key=input_key(review_ref, wait_key),
-            actor=submitted_by,
+            actor=entry.submitted_by,
             today=business_date(session),
             rule_set=rule_set(),
             is_working_day=working_days(),
         )
         if outcome.accepted:
             queue_stage_letters(session, review_ref, given)
-    return _report(outcome, wait_key)
+    status = InboxStatus.APPLIED if outcome.accepted else InboxStatus.REFUSED
+    settle(session, entry, status, now=now, outcome=outcome.to_detail())
+    return outcome
 
 
 def _stage_task(stage: Stage) -> Task[..., InputOutcome]:

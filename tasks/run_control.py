@@ -10,8 +10,6 @@ pause key ``stage-<n>-<wait number>`` of the suspended state.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 from uuid import UUID
@@ -21,6 +19,21 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.exceptions import NotPausedError
 from prefect.flow_runs import resume_flow_run
+
+from records.models.reviews import stage_of_wait
+from records.review_runs import run_key
+from tasks.run_bridge import ResumeRefused
+
+__all__ = [
+    "FINAL_STATES",
+    "REVIEW_DEPLOYMENT",
+    "RunState",
+    "read_run_state",
+    "resume_review_run",
+    "run_key",
+    "start_review_run",
+    "ui_link",
+]
 
 REVIEW_DEPLOYMENT: Final = "annual-review/embedded"
 FINAL_STATES: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
@@ -38,9 +51,9 @@ class RunState:
 
     @property
     def waiting_stage(self) -> int | None:
-        if self.state_type != "PAUSED" or not self.pause_key or not self.pause_key.startswith("stage-"):
+        if self.state_type != "PAUSED" or not self.pause_key:
             return None
-        return int(self.pause_key.split("-")[1])
+        return stage_of_wait(self.pause_key)
 
     @property
     def is_final(self) -> bool:
@@ -60,15 +73,6 @@ def read_run_state(flow_run_id: str) -> RunState:
     """Return the run's current state."""
     with get_client(sync_client=True) as client:
         return _state_of(client.read_flow_run(UUID(flow_run_id)))
-
-
-def run_key(review_ref: str, cycle_number: int, replaces: str | None) -> str:
-    """The idempotency key of a review's run: one per review and cycle, and one replacement per dead run.
-
-    Two starters that see the same state of the review (no run, or the same dead run) ask for the
-    same key, and Prefect makes one run; a later replacement replaces a different run, so gets a new key."""
-    key = f"{review_ref}/cycle-{cycle_number}"
-    return f"{key}/replaces-{replaces}" if replaces else key
 
 
 def start_review_run(
@@ -92,10 +96,6 @@ def start_review_run(
     return str(run.id)
 
 
-class ResumeRefused(RuntimeError):
-    """Prefect would not resume the run (not waiting, or its input failed the form's schema)."""
-
-
 def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
     """Resume a waiting run with a form's input; raise ResumeRefused with Prefect's reason.
 
@@ -104,18 +104,6 @@ def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
         resume_flow_run(UUID(flow_run_id), run_input=run_input)
     except (RuntimeError, NotPausedError) as exc:  # validation rejections are RuntimeErrors
         raise ResumeRefused(str(exc) or "the run is not waiting for input") from None
-
-
-def wait_for_run(
-    flow_run_id: str, done: Callable[[RunState], bool], *, timeout_s: float = 120.0, poll_s: float = 0.5
-) -> RunState:
-    """Poll the run until ``done`` says so or it ends; return the last state seen (also on timeout)."""
-    deadline = time.monotonic() + timeout_s
-    state = read_run_state(flow_run_id)
-    while not done(state) and not state.is_final and time.monotonic() < deadline:
-        time.sleep(poll_s)
-        state = read_run_state(flow_run_id)
-    return state
 
 
 def ui_link(flow_run_id: str, api_url: str) -> str:

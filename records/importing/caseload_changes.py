@@ -93,6 +93,8 @@ def add_row(changes: Changes, row: CaseloadRow, derived: Derived, stored: Stored
         changes.created += 1
         return
     wanted = {**row.review, **derived.review_columns}
+    if wanted.get("stage", review["stage"]) != review["stage"]:  # the file moved the review: a new wait opens,
+        wanted["wait_number"] = review["wait_number"] + 1  # so its run (waiting at the old one) is replaced
     if _differs(review, wanted) or plan_changed or child_changed:
         changes.review_updates.append(({**wanted, "id": review["id"]}, derived))
         changes.updated += 1

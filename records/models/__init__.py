@@ -5,16 +5,18 @@ from records.models.base import Base
 from records.models.business_date import ClockRun
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
 from records.models.clock import ClockEvent, EventStatus
+from records.models.inbox import InboxEntry, InboxStatus
 from records.models.outbox import Notification, NotificationStatus
-from records.models.portal import ApiToken, Feedback, MeetingRecord, PendingSubmission, StaffSetting, StaffUser
+from records.models.portal import ApiToken, Feedback, MeetingRecord, StaffSetting, StaffUser
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
 __all__ = [
     "ApiToken",
     "Feedback",
+    "InboxEntry",
+    "InboxStatus",
     "MeetingRecord",
-    "PendingSubmission",
     "StaffSetting",
     "StaffUser",
     "AuditEntry",

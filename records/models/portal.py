@@ -1,8 +1,7 @@
-"""The front door's records: staff accounts, API tokens, meeting records, pending submissions and feedback.
+"""The front door's records: staff accounts, API tokens, meeting records and feedback.
 
 The meeting record is special-category personal data (the child's and family's views): it lives here
-and nowhere else; a review's Prefect run is told only its id. A pending submission holds the
-non-personal form a run will be resumed with once Prefect answers again.
+and nowhere else; a review's Prefect run is told only its id.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from records.models.base import Base
@@ -76,22 +75,6 @@ class MeetingRecord(Base):
     updated_by: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class PendingSubmission(Base):
-    """A stage form kept while Prefect could not be reached; ``form`` holds the non-personal fields only."""
-
-    __tablename__ = "pending_submissions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    stage: Mapped[int] = mapped_column(Integer)
-    form: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
-    """``pending``, ``sent`` or ``refused`` (the record moved on meanwhile)."""
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Feedback(Base):

@@ -20,6 +20,17 @@ def wait_key(stage: int, wait_number: int) -> str:
     return f"stage-{stage}-{wait_number}"
 
 
+def wait_number_of(key: str) -> int:
+    """The wait number of a pause key made by ``wait_key`` (``stage-4-7`` -> 7)."""
+    return int(key.rsplit("-", 1)[1])
+
+
+def stage_of_wait(key: str) -> int | None:
+    """The stage of a pause key made by ``wait_key`` (``stage-4-7`` -> 4), None for any other key."""
+    parts = key.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "stage" and parts[1].isdigit() else None
+
+
 if TYPE_CHECKING:
     from records.models.caseload import Plan
 

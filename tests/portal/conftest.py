@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,37 +22,17 @@ from portal.app import create_app
 from portal.security import LoginThrottle
 from portal.settings import PortalSettings
 from portal.web import Portal
-from records.models import Plan, Review, Setting
+from records.models import InboxEntry, Plan, Review, Setting
 from records.schema import upgrade
 from records.session import SessionFactory, dispose_engines, get_engine, make_session_factory, session_scope
 from records.settings import Settings, get_settings
-from tasks.run_bridge import RunUnavailable
-from tasks.run_control import RunState
+from records.system_time import system_now
+from tasks.review_tasks import apply_entry
+from tests.fake_runs import FakeRuns
 from tests.records.support import run
 
 TODAY = date(2026, 12, 1)
 PASSWORD = "correct horse battery"
-
-
-@dataclass
-class FakeBridge:
-    """Stands in for Prefect: each review's run waits at the review's stage unless told otherwise."""
-
-    factory: SessionFactory
-    up: bool = True
-    resumed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-
-    def run_state(self, flow_run_id: str) -> RunState:
-        if not self.up:
-            raise RunUnavailable("ConnectError")
-        with session_scope(self.factory) as session:
-            stage = session.scalar(select(Review.stage).where(Review.flow_run_id == flow_run_id))
-        return RunState(flow_run_id, "PAUSED", "Suspended", None, f"stage-{stage}-1")
-
-    def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> None:
-        if not self.up:
-            raise RunUnavailable("ConnectError")
-        self.resumed.append((flow_run_id, run_input))
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +67,12 @@ def factory(caseload_template: Path, tmp_path: Path) -> Iterator[SessionFactory]
 
 
 @pytest.fixture
-def bridge(factory: SessionFactory) -> FakeBridge:
-    return FakeBridge(factory)
+def bridge(factory: SessionFactory) -> FakeRuns:
+    return FakeRuns(factory)
 
 
 @pytest.fixture
-def portal(factory: SessionFactory, bridge: FakeBridge) -> Portal:
+def portal(factory: SessionFactory, bridge: FakeRuns) -> Portal:
     settings = PortalSettings(secret_key="test-secret", login_attempts=3, login_window_s=600)
     return Portal(factory, bridge, lambda: TODAY, settings, LoginThrottle(3, 600))
 
@@ -170,3 +149,13 @@ def review_at_decision(factory: SessionFactory) -> tuple[str, str]:
                               is_working_day=england_and_wales_working_days())
     assert outcome.accepted and outcome.stage == 4, outcome
     return urn, reference
+
+
+def apply_received(factory: SessionFactory, reference: str) -> None:
+    """Do what the review's stage task does when its run takes the input (no Prefect here)."""
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        entry = session.scalars(
+            select(InboxEntry).where(InboxEntry.review_id == review.id, InboxEntry.status == "received")
+        ).one()
+        apply_entry(session, reference, entry.wait_key, entry, now=system_now())

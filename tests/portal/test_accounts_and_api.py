@@ -11,7 +11,7 @@ from portal.oidc import OidcRefused, account_for_claims
 from records.models import Feedback, StaffUser
 from records.session import SessionFactory, session_scope
 from records.settings import get_settings
-from tests.portal.conftest import PASSWORD, FakeBridge, csrf_of, make_account, urn_with_reviews
+from tests.portal.conftest import PASSWORD, FakeRuns, apply_received, csrf_of, make_account, urn_with_reviews
 from tests.records.support import run
 
 ISSUER = "https://login.example.invalid/tenant/v2.0"
@@ -100,7 +100,7 @@ def _bearer(factory: SessionFactory, email: str) -> dict[str, str]:
 
 
 def test_api_records_a_meeting_with_the_same_checks(factory: SessionFactory, app_client: TestClient,
-                                                    bridge: FakeBridge) -> None:
+                                                    bridge: FakeRuns) -> None:
     urn, reference = urn_with_reviews(factory, 2)
     make_account(factory, "senco@school.example", Role.SETTING, (urn,))
     headers = _bearer(factory, "senco@school.example")
@@ -111,10 +111,18 @@ def test_api_records_a_meeting_with_the_same_checks(factory: SessionFactory, app
     body = {"meeting_held_on": "2026-12-01", "preparing_for_adulthood_discussed": True, "attended": ["family"]}
     sent = app_client.post(f"/api/reviews/{reference}/meeting", json=body, headers=headers)
     assert sent.status_code == 200, sent.text
-    assert sent.json()["status"] == "sent"
+    assert sent.json()["status"] == "received"
+    assert sent.json()["input"]["status"] == "received" and sent.json()["input"]["stage"] == 2
     assert bridge.resumed[0][1]["meeting_held_on"] == "2026-12-01"
     detail = app_client.get(f"/api/reviews/{reference}", headers=headers).json()
     assert detail["reference"] == reference and detail["stage"] == 2
+    assert detail["latest_input"]["status"] == "received"  # being recorded: the run has not applied it yet
+    again = app_client.post(f"/api/reviews/{reference}/meeting", json=body, headers=headers)
+    assert again.status_code == 422 and "already being recorded" in again.text
+    apply_received(factory, reference)
+    detail = app_client.get(f"/api/reviews/{reference}", headers=headers).json()
+    assert detail["stage"] == 3 and detail["latest_input"]["status"] == "applied"
+    assert detail["latest_input"]["stage_after"] == 3
     record = app_client.get(f"/api/reviews/{reference}/record", headers=headers).json()
     assert record["content"]["meeting"]["attended"] == ["family"]
 

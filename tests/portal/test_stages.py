@@ -1,6 +1,7 @@
-"""Recording stages through the pages: checked with the run's rules first, only non-personal fields sent,
-the meeting record kept in the records database, refusals shown on the page, and nothing lost when Prefect
-is down (kept, then sent by ``apply_pending_submissions``)."""
+"""Recording stages through the pages: checked with the run's rules first, stored in the review's inbox with
+the non-personal fields only, then handed to the run; the meeting record kept in the records database,
+refusals shown on the page, "Recorded" said only once the stage applied it, one input per wait, and
+nothing lost when Prefect is down (stored, shown as received, handed over by the sweep later)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ import json
 from sqlalchemy import select
 
 from portal.accounts import Role
-from records.models import AuditEntry, MeetingRecord, PendingSubmission
+from records.models import AuditEntry, InboxEntry, MeetingRecord, Review
 from records.session import SessionFactory, session_scope
-from tasks.kept_submissions import apply_pending_submissions
-from tests.portal.conftest import TODAY, FakeBridge, csrf_of, make_account, review_at_decision, urn_with_reviews
+from tasks.inbox import sweep
+from tests.portal.conftest import (
+    TODAY,
+    FakeRuns,
+    apply_received,
+    csrf_of,
+    make_account,
+    review_at_decision,
+    urn_with_reviews,
+)
 
 VIEWS = {
     "attendance": "Mum, Ms Example (SENCO), Mr Sample (class teacher)",
@@ -36,20 +45,27 @@ def _post(client, reference: str, stage: int, data: dict[str, str]):
     return client.post(f"/reviews/{reference}/stages/{stage}", data={**data, "csrf_token": token})
 
 
+def _inbox(factory: SessionFactory) -> list[tuple[str, str]]:
+    with session_scope(factory) as session:
+        return [(row.status, row.source) for row in session.scalars(select(InboxEntry).order_by(InboxEntry.id))]
+
+
 def _senco(factory: SessionFactory, client_for, stage: int):
     urn, reference = urn_with_reviews(factory, stage)
     make_account(factory, "senco@school.example", Role.SETTING, (urn,))
     return client_for("senco@school.example"), reference
 
 
-def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, client_for, bridge: FakeBridge) -> None:
+def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, client_for, bridge: FakeRuns) -> None:
     client, reference = _senco(factory, client_for, 1)
     data = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
             **_date("invited_head", 27, 11, 2026), **_date("advice_circulated_on", 1, 12, 2026),
             "advice_from": "Pretend-advice-from: Dr Example, educational psychologist", "action": "send"}
     response = _post(client, reference, 1, data)
     assert response.status_code == 200
-    assert "Sent to the review" in response.text
+    assert "It is being recorded now" in response.text and "Recorded." not in response.text
+    assert "Being recorded" in response.text and '<meta http-equiv="refresh"' in response.text
+    assert 'action="/reviews/' not in response.text  # no form to enter it twice while it is being recorded
     [(_, sent)] = bridge.resumed
     assert sent["meeting_planned_on"] == "2026-12-20"
     assert sent["invitations_sent_on"] == "2026-11-30"  # the latest invitation counts
@@ -58,9 +74,16 @@ def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, clien
     with session_scope(factory) as session:
         record = session.scalars(select(MeetingRecord)).one()
         assert record.content["preparation"]["advice_from"].startswith("Pretend-advice-from")
+        stored = session.scalars(select(InboxEntry)).one()
+        assert stored.form == sent and stored.source == "portal" and stored.status == "received"
+    apply_received(factory, reference)  # the run takes it
+    page = client.get(f"/reviews/{reference}").text
+    assert "Recorded. The review is now at stage 2: review meeting." in page
+    assert '<meta http-equiv="refresh"' not in page and "Being recorded" not in page
+    assert "Recorded." not in client.get(f"/reviews/{reference}").text  # said once
 
 
-def test_refused_input_stays_on_the_page_with_the_error_summary(factory, client_for, bridge: FakeBridge) -> None:
+def test_refused_input_stays_on_the_page_with_the_error_summary(factory, client_for, bridge: FakeRuns) -> None:
     client, reference = _senco(factory, client_for, 2)
     data = {**_date("meeting_held_on", 8, 12, 2026), "preparing_for_adulthood_discussed": "yes",
             "other_attendees": "Pretend-attendee", "action": "send"}
@@ -71,10 +94,10 @@ def test_refused_input_stays_on_the_page_with_the_error_summary(factory, client_
     assert "8 December 2026 is after today (1 December 2026)" in response.text
     assert 'name="meeting_held_on-day" type="text" inputmode="numeric" value="8"' in response.text
     assert "Pretend-attendee" in response.text  # what was typed is still there
-    assert bridge.resumed == []
+    assert bridge.resumed == [] and _inbox(factory) == []  # refused before anything was stored
 
 
-def test_a_date_that_is_not_a_date_names_the_field_and_the_fix(factory, client_for, bridge: FakeBridge) -> None:
+def test_a_date_that_is_not_a_date_names_the_field_and_the_fix(factory, client_for, bridge: FakeRuns) -> None:
     client, reference = _senco(factory, client_for, 2)
     response = _post(client, reference, 2, {**_date("meeting_held_on", 31, 2, 2026), "action": "send"})
     assert response.status_code == 400
@@ -83,7 +106,7 @@ def test_a_date_that_is_not_a_date_names_the_field_and_the_fix(factory, client_f
 
 
 def test_meeting_record_draft_then_send_keeps_the_views_out_of_prefect(factory, client_for,
-                                                                       bridge: FakeBridge) -> None:
+                                                                       bridge: FakeRuns) -> None:
     client, reference = _senco(factory, client_for, 3)
     draft = _post(client, reference, 3, {**VIEWS, "action": "save"})
     assert draft.status_code == 200 and "Draft saved" in draft.text
@@ -95,6 +118,8 @@ def test_meeting_record_draft_then_send_keeps_the_views_out_of_prefect(factory, 
     sent = _post(client, reference, 3, {**VIEWS, "recommendation": "amend", "action": "send"})
     assert sent.status_code == 200
     [(_, payload)] = bridge.resumed
+    with session_scope(factory) as session:
+        assert session.scalars(select(InboxEntry.form)).one() == payload
     with session_scope(factory) as session:
         record = session.scalars(select(MeetingRecord)).one()
         assert record.status == "submitted"
@@ -110,27 +135,60 @@ def test_meeting_record_draft_then_send_keeps_the_views_out_of_prefect(factory, 
         assert text not in audit_text
 
 
-def test_when_prefect_is_down_the_submission_is_kept_and_sent_later(factory, client_for, bridge: FakeBridge) -> None:
+def test_when_prefect_is_down_the_input_is_stored_shown_and_handed_over_later(
+    factory, client_for, bridge: FakeRuns
+) -> None:
     client, reference = _senco(factory, client_for, 2)
     bridge.up = False
     data = {**_date("meeting_held_on", 1, 12, 2026), "preparing_for_adulthood_discussed": "yes", "action": "send"}
     response = _post(client, reference, 2, data)
     assert response.status_code == 200
-    assert "It is saved and will be sent automatically" in response.text
-    assert "waiting to be sent" in response.text
-    again = _post(client, reference, 2, data)
-    assert again.status_code == 400 and "An earlier submission" in again.text
-    assert apply_pending_submissions(factory, bridge, today=TODAY) == 0  # still down
+    assert "Received and saved" in response.text and "recorded automatically" in response.text
+    assert "Being recorded" in response.text and "no Prefect server answered" in response.text
+    assert _inbox(factory) == [("received", "portal")]
+    assert sweep(factory, bridge, actor="test").unavailable  # still down: nothing handed over, nothing lost
     bridge.up = True
-    assert apply_pending_submissions(factory, bridge, today=TODAY) == 1
-    assert apply_pending_submissions(factory, bridge, today=TODAY) == 0
+    assert sweep(factory, bridge, actor="test").handed_over == {"resumed": 1}
     [(_, payload)] = bridge.resumed
     assert payload["meeting_held_on"] == "2026-12-01"
+    apply_received(factory, reference)
+    assert _inbox(factory) == [("applied", "portal")]
+    assert sweep(factory, bridge, actor="test").handed_over == {}
+
+
+def test_a_second_input_for_the_same_stage_is_told_who_sent_the_first(factory, client_for, bridge: FakeRuns) -> None:
+    urn, reference = urn_with_reviews(factory, 2)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    make_account(factory, "deputy@school.example", Role.SETTING, (urn,))
+    first, second = client_for("senco@school.example"), client_for("deputy@school.example")
+    data = {**_date("meeting_held_on", 1, 12, 2026), "preparing_for_adulthood_discussed": "yes", "action": "send"}
+    token = csrf_of(second, f"/reviews/{reference}")  # the second person opened the form before the first sent
+    assert _post(first, reference, 2, data).status_code == 200
+    late = second.post(f"/reviews/{reference}/stages/2", data={**data, "csrf_token": token})
+    assert late.status_code == 400
+    assert "already being recorded: received" in late.text and "from staff-" in late.text
+    assert len(bridge.resumed) == 1 and _inbox(factory) == [("received", "portal")]
+
+
+def test_a_review_with_no_run_gets_one_started_with_the_input_waiting_for_it(
+    factory, client_for, bridge: FakeRuns
+) -> None:
+    client, reference = _senco(factory, client_for, 2)
     with session_scope(factory) as session:
-        assert session.scalars(select(PendingSubmission.status)).all() == ["sent"]
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        review.flow_run_id, cycle = None, review.cycle_number
+    data = {**_date("meeting_held_on", 1, 12, 2026), "preparing_for_adulthood_discussed": "yes", "action": "send"}
+    response = _post(client, reference, 2, data)
+    assert response.status_code == 200 and "It is being recorded now" in response.text
+    assert "ehcp start" not in response.text
+    assert bridge.started == [(reference, f"{reference}/cycle-{cycle}")] and bridge.resumed == []
+    with session_scope(factory) as session:
+        assert session.scalars(select(Review.flow_run_id).where(Review.reference == reference)).one() == (
+            f"run-1-{reference}"
+        )
 
 
-def test_caseworker_previews_the_family_letter_then_decides(factory, client_for, bridge: FakeBridge) -> None:
+def test_caseworker_previews_the_family_letter_then_decides(factory, client_for, bridge: FakeRuns) -> None:
     _, reference = review_at_decision(factory)
     make_account(factory, "cw@council.example", Role.CASEWORKER)
     client = client_for("cw@council.example")
@@ -144,9 +202,11 @@ def test_caseworker_previews_the_family_letter_then_decides(factory, client_for,
     assert sent.status_code == 200
     [(_, payload)] = bridge.resumed
     assert payload["outcome"] == "maintain" and payload["notified_on"] == "2026-12-01"
+    apply_received(factory, reference)
+    assert "Recorded. The review is complete." in client.get(f"/reviews/{reference}").text
 
 
-def test_a_setting_cannot_record_the_council_s_decision(factory, client_for, bridge: FakeBridge) -> None:
+def test_a_setting_cannot_record_the_council_s_decision(factory, client_for, bridge: FakeRuns) -> None:
     urn, reference = review_at_decision(factory)
     make_account(factory, "senco@school.example", Role.SETTING, (urn,))
     client = client_for("senco@school.example")
@@ -157,11 +217,10 @@ def test_a_setting_cannot_record_the_council_s_decision(factory, client_for, bri
 
 
 
-def test_what_was_saved_comes_back_in_the_form(factory, client_for, bridge: FakeBridge) -> None:
+def test_what_was_saved_comes_back_in_the_form(factory, client_for, bridge: FakeRuns) -> None:
     client, reference = _senco(factory, client_for, 1)
-    bridge.up = False
     data = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
-            **_date("advice_circulated_on", 1, 12, 2026), "advice_from": "Pretend-advice-from", "action": "send"}
+            **_date("advice_circulated_on", 1, 12, 2026), "advice_from": "Pretend-advice-from", "action": "preview"}
     assert _post(client, reference, 1, data).status_code == 200
     page = client.get(f"/reviews/{reference}").text
     assert 'name="invited_family-day" type="text" inputmode="numeric" value="30"' in page

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from records.health import open_review_runs, outbox_health
 from records.models import Notification, Review
-from records.review_runs import reviews_due_to_start
+from records.review_runs import reviews_needing_runs
 from records.schema import head_revision
 from records.session import SessionFactory, get_engine, session_scope
 from tests.cli.test_doctor_checks import NOW, FakePrefect, at
@@ -50,12 +50,12 @@ def test_outbox_health_counts_queued_retrying_and_failed(cli_env: str, factory: 
     assert (health.queued, health.retrying, health.failed) == (2, 1, 1)
 
 
-def test_open_review_runs_are_the_reviews_due_to_start_with_their_run_ids(
+def test_open_review_runs_are_the_reviews_needing_runs_with_their_run_ids(
     cli_env: str, factory: SessionFactory
 ) -> None:
     _load_demo()
     with session_scope(factory) as session:
-        due = reviews_due_to_start(session, TODAY)
+        due = [review.reference for review in reviews_needing_runs(session, TODAY)]
         assert due, "the demo caseload has reviews with preparation open"
         session.execute(select(Review).where(Review.reference == due[0])).scalar_one().flow_run_id = "run-1"
     with session_scope(factory) as session:
