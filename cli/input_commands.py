@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 QUEUED_EXIT: Final = 3
 MAX_REASONS: Final = 10_000
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 submit_app = typer.Typer(help="Record a stage the setting leads: preparation, meeting or report.", no_args_is_help=True)
 
 By = Annotated[str | None, typer.Option("--by", help="Your staff ID or work email for the audit log.")]

@@ -27,7 +27,7 @@ from rules.labels import LABELS
 if TYPE_CHECKING:
     from tasks.run_control import RunState
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 def _view(factory: SessionFactory, reference: str) -> ReviewView:
@@ -73,7 +73,7 @@ def _start_all(as_of: date) -> None:
         report = ensure_live_runs(as_of)
     console.print(
         f"{len(report.started)} review runs started, {len(report.replaced)} replaced, {report.live} already live, "
-        f"{len(report.could_not_start)} could not start (reviews with preparation open on {as_of:%a %d %b %Y})."
+        f"{len(report.could_not_start)} could not start (reviews someone may act on by {as_of:%a %d %b %Y})."
     )
     for reference, why in report.replaced.items():
         console.print(f"  {reference}: replaced ({why})")
@@ -88,11 +88,12 @@ def _start_all(as_of: date) -> None:
 def start(
     reference: Annotated[str | None, typer.Argument(help="The review reference, e.g. AR-2026-00123.")] = None,
     all_due: Annotated[
-        bool, typer.Option("--all-due", help="Start every review whose preparation has opened.")
+        bool,
+        typer.Option("--all-due", help="Start every review that needs a run (preparation open, or past stage 1)."),
     ] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Business date for --all-due (default today).")] = None,
 ) -> None:
-    """Start the long-lived Prefect run of a review (or of every review whose preparation has opened)."""
+    """Start the long-lived Prefect run of a review (or of every review someone may act on): an operator's command."""
     settings = current_settings()
     factory = open_records(settings)
     if all_due == (reference is not None):

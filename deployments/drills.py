@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Final
 
+import httpx
 import psycopg
 
 from deployments.drill_ledger import BUSY, Ledger, count_runs, scan_for_personal_data, take_ledger
@@ -43,8 +44,11 @@ DRILL_PROFILE: Final = Profile(
     prefect_database="ehcp_drills_prefect",
     records_database="ehcp_drills",
     heartbeat_seconds=30,
-    extra_env={"EHCP_DELIVERY_RETRY_DELAYS_SECONDS": RETRY_DELAYS, "EHCP_ACTOR": "drills"},
+    extra_env={"EHCP_DELIVERY_RETRY_DELAYS_SECONDS": RETRY_DELAYS, "EHCP_ACTOR": "drills", "EHCP_PORTAL_PORT": "8411"},
 )
+PORTAL: Final = "http://127.0.0.1:8411"
+RECORDED_WITHIN_S: Final = 180  # a person's input is recorded within 3 minutes, nobody running start or the clock
+REPLACED_WITHIN_S: Final = 300  # a run whose worker was killed is replaced (and its input recorded) within 5
 
 
 def fresh_databases(profile: Profile) -> None:
@@ -105,7 +109,7 @@ class Drills:
     def sweep(self) -> subprocess.CompletedProcess[str]:
         """A clock pass for the latest date the drills used: what the 15-minute schedule would do next.
 
-        It delivers the outbox (stage letters are queued, never sent by a stage) and sends kept submissions."""
+        It delivers the outbox (stage letters are queued, never sent by a stage) and hands over waiting inputs."""
         result = self.ehcp("clock", "--as-of", self.as_of.isoformat())
         self.settle()
         return result
@@ -139,7 +143,7 @@ class Drills:
 
     # -- the drills ------------------------------------------------------------------------------------------
     def kill_worker_mid_stage(self) -> list[str]:
-        """kill -9 the worker executing a stage; the heartbeat automation and ``ehcp start --all-due`` carry on."""
+        """kill -9 the worker executing a stage; the liveness flow replaces the run and the input is recorded."""
         waiting = self.paused_at(1)
         if not waiting:
             return ["no review waiting at stage 1 to drive"]
@@ -154,28 +158,95 @@ class Drills:
         self.stack.kill_worker(victim)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)  # the flow-run process dies with its machine
+        killed_at = time.monotonic()
         say(f"  killed {victim} and its flow-run process {pid} (kill -9) while {reference} was RUNNING")
         self.stack.start_worker(victim)
-        crashed = self._wait_for(lambda: self.run_state(run_id)["state_type"] != "RUNNING", 300)
+        say("  nobody acts: the liveness flow must notice the silent run, replace it and record the input")
+        recorded = self._wait_for(lambda: self.record_stage(reference) == 2, REPLACED_WITHIN_S)
+        took = time.monotonic() - killed_at
         state = self.run_state(run_id)
-        problems = [] if crashed else [f"{reference}'s run still RUNNING 300 s after its worker died"]
-        say(f"  the killed run is now {state['state_type']}/{state['state_name']}; running `ehcp start --all-due`")
-        started = self.ehcp("start", "--all-due")
-        say(f"  {' / '.join(line.strip() for line in started.stdout.strip().splitlines()[:3])}")
+        say(f"  the killed run is now {state['state_type']}/{state['state_name']}; {reference} at stage "
+            f"{self.record_stage(reference)} {took:.0f} s after the kill")  # fmt: skip
+        problems = [] if state["state_type"] != "RUNNING" else [f"{reference}'s killed run is still RUNNING"]
+        if not recorded:
+            stage = self.record_stage(reference)
+            problems.append(
+                f"{reference}: the input given before the kill was not recorded within {REPLACED_WITHIN_S} s "
+                f"of the kill (record at stage {stage})"
+            )
         self.settle()
-        self.sweep()  # the clock sends the input the dead run took to its replacement
-        stage = self.record_stage(reference)
-        with psycopg.connect(self.stack.profile.records_url.replace("+psycopg", "")) as db:
-            carried = db.execute(
-                "SELECT count(*) FROM audit_log a JOIN reviews r ON r.id = a.review_id"
-                " WHERE r.reference = %s AND a.action = 'review.input_carried_over'",
-                (reference,),
-            ).fetchone()[0]  # type: ignore[index]
-        how = "carried over from the killed run" if carried else "recorded before the kill"
-        say(f"  {reference}: record stage {stage} after the drill (input submitted once, at stage 1; {how})")
-        if stage != 2:
-            problems.append(f"{reference}: the stage-1 input given before the kill was lost (record at stage {stage})")
         return problems
+
+    # -- the front door's API ----------------------------------------------------------------------------------
+    def api_token(self) -> str:
+        """An API token for a caseworker account of the drills (made once)."""
+        email = "caseworker@drills.invalid"
+        self.ehcp("users", "add", email, "--role", "caseworker")
+        made = self.ehcp("users", "token", email, "--label", "drills")
+        if made.returncode != 0:
+            raise RuntimeError(f"no API token: {_last_error(made)}")
+        return made.stdout.strip().splitlines()[-1]
+
+    def decide_through_api(self, token: str, reference: str) -> int:
+        """POST a maintain decision for the review through the front door's API; return the HTTP status."""
+        body = {"outcome": "maintain", "notified_on": TODAY.isoformat()}
+        headers = {"Authorization": f"Bearer {token}"}
+        answer = httpx.post(f"{PORTAL}/api/reviews/{reference}/decision", json=body, headers=headers, timeout=30)
+        return answer.status_code
+
+    def early_and_ordinary_reviews_at_decision(self) -> tuple[str | None, str | None]:
+        """(early, ordinary): reviews at stage 4, one whose preparation window has not opened, one whose has."""
+        query = (
+            "SELECT r.reference, d.due_on > %s FROM reviews r JOIN deadlines d ON d.review_id = r.id"
+            " AND d.key = 'preparation_opens' WHERE r.stage = 4 ORDER BY r.id"
+        )
+        with psycopg.connect(self.stack.profile.records_url.replace("+psycopg", "")) as db:
+            rows = db.execute(query, (TODAY,)).fetchall()
+        early = next((ref for ref, is_early in rows if is_early), None)
+        ordinary = next((ref for ref, is_early in rows if not is_early), None)
+        return early, ordinary
+
+    def decisions_through_the_api(self) -> list[str]:
+        """Decisions through the API for an early review, an ordinary one and one sent while Prefect was down:
+        each recorded within 3 minutes with nobody running ``ehcp start`` or the clock."""
+        if not self._wait_for(self._portal_up, 60):
+            return ["the front door did not start (see data/drills/logs/portal.log)"]
+        token = self.api_token()
+        early, ordinary = self.early_and_ordinary_reviews_at_decision()
+        problems = [] if early else ["the demo caseload has no early review at stage 4 to drive"]
+        cases = [(label, ref) for label, ref in (("early", early), ("ordinary", ordinary)) if ref]
+        for label, reference in cases:
+            problems += self._decided_in_time(token, label, reference)
+        down = self.paused_at(4)
+        if down:
+            self.stack.stop_server()
+            try:
+                status = self.decide_through_api(token, down[0][0])
+            finally:
+                self.stack.start_server()
+            say(f"  {down[0][0]}: decision sent while Prefect was down: HTTP {status}")
+            problems += self._recorded_in_time(down[0][0], "sent while Prefect was down", status)
+        return problems
+
+    def _portal_up(self) -> bool:
+        try:
+            return httpx.get(f"{PORTAL}/login", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def _decided_in_time(self, token: str, label: str, reference: str) -> list[str]:
+        status = self.decide_through_api(token, reference)
+        return self._recorded_in_time(reference, label, status)
+
+    def _recorded_in_time(self, reference: str, label: str, status: int) -> list[str]:
+        if status != 200:
+            return [f"{reference} ({label}): the API answered {status}"]
+        sent = time.monotonic()
+        recorded = self._wait_for(lambda: self.record_stage(reference) != 4, RECORDED_WITHIN_S)
+        took = time.monotonic() - sent
+        say(f"  {reference} ({label}): recorded {took:.0f} s after the API call" if recorded else
+            f"  {reference} ({label}): still at stage 4 after {took:.0f} s")  # fmt: skip
+        return [] if recorded else [f"{reference} ({label}): not recorded within {RECORDED_WITHIN_S} s"]
 
     def _worker_running(self, run_id: str) -> tuple[str, int] | None:
         """Wait until the run is RUNNING; return the worker that started its process, and the process id."""
@@ -308,6 +379,8 @@ DRILLS: Final = [
     ("kill -9 a worker during a stage", Drills.kill_worker_mid_stage),
     ("restart the Prefect server with runs suspended", Drills.restart_server),
     ("the same decision submitted twice at once", Drills.same_decision_twice),
+    ("decisions through the API: an early review, an ordinary one, one while Prefect was down",
+     Drills.decisions_through_the_api),
     ("cut the records' PostgreSQL connections during a clock run", Drills.records_connections_cut_during_clock),
     ("two clocks at once", Drills.two_clocks),
     ("mail server down longer than the retry window", Drills.mail_outage),
@@ -341,6 +414,7 @@ def main() -> None:
     try:
         say("drills: bringing up a throwaway production profile (data/drills/, Prefect on port 4410)")
         stack.start(demo_plans=int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+        stack.start_portal()
         drills = Drills(stack)
         drills.settle(BASELINE_SECONDS)
         print(f"DRILL baseline: {take_ledger(stack).summary()}; problems: {take_ledger(stack).problems() or 'none'}")  # noqa: T201

@@ -3,7 +3,7 @@
 It starts a local Prefect server on SQLite (unless one already answers), applies
 the records migrations, loads a synthetic demo caseload when the records are
 empty, serves the deployments from one runner process, starts a review run for
-every review whose preparation has opened (and restarts any run that ended
+every review someone may act on (and restarts any run that ended
 while its review was still open), then prints the UI address. Ctrl-C stops it
 gracefully: it waits for stages that are executing to finish before stopping
 the runner (a runner stopped mid-stage cancels that run), then the server.
@@ -47,9 +47,9 @@ def stack_environment() -> dict[str, str]:
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
-        # Running review runs emit prefect.flow-run.heartbeat events (Prefect's zombie detection can act on
-        # them); the clock also replaces a run Running past EHCP_RUN_STALE_AFTER_MINUTES (tasks/liveness.py).
-        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "60",
+        # Running review runs emit prefect.flow-run.heartbeat events every 30 s (Prefect's minimum); the liveness
+        # flow replaces a run whose heartbeats stopped for EHCP_RUN_SILENT_AFTER_SECONDS (tasks/liveness.py).
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
         "PREFECT_UI_URL": f"http://127.0.0.1:{port}",
         "EHCP_SMTP_HOST": "127.0.0.1",
         "EHCP_SMTP_PORT": str(MAIL_PORT),
@@ -154,6 +154,30 @@ def shut_down(
     stop(server, "Prefect server")
 
 
+RESTARTS: Final = 5
+RESTART_WINDOW_S: Final = 600.0
+
+
+def keep_serving(env: dict[str, str], runner: subprocess.Popen[bytes]) -> subprocess.Popen[bytes]:
+    """Watch the runner; start it again if it dies (killed, out of memory), giving up after repeated deaths.
+
+    A run whose process died with it stops sending heartbeats: the liveness flow, served by the new runner,
+    replaces it and its input is recorded; nobody has to restart the stack."""
+    deaths: list[float] = []
+    while True:
+        while runner.poll() is None:
+            time.sleep(1)
+        now = time.monotonic()
+        deaths = [at for at in deaths if now - at < RESTART_WINDOW_S] + [now]
+        if len(deaths) > RESTARTS:
+            minutes = RESTART_WINDOW_S / 60
+            say(f"the runner stopped {len(deaths)} times in {minutes:.0f} minutes; see data/prefect/runner.log")
+            return runner
+        say(f"the runner stopped unexpectedly (exit {runner.returncode}); starting it again (data/prefect/runner.log)")
+        time.sleep(2)
+        runner = spawn([sys.executable, "-m", "deployments.serve"], env, "runner.log")
+
+
 def main() -> None:
     env = stack_environment()
     server = runner = mailbox = portal = None
@@ -181,7 +205,7 @@ def main() -> None:
         say("serving the deployments (runner)")
         runner = spawn([sys.executable, "-m", "deployments.serve"], env, "runner.log")
         wait_for("runner", lambda: deployment_registered(env), runner, 120)
-        say("starting review runs for every review whose preparation has opened")
+        say("starting review runs for every review someone may act on (preparation open, or past stage 1)")
         ehcp(env, "start", "--all-due")
         ehcp(env, "users", "demo")  # one demo account per role, only while there are none
         portal = spawn([str(Path(sys.executable).parent / "ehcp"), "portal"], env, "portal.log")
@@ -190,9 +214,7 @@ def main() -> None:
         say(f"ready. Prefect UI: {ui}/runs (filter by tag stage:1 ... stage:5, setting:<URN>)")
         say("move a review on from its run page (Resume) or with `ehcp submit|decide|issue`; Ctrl-C stops")
         say("the statutory clock runs every 15 minutes; time-travel with `.venv/bin/ehcp clock --as-of 2027-01-15`")
-        while runner.poll() is None:
-            time.sleep(1)
-        say("the runner stopped unexpectedly; see data/prefect/runner.log")
+        runner = keep_serving(env, runner)
     except KeyboardInterrupt:
         say("Ctrl-C: shutting down gracefully")
     finally:

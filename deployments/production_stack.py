@@ -51,7 +51,7 @@ class Profile:
     records_database: str = "ehcp"
     workers: int = 2
     worker_limit: int = 8
-    heartbeat_seconds: int = 60
+    heartbeat_seconds: int = 30
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -1,6 +1,6 @@
-"""The liveness flow: every few minutes, no person's input waits unheard and no review is without a live run.
+"""The liveness flow: every minute, no person's input waits unheard and no review is without a live run.
 
-Scheduled every ``EHCP_LIVENESS_EVERY_SECONDS`` (120 s), in its own run, beside the statutory clock's
+Scheduled every ``EHCP_LIVENESS_EVERY_SECONDS`` (60 s), in its own run, beside the statutory clock's
 15-minute full pass. Each run, on the business date (``tasks.business_date``: the later of today in
 London and the clock's latest date):
 

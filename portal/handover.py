@@ -20,10 +20,11 @@ from tasks.inbox import HandOver, Received, hand_over, line
 FOLLOW_UP_SECONDS: Final = 90.0
 FOLLOW_UP_EVERY_S: Final = 2.0
 
-SAID: Final = {
-    HandOver.UNAVAILABLE: "Received and saved. The service that records it is not answering just now: it will be "
-    "recorded automatically as soon as it is. You do not need to enter it again.",
-}
+_LATER: Final = (
+    "Received and saved. The service that records it is not answering just now: it will be recorded "
+    "automatically as soon as it is. You do not need to enter it again."
+)
+SAID: Final = {HandOver.UNAVAILABLE: _LATER, HandOver.FAILED: _LATER}
 BEING_RECORDED: Final = "Received. It is being recorded now; this page shows it once it is (usually within a minute)."
 
 

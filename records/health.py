@@ -37,7 +37,7 @@ def outbox_health(session: Session) -> OutboxHealth:
 
 
 def open_review_runs(session: Session, as_of: date) -> dict[str, str | None]:
-    """Return each open review whose preparation has opened by ``as_of``, with the run id it keeps (or None).
+    """Return each open review that should have a live run by ``as_of``, with the run id it keeps (or None).
 
     The same reviews the clock's liveness pass keeps alive (``records.review_runs.reviews_needing_runs``)."""
     return {review.reference: review.flow_run_id for review in reviews_needing_runs(session, as_of)}

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     """A review run Pending this long, or Running this long without ever sending a heartbeat, is taken as dead;
     one Scheduled this long is reported (no runner or worker is taking runs)."""
 
-    liveness_every_seconds: int = 120
+    liveness_every_seconds: int = 60
     """How often the liveness flow hands over waiting inputs and replaces dead review runs."""
 
     sqlite_busy_timeout_ms: int = 30_000

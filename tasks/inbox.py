@@ -116,6 +116,7 @@ class HandOver(StrEnum):
     SETTLED = "settled"  # the input was applied or refused already
     SUPERSEDED = "superseded"  # the review moved on without it (the reason is on the row)
     UNAVAILABLE = "unavailable"  # Prefect did not answer: the input waits in the inbox, shown as received
+    FAILED = "failed"  # Prefect answered but would not start or resume the run (the reason is on the row)
 
 
 def form_problems(exc: ValidationError) -> tuple[Problem, ...]:
@@ -242,6 +243,11 @@ def hand_over(
         with session_scope(factory) as session:
             note_handed_over(session, entry_id, now=at, error=error)
         return HandOver.UNAVAILABLE
+    except Exception as exc:  # e.g. the review deployment is missing: kept, shown, retried, reported after 30 min
+        error = f"the review's run could not be started or resumed ({type(exc).__name__}: {exc})"
+        with session_scope(factory) as session:
+            note_handed_over(session, entry_id, now=at, error=error)
+        return HandOver.FAILED
     if done in (HandOver.RESUMED, HandOver.STARTED):
         with session_scope(factory) as session:
             note_handed_over(session, entry_id, now=at)

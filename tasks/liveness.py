@@ -148,7 +148,8 @@ def _default_start() -> StartRun:
 
 def _heartbeats(snapshots: dict[str, RunSnapshot], now: datetime) -> dict[str, datetime]:
     running = [run_id for run_id, snap in snapshots.items() if snap.state_type == "RUNNING"]
-    return last_heartbeats(running, since=now - HEARTBEAT_LOOKBACK) if running else {}
+    since = min(now, system_now()) - HEARTBEAT_LOOKBACK  # heartbeats happen in real time, whatever ``now`` says
+    return last_heartbeats(running, since=since) if running else {}
 
 
 def ensure_live_runs(

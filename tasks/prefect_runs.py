@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 READ_CHUNK: Final = 200
+EVENTS_CHUNK: Final = 50  # the events API's page limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +100,14 @@ def last_heartbeats(flow_run_ids: Sequence[str], *, since: datetime) -> dict[str
     ids = [str(one) for one in _valid(flow_run_ids)]
     found: dict[str, datetime] = {}
     with get_client(sync_client=True) as client:
-        for start in range(0, len(ids), READ_CHUNK):
-            chunk = ids[start : start + READ_CHUNK]
+        for start in range(0, len(ids), EVENTS_CHUNK):
+            chunk = ids[start : start + EVENTS_CHUNK]
             wanted = EventFilter(
                 occurred=EventOccurredFilter(since=since),  # type: ignore[arg-type]  # any aware datetime
                 event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
                 resource=EventResourceFilter(id=[f"prefect.flow-run.{one}" for one in chunk], distinct=True),
             )
-            for event in client.read_events(filter=wanted, limit=READ_CHUNK).events:
+            for event in client.read_events(filter=wanted, limit=EVENTS_CHUNK).events:
                 run_id = event.resource.id.removeprefix("prefect.flow-run.")
                 if run_id not in found or event.occurred > found[run_id]:
                     found[run_id] = event.occurred

@@ -6,6 +6,7 @@ resumes and retirements are remembered; ``up = False`` makes every call fail as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ class FakeRuns:
     resumed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     started: list[tuple[str, str]] = field(default_factory=list)  # (reference, idempotency key)
     retired: list[str] = field(default_factory=list)
+    on_resume: Callable[[str, dict[str, Any]], None] | None = None
+    """What a runner does with a resumed run (a test may apply the input at once)."""
 
     def _check(self) -> None:
         if not self.up:
@@ -54,6 +57,9 @@ class FakeRuns:
             raise ResumeRefused("Cannot resume a run that isn't paused!")
         self.resumed.append((flow_run_id, run_input))
         self.states[flow_run_id] = ("RUNNING", None)  # a resumed run works until it waits again
+        if self.on_resume is not None:
+            self.on_resume(flow_run_id, run_input)
+            del self.states[flow_run_id]  # it waits at the record's open wait again
 
     def start(self, reference: str, setting_urn: str, stage: int, *, idempotency_key: str) -> str:
         self._check()

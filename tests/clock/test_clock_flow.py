@@ -206,3 +206,50 @@ def test_no_personal_data_reaches_prefect(
         logs = client.read_logs(limit=200)
     text = " ".join([r.name for r in runs] + [log.message for log in logs])
     assert CHILD_FAMILY_NAME not in text and "Zephyrine" not in text and SENCO_EMAIL not in text
+
+
+def test_an_input_waiting_in_the_inbox_holds_its_stage_s_messages_and_they_go_once_it_is_recorded(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    """The meeting was held on time but the SENCO's input is still being recorded: no false "missed" message."""
+    from records.models import InboxEntry, Review
+    from records.system_time import system_now
+    from tasks.inbox import receive
+    from tasks.review_tasks import apply_entry
+
+    with session_scope(factory) as session:
+        due = select(DeadlineRecord.due_on).where(DeadlineRecord.review_id == review[0])
+        meeting_due = session.scalars(due.where(DeadlineRecord.key == "meeting_due")).one()
+    as_of = meeting_due + timedelta(days=3)  # the meeting's deadline passed 3 days ago
+
+    def receive_and_clock(stage: int, given: dict[str, str]) -> int:
+        with session_scope(factory) as session:
+            stored = session.get_one(Review, review[0])
+            entry_id = receive(session, stored, stage, given, submitted_by="senco-1", source="portal", today=as_of)
+        summary = _clock(as_of)  # no runner serves review runs here: the input cannot be handed over, so it waits
+        assert summary["inbox"]["handed_over"] == {"failed": 1}
+        return entry_id.entry_id
+
+    def meeting_due_messages() -> tuple[set[str], int]:
+        statuses = {e.status for e in _events(factory) if e.deadline_key == "meeting_due"}
+        return statuses, len([r for r in _rows(factory) if r.deadline_key == "meeting_due"])
+
+    def apply(entry_id: int) -> None:
+        with session_scope(factory) as session:
+            entry = session.get_one(InboxEntry, entry_id)
+            assert entry.status == "received" and "could not be started" in (entry.last_error or "")
+            apply_entry(session, review[1], entry.wait_key, entry, now=system_now())  # the run takes it
+
+    planned = (meeting_due - timedelta(days=1)).isoformat()
+    preparation = receive_and_clock(1, {
+        "meeting_planned_on": planned,
+        "invitations_sent_on": (meeting_due - timedelta(days=20)).isoformat(),
+        "advice_circulated_on": (meeting_due - timedelta(days=18)).isoformat(),
+    })  # fmt: skip
+    assert meeting_due_messages() == ({"pending"}, 0), "held while the preparation is being recorded"
+    apply(preparation)
+    meeting = receive_and_clock(2, {"meeting_held_on": planned})
+    assert meeting_due_messages() == ({"pending"}, 0), "held while the meeting is being recorded"
+    apply(meeting)
+    _clock(as_of)
+    assert meeting_due_messages() == ({"cancelled"}, 0), "held on time: the 'missed' message would have been false"

@@ -1,4 +1,4 @@
-"""Liveness: every open review with preparation opened has one live run; dead runs are replaced once.
+"""Liveness: every review someone may act on has one live run; dead runs are replaced once.
 
 Runs are real flow runs on Prefect's test server; the starter is a stand-in for
 ``tasks.run_control.start_review_run`` that records the idempotency key it was given.
@@ -7,17 +7,20 @@ Runs are real flow runs on Prefect's test server; the starter is a stand-in for
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import time
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.states import Failed, Running, Scheduled
+from prefect.events import emit_event
+from prefect.states import Failed, Running, Scheduled, Suspended
 
-from records.models import PendingSubmission, Review
+from records.models import InboxEntry, Review
 from records.session import SessionFactory, session_scope
 from records.system_time import system_now
-from tasks.liveness import ensure_live_runs
+from tasks.liveness import Thresholds, ensure_live_runs
+from tasks.prefect_runs import last_heartbeats
 
 LATER = date(2027, 12, 1)  # the review's preparation has long opened
 
@@ -83,9 +86,9 @@ def test_missing_runs_start_dead_ones_are_replaced_and_failures_are_reported(
     second = _run_id(factory, ref)
     assert second != run_id
 
-    _set(second, Running())  # then its process is killed: it stays Running
+    _set(second, Running())  # then its process is killed before it sent a heartbeat: it stays Running
     stale = ensure_live_runs(LATER, start=start, deployment="d", now=system_now() + timedelta(hours=2))
-    assert ref in stale.replaced and "RUNNING" in stale.replaced[ref]
+    assert ref in stale.replaced and "RUNNING" in stale.replaced[ref] and "no heartbeat" in stale.replaced[ref]
     assert _state(second) == "CRASHED"
     third = _run_id(factory, ref)
 
@@ -129,15 +132,16 @@ def test_an_input_a_killed_run_took_but_never_recorded_is_kept_for_its_replaceme
     report = ensure_live_runs(LATER, start=start, deployment="d")
     assert ref in report.replaced and report.carried_over == [ref]
     with session_scope(factory) as session:
-        kept = session.query(PendingSubmission).one()
-        assert (kept.form, kept.status, kept.stage) == (given, "pending", stage_and_wait.stage)
-        assert dead in (kept.last_error or "")
+        kept = session.query(InboxEntry).one()
+        assert (kept.form, kept.status, kept.stage, kept.source) == (given, "received", stage_and_wait.stage,
+                                                                     "carried-over")  # fmt: skip
+        assert kept.wait_number == stage_and_wait.wait_number and kept.submitted_by == "senco-1"
 
-    _set(_run_id(factory, ref), Failed())  # the replacement dies too before the clock sent it: kept once, not twice
+    _set(_run_id(factory, ref), Failed())  # the replacement dies too before it took it: kept once, not twice
     again = ensure_live_runs(LATER, start=start, deployment="d")
     assert ref in again.replaced and again.carried_over == []
     with session_scope(factory) as session:
-        assert session.query(PendingSubmission).count() == 1
+        assert session.query(InboxEntry).count() == 1
 
 
 def test_a_dead_run_that_was_never_given_input_carries_nothing(
@@ -149,4 +153,60 @@ def test_a_dead_run_that_was_never_given_input_carries_nothing(
     report = ensure_live_runs(LATER, start=start, deployment="d")
     assert ref in report.replaced and report.carried_over == []
     with session_scope(factory) as session:
-        assert session.query(PendingSubmission).count() == 0
+        assert session.query(InboxEntry).count() == 0
+
+
+def test_an_early_review_past_stage_1_gets_a_run_before_its_preparation_window(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    """A phase-transfer review held in the autumn is at stage 4 a year before its 12-month date."""
+    start, ref = Starter(), review[1]
+    assert ensure_live_runs(date(2026, 6, 1), start=start, deployment="d").started == []
+    with session_scope(factory) as session:
+        session.query(Review).filter_by(reference=ref).one().stage = 4
+    assert ensure_live_runs(date(2026, 6, 1), start=start, deployment="d").started == [ref]
+
+
+def test_a_run_that_stopped_sending_heartbeats_is_replaced_within_minutes(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    start, ref = Starter(), review[1]
+    ensure_live_runs(LATER, start=start, deployment="d")
+    run_id = _run_id(factory, ref)
+    _set(run_id, Running())
+    emit_event(event="prefect.flow-run.heartbeat", resource={"prefect.resource.id": f"prefect.flow-run.{run_id}"})
+    beat = _heartbeat_seen(run_id)
+    limits = Thresholds(silent_after=timedelta(seconds=90), pending_after=timedelta(minutes=10))
+    alive = ensure_live_runs(LATER, start=start, deployment="d", limits=limits, now=beat + timedelta(seconds=60))
+    assert alive.replaced == {} and alive.live == 1
+    quick = ensure_live_runs(LATER, start=start, deployment="d", limits=limits, now=beat + timedelta(seconds=150),
+                             quick=True)  # fmt: skip
+    assert ref in quick.replaced and "sent no heartbeat for 2 min" in quick.replaced[ref]
+    assert _state(run_id) == "CRASHED" and start.keys[-1] == f"{ref}/cycle-1/replaces-{run_id}"
+
+
+def test_a_run_waiting_at_a_wait_the_record_left_is_retired_and_replaced(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    start, ref = Starter(), review[1]
+    ensure_live_runs(LATER, start=start, deployment="d")
+    run_id = _run_id(factory, ref)
+    _set(run_id, Suspended(pause_key="stage-1-1"))
+    assert ensure_live_runs(LATER, start=start, deployment="d").live == 1  # waits where the record is
+    with session_scope(factory) as session:
+        moved = session.query(Review).filter_by(reference=ref).one()
+        moved.stage, moved.wait_number = 3, 2  # a caseload import moved the review on
+    report = ensure_live_runs(LATER, start=start, deployment="d")
+    assert "waits at stage-1-1" in report.replaced[ref] and _state(run_id) == "CANCELLED"
+    assert report.carried_over == []
+
+
+def _heartbeat_seen(run_id: str) -> datetime:
+    """Wait (bounded) until Prefect's event store has the heartbeat; return when it occurred."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = last_heartbeats([run_id], since=system_now() - timedelta(minutes=10))
+        if run_id in found:
+            return found[run_id]
+        time.sleep(0.5)
+    raise AssertionError("the heartbeat event never reached Prefect's event store")

@@ -63,12 +63,20 @@ def _wait_at(stack: Stack, run_id: str, stage: int | None, timeout_s: float = 12
     raise AssertionError(f"run {run_id} did not reach stage {stage}: {read_run_state(run_id)}")
 
 
-def _post(client: TestClient, reference: str, stage: int, data: dict[str, str]) -> str:
+def _post(client: TestClient, reference: str, stage: int, data: dict[str, str], timeout_s: float = 120) -> str:
+    """Send a stage's form; then reload the page (as its meta refresh does) until it says "Recorded"."""
     token = csrf_of(client, f"/reviews/{reference}")
     response = client.post(f"/reviews/{reference}/stages/{stage}", data={**data, "csrf_token": token})
     assert response.status_code == 200, response.text
-    assert "Sent to the review" in response.text, response.text
-    return response.text
+    assert "It is being recorded now" in response.text and "Recorded." not in response.text, response.text
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page = client.get(f"/reviews/{reference}").text
+        if "Recorded. The review is" in page:
+            return page
+        assert "Being recorded" in page and 'http-equiv="refresh"' in page, page
+        time.sleep(1)
+    raise AssertionError(f"{reference}: stage {stage} not recorded within {timeout_s:.0f} s")
 
 
 def _day(name: str, iso: str) -> dict[str, str]:

@@ -211,3 +211,22 @@ def test_a_run_that_ended_early_is_restarted_where_the_record_stands(stack: Stac
     assert restarted["id"] != cancelled
     stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
     assert records.review_row(reference)["stage"] == 3
+
+
+def test_an_input_for_a_review_whose_run_ended_is_recorded_with_nobody_starting_a_run(
+    stack: Stack, records: Records
+) -> None:
+    """The door stores the input, finds the run gone, starts one there and then; the new run records the input."""
+    reference = start(stack, records, "E2E-NO-RUN")
+    stack.ehcp("submit", "preparation", reference, *PREPARATION)
+    ended = run_state(stack, reference)["id"]
+    response = api(
+        "POST",
+        f"{stack.api_url}/flow_runs/{ended}/set_state",
+        json={"state": {"type": "CANCELLED", "name": "Cancelled", "message": "operator"}, "force": True},
+    )
+    assert response.json()["status"] == "ACCEPT"
+    result = stack.ehcp("submit", "meeting", reference, "--held-on", "2026-10-20")
+    assert result.stdout.startswith("Recorded. Review") and "ehcp start" not in result.stdout + result.stderr
+    assert records.review_row(reference)["stage"] == 3
+    assert run_state(stack, reference)["id"] != ended
