@@ -49,4 +49,10 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     lines += [f"  {ref}: could not start: {why}" for ref, why in runs["could_not_start"].items()]
     if runs.get("problem"):
         lines.append(f"  {runs['problem']}")
+    inbox = summary.get("inbox") or {}
+    if inbox.get("handed_over"):
+        counts = ", ".join(f"{count} {what}" for what, count in sorted(inbox["handed_over"].items()))
+        lines.append(f"Inputs waiting in the inbox handed over: {counts}.")
+    late = inbox.get("reported", [])
+    lines += [f"  {ref}: an input not recorded within 30 minutes; the operators were told" for ref in late]
     return lines

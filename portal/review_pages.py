@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -40,7 +40,6 @@ from tasks.notice_setup import la_directory
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "notice"
 SENT_KEY = "sent_entry"
-REFRESH_SECONDS = 3
 FORM_PARTS: dict[str, Any] = {
     "invitees": INVITEES, "outcome_rows": OUTCOME_ROWS, "plan_sections": PLAN_SECTIONS, "record_texts": RECORD_TEXTS,
 }
@@ -133,12 +132,27 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
     problems = [*(result.problems if result else []), *refused]
     status = 400 if result and result.problems else 200
     return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
-                preview=preview, documents=plan_documents(), refresh_seconds=REFRESH_SECONDS, **FORM_PARTS)
+                preview=preview, documents=plan_documents(), **FORM_PARTS)
 
 
 @router.get("/reviews/{reference}", response_class=HTMLResponse)
 def review(request: Request, reference: str) -> Response:
     return _show(request, reference)
+
+
+@router.get("/reviews/{reference}/input")
+def latest_input(request: Request, reference: str) -> JSONResponse:
+    """The review's latest input's status, for the page's script that waits for it to be recorded (no personal data)."""
+    principal = signed_in(request)
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        try:
+            found = review_page(session, principal, reference, portal.today()).inbox
+        except NotInScope:
+            raise NotFound from None
+    if found is None:
+        return JSONResponse({"status": None})
+    return JSONResponse({"status": found.status, "stage": found.stage, "stage_after": found.stage_after})
 
 
 def _record(request: Request, reference: str, stage: int, form: dict[str, str]) -> StageResult:

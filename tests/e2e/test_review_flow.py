@@ -22,6 +22,7 @@ CHILDREN = [
     ("E2E-RESTART", "5"),
     ("E2E-RAW", "5"),
     ("E2E-RECOVER", "5"),
+    ("E2E-NO-RUN", "5"),
 ]
 PREPARATION = [
     "--meeting-planned-on",

@@ -23,7 +23,7 @@ from portal.accounts import Role
 from portal.app import create_app
 from portal.settings import DEFAULT_ASSETS
 from portal.web import Portal
-from tests.portal.conftest import PASSWORD, make_account, review_at_decision, urn_with_reviews
+from tests.portal.conftest import PASSWORD, apply_received, make_account, review_at_decision, urn_with_reviews
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = DEFAULT_ASSETS / "axe-core" / "axe.min.js"
@@ -113,8 +113,13 @@ def test_a_senco_and_a_caseworker_in_the_browser_with_no_accessibility_violation
         _date(page, "Parent or young person: date invited", "30", "11", "2026")
         _date(page, "Date advice was circulated", "1", "12", "2026")
         page.get_by_role("button", name="Save and send").click()
-        sync_api.expect(page.get_by_text("Sent to the review")).to_be_visible()
+        sync_api.expect(page.get_by_text("It is being recorded now")).to_be_visible()
+        sync_api.expect(page.get_by_role("heading", name="Being recorded")).to_be_visible()
+        assert page.get_by_role("button", name="Save and send").count() == 0  # nobody can enter it twice
         assert bridge.resumed[-1][1]["meeting_planned_on"] == "2026-12-20"
+        _axe(page, "04b-being-recorded")
+        apply_received(factory, preparing)  # the review's run records it: the page's script notices by itself
+        sync_api.expect(page.get_by_text("Recorded. The review is now at stage 2")).to_be_visible(timeout=15_000)
         page.goto(f"{base_url}/reviews/{meeting}")
         _date(page, "Date the meeting was held", "8", "12", "2026")
         page.get_by_role("button", name="Save and send").click()

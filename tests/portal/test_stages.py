@@ -64,7 +64,7 @@ def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, clien
     response = _post(client, reference, 1, data)
     assert response.status_code == 200
     assert "It is being recorded now" in response.text and "Recorded." not in response.text
-    assert "Being recorded" in response.text and '<meta http-equiv="refresh"' in response.text
+    assert "Being recorded" in response.text and "being-recorded.js" in response.text
     assert 'action="/reviews/' not in response.text  # no form to enter it twice while it is being recorded
     [(_, sent)] = bridge.resumed
     assert sent["meeting_planned_on"] == "2026-12-20"
@@ -79,7 +79,7 @@ def test_preparation_is_sent_with_its_dates_and_the_staff_id_only(factory, clien
     apply_received(factory, reference)  # the run takes it
     page = client.get(f"/reviews/{reference}").text
     assert "Recorded. The review is now at stage 2: review meeting." in page
-    assert '<meta http-equiv="refresh"' not in page and "Being recorded" not in page
+    assert "being-recorded.js" not in page and "Being recorded" not in page
     assert "Recorded." not in client.get(f"/reviews/{reference}").text  # said once
 
 
