@@ -28,7 +28,17 @@ from notices.context import (
 )
 from notices.errors import RenderError
 from notices.kinds import MessageKind
-from notices.wording import ROLE_NAMES, deadline_duty, role_list
+from notices.wording import (
+    ROLE_NAMES,
+    and_list,
+    copy_reason,
+    council_roles,
+    deadline_duty,
+    deadline_short,
+    late_subject,
+    role_list,
+    setting_roles,
+)
 from rules.ladder import Role
 
 __all__ = ["RenderedMessage", "london_date", "render", "render_message", "template_environment"]
@@ -72,7 +82,11 @@ def london_date(day: date | None) -> str:
 
 
 def _role_name(role: Role) -> str:
-    return ROLE_NAMES[role]
+    return ROLE_NAMES[Role(role)]
+
+
+def _weekday(day: date) -> str:
+    return _WEEKDAYS[day.weekday()]
 
 
 @cache
@@ -86,7 +100,19 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(london_date=london_date, role_list=role_list, role_name=_role_name, duty=deadline_duty)
+    env.filters.update(
+        london_date=london_date,
+        weekday=_weekday,
+        role_list=role_list,
+        role_name=_role_name,
+        duty=deadline_duty,
+        duty_short=deadline_short,
+        late_subject=late_subject,
+        copy_reason=copy_reason,
+        setting_roles=setting_roles,
+        council_roles=council_roles,
+        and_list=and_list,
+    )
     return env
 
 

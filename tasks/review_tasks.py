@@ -20,14 +20,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from notices.stage_letters import letters_for_stage_input
 from records.business_dates import latest_business_date
-from records.models import Review
-from records.outbox import enqueue
 from records.review_progress import InputOutcome, apply_input, record_refusal
 from records.review_view import ReviewView, review_view
 from records.session import session_scope
@@ -36,6 +32,7 @@ from rules.stages import Stage
 from rules.transitions import StageInput
 from tasks.business_date import business_date
 from tasks.db import rule_set, session_factory, settings, working_days
+from tasks.stage_letters import queue_letters
 from tasks.timeline import timeline_markdown
 
 __all__ = [
@@ -151,21 +148,8 @@ def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
 
 
 def queue_stage_letters(session: Session, review_ref: str, given: StageInput) -> int:
-    """Put the letters of an accepted stage input in the outbox (once each); return how many rows it names."""
-    letters = letters_for_stage_input(review_ref, given)
-    if not letters:
-        return 0
-    review_id = session.scalars(select(Review.id).where(Review.reference == review_ref)).one()
-    for letter in letters:
-        enqueue(
-            session,
-            idempotency_key=letter.idempotency_key,
-            review_id=review_id,
-            kind=letter.kind,
-            channel="email",
-            recipient_role=letter.recipient_role,
-        )
-    return len(letters)
+    """Put the letters of an accepted stage input in the outbox (once each); return how many it queued."""
+    return queue_letters(session, review_ref, given)
 
 
 def apply_stage(review_ref: str, wait_key: str, given: StageInput, submitted_by: str) -> InputOutcome:

@@ -83,7 +83,7 @@ TO_AMEND: list[StageInput] = [
     PreparationDone(date(2026, 10, 20), date(2026, 10, 1), date(2026, 10, 2)),
     MeetingHeld(date(2026, 10, 20)),
     ReportReceived(date(2026, 10, 28), Outcome.AMEND, report_sent_on=date(2026, 10, 27)),
-    DecisionTaken(Outcome.AMEND, date(2026, 11, 3)),
+    DecisionTaken(Outcome.AMEND, date(2026, 11, 3), date(2026, 11, 3)),
 ]
 
 

@@ -77,7 +77,9 @@ def test_n3_the_transfer_review_itself_keeps_its_cap(is_working_day: IsWorkingDa
 
 
 def test_n20_an_interim_review_held_meets_the_under_five_date() -> None:
-    facts = ReviewFacts(d("Wed 2025-10-01"), date_of_birth=d("Thu 2022-03-03"), interim_review_held_on=d("Tue 2026-03-10"))
+    facts = ReviewFacts(
+        d("Wed 2025-10-01"), date_of_birth=d("Thu 2022-03-03"), interim_review_held_on=d("Tue 2026-03-10")
+    )
     assert met_on("interim_review_due", facts) == d("Tue 2026-03-10")
     assert order_problems(facts) == []
     too_early = ReviewFacts(d("Wed 2025-10-01"), interim_review_held_on=d("Tue 2025-09-30"))
