@@ -148,7 +148,7 @@ def test_cease_proposal_before_consultation_gives_no_appeal_date(
     facts = decided(Outcome.CEASE, date(2026, 3, 1), cease_notice_sent_on=None)
     message = letter(facts, review, is_working_day)
     assert "considering stopping" in message.body_text and "This is a proposal, not our decision" in message.body_text
-    assert "Please tell us what you think by Monday 16 March 2026"  # day 15 is a Sunday in message.body_text
+    assert "Please tell us what you think by Monday 16 March 2026" in message.body_text  # day 15 is a Sunday
     assert "Your appeal must reach the Tribunal" not in message.body_text
     assert "appeal by" not in message.summary
 

@@ -88,5 +88,9 @@ def test_n10_the_api_records_a_certificate_and_refuses_a_timestamp(
     again = app_client.post(path, json={"issued_on": "2026-11-30"}, headers=headers)
     assert again.json()["status"] == "unchanged"
     assert _letters(factory, reference).count(("appeal-after-mediation", "family")) == 1
-    assert app_client.post("/api/reviews/AR-0000-00000/mediation-certificate", json={"issued_on": "2026-11-30"},
-                           headers=headers).status_code == 404
+    assert (
+        app_client.post(
+            "/api/reviews/AR-0000-00000/mediation-certificate", json={"issued_on": "2026-11-30"}, headers=headers
+        ).status_code
+        == 404
+    )

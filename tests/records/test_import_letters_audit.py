@@ -49,7 +49,10 @@ def test_n3_a_transfer_whose_date_passed_before_the_review_began_is_refused(
     """The Year 6 transfer of 2026 (plan due Sat 14 Feb 2026) belongs to a review that ended on Fri 20 Feb 2026."""
     before = snapshot(factory)
     result = _import(
-        folder, transfer_kind="school", transfer_year="2026", previous_meeting_on="2026-02-03",
+        folder,
+        transfer_kind="school",
+        transfer_year="2026",
+        previous_meeting_on="2026-02-03",
         previous_decision_on="2026-02-20",
     )
     assert result.exit_code == 2

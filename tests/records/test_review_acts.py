@@ -18,13 +18,25 @@ SETTINGS = [
     {"urn": "900402", "name": "Synthetic Elm Primary", "phase": "primary"},
 ]
 MAINTAINED = {
-    "child_ref": "RA1", "given_name": "Testchild", "family_name": "Synthetic-RA1", "date_of_birth": "2022-09-01",
-    "setting_urn": "900401", "plan_first_issued_on": "2025-03-03", "meeting_held_on": "2026-02-02",
-    "decision_outcome": "maintain", "decision_notified_on": "2026-02-16",
+    "child_ref": "RA1",
+    "given_name": "Testchild",
+    "family_name": "Synthetic-RA1",
+    "date_of_birth": "2022-09-01",
+    "setting_urn": "900401",
+    "plan_first_issued_on": "2025-03-03",
+    "meeting_held_on": "2026-02-02",
+    "decision_outcome": "maintain",
+    "decision_notified_on": "2026-02-16",
 }
 UNDER_FIVE = {
-    "child_ref": "RA2", "given_name": "Testchild", "family_name": "Synthetic-RA2", "date_of_birth": "2023-05-01",
-    "setting_urn": "900401", "plan_first_issued_on": "2026-06-01", "transfer_kind": "school", "transfer_year": "2027",
+    "child_ref": "RA2",
+    "given_name": "Testchild",
+    "family_name": "Synthetic-RA2",
+    "date_of_birth": "2023-05-01",
+    "setting_urn": "900401",
+    "plan_first_issued_on": "2026-06-01",
+    "transfer_kind": "school",
+    "transfer_year": "2027",
 }
 
 

@@ -29,8 +29,15 @@ BASE = {
 ROWS = [
     {**BASE, "child_ref": "TT1", "family_name": "Synthetic-TT1"},
     {**BASE, "child_ref": "TT2", "family_name": "Synthetic-TT2", "meeting_held_on": "2026-11-30"},
-    {**BASE, "child_ref": "TT3", "family_name": "Synthetic-TT3", "setting_urn": "", "led_by": "la",
-     "transfer_kind": "", "transfer_year": ""},
+    {
+        **BASE,
+        "child_ref": "TT3",
+        "family_name": "Synthetic-TT3",
+        "setting_urn": "",
+        "led_by": "la",
+        "transfer_kind": "",
+        "transfer_year": "",
+    },
 ]
 
 
@@ -47,8 +54,13 @@ def spring_list(cli_env: str, tmp_path: Path, factory: SessionFactory) -> str:
     assert [found.setting_urn for found in lists] == ["900301"]  # none for the council-led review
     (found,) = lists
     message = render_termly_list(
-        setting_urn=found.setting_urn, setting_name=found.setting_name, term_id=term.id, term_name="spring 2027",
-        term_starts_on=term.starts_on, term_ends_on=term.ends_on, items=list(found.items),
+        setting_urn=found.setting_urn,
+        setting_name=found.setting_name,
+        term_id=term.id,
+        term_name="spring 2027",
+        term_starts_on=term.starts_on,
+        term_ends_on=term.ends_on,
+        items=list(found.items),
         la=load_la_directory(EXAMPLES / "la_roles.toml"),
     )
     return message.body_text
