@@ -126,6 +126,9 @@ class FamilyLateLetterContext:
     """The date an earlier letter about this deadline gave the family (a follow-up letter says so)."""
     as_of: date | None = None
     """The business date the letter speaks for."""
+    earliest_lawful_on: date | None = None
+    """The statutory date fell within the family's 15 days (told in the amendment notice): the plan may not go
+    before this day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +285,8 @@ def family_late_letter_context(
     follow_up = family_follow_up_on(event.step, event.deadline_due_on, ladder)
     follow_up = follow_up if follow_up is not None and follow_up > expected_on else None
     return FamilyLateLetterContext(
-        review, event.deadline_key, due_on, expected_on, event.due_on, kind, follow_up, promised_on, as_of
+        review, event.deadline_key, due_on, expected_on, event.due_on, kind, follow_up, promised_on, as_of,
+        earliest_lawful_on,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -89,6 +89,10 @@ def _weekday(day: date) -> str:
     return _WEEKDAYS[day.weekday()]
 
 
+def _day_before(day: date) -> date:
+    return day - timedelta(days=1)
+
+
 @cache
 def template_environment() -> Environment:
     """Return the one Jinja2 environment of the notices (built on first use)."""
@@ -103,6 +107,7 @@ def template_environment() -> Environment:
     env.filters.update(
         london_date=london_date,
         weekday=_weekday,
+        day_before=_day_before,
         role_list=role_list,
         role_name=_role_name,
         duty=deadline_duty,

@@ -106,7 +106,7 @@ def test_n6_a_proposal_already_sent_is_followed_by_the_notice(factory: SessionFa
     record(factory, reference, PlanIssued("cease-notice", date(2026, 11, 10)))
     assert ("cease-notice", "family") in letters(factory) and ("cease-notice", "senco") not in letters(factory)
     body = rendered(factory, "cease-notice", Role.FAMILY).message.body_text
-    assert "On Tuesday 10 November 2026 we wrote to you about our decision" in body and "consulted" not in body
+    assert "This notice follows our letter of Tuesday 10 November 2026" in body and "consulted" not in body
 
 
 def test_n4_the_amendment_notice_sent_after_the_decision_is_its_own_letter(
