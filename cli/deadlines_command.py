@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -38,6 +38,26 @@ STATUS_STYLES = {
 }
 
 
+MAX_INT_DIGITS = 12
+"""No fact is a longer number: a year has 4 digits. Longer ones are refused before Python converts them."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Return an object's fields; refuse one that gives a field twice (JSON would silently keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the field {key!r} is given twice: give each field once")
+        found[key] = value
+    return found
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"a number of {len(digits):,} digits where a year of 4 is expected")
+    return int(digits)
+
+
 def read_facts(path: Path) -> ReviewFacts:
     """Return the facts in a JSON file, or raise the CLI's exit with every problem named."""
     try:
@@ -47,9 +67,14 @@ def read_facts(path: Path) -> ReviewFacts:
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(f"{path}: cannot read it as UTF-8 text ({exc})") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise fail(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise fail(f"{path}: not review facts: nested too deeply (objects or lists inside thousands of others)") \
+            from None
+    except ValueError as exc:  # a duplicate key or an overlong number, from the hooks below
+        raise fail(f"{path}: not review facts: {exc}") from None
     try:
         return review_facts_from(data)
     except FactsError as exc:

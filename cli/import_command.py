@@ -18,9 +18,11 @@ from records.importing.caseload_rows import CASELOAD_COLUMNS, CASELOAD_OPTIONAL_
 from records.importing.csv_file import read_csv
 from records.importing.problems import ImportRejected
 from records.importing.settings_import import import_settings
+from records.session import session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.errors import Problem
 from rules.rule_set import ENGLAND_2014
+from tasks.business_date import business_date
 
 PROGRESS_MIN_ROWS: Final = 2_000
 
@@ -71,7 +73,9 @@ def import_caseload_command(file: FileArgument) -> None:
     settings = current_settings()
     factory = open_records(settings)
     rule_set = ENGLAND_2014.with_settings(cycle_anchor=settings.cycle_anchor)
-    context = CaseloadContext(rule_set, england_and_wales_working_days(), settings.actor)
+    with session_scope(factory) as session:
+        today = business_date(session)  # nothing done can be dated after it (a meeting "held" in 2099)
+    context = CaseloadContext(rule_set, england_and_wales_working_days(), settings.actor, today)
     try:
         rows = read_csv(file, CASELOAD_COLUMNS, CASELOAD_OPTIONAL_COLUMNS)
         with progress_for(len(rows.rows)) as on_row:

@@ -12,6 +12,7 @@ from cli.doctor_command import doctor
 from cli.escalations_command import escalations
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
+from cli.record_commands import amendment_notice, interim_review, mediation_certificate, named_institution
 from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
@@ -34,6 +35,10 @@ app.command("status")(status)
 app.add_typer(submit_app, name="submit")
 app.command("decide")(decide)
 app.command("issue")(issue)
+app.command("amendment-notice")(amendment_notice)
+app.command("mediation-certificate")(mediation_certificate)
+app.command("interim-review")(interim_review)
+app.command("named-institution")(named_institution)
 app.command("escalations")(escalations)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")

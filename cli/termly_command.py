@@ -57,6 +57,8 @@ def as_json(term: Term, dates: TermDates, lists: list[SettingList]) -> dict[str,
                         "year_group": item.year_group,
                         "stage": item.stage,
                         "meeting_due_on": item.meeting_due_on.isoformat(),
+                        "meeting_by_on": (item.meeting_by_on or item.meeting_due_on).isoformat(),
+                        "meeting_held_on": item.meeting_held_on.isoformat() if item.meeting_held_on else None,
                         "review_due_on": item.review_due_on.isoformat() if item.review_due_on else None,
                         "phase_transfer": item.is_phase_transfer,
                         "year_9_plus": item.is_year_9_plus,
@@ -75,13 +77,14 @@ def render(term: Term, dates: TermDates, lists: list[SettingList], console: Cons
                   + ("" if dates.verified else "; term dates illustrative, not verified"))
     for found in lists:
         table = Table(title=f"{found.setting_urn} {found.setting_name} ({len(found.items)})", title_justify="left")
-        for column in ("Reference", "Child ref", "Year", "Stage", "Meeting due", "Review due", "Flags"):
+        for column in ("Reference", "Child ref", "Year", "Stage", "Meeting by", "Review due", "Flags"):
             table.add_column(column)
         for item in found.items:
             flags = ", ".join(name for name, on in (("phase transfer", item.is_phase_transfer),
                                                     ("Year 9+", item.is_year_9_plus)) if on)
-            table.add_row(item.reference, item.child_ref, item.year_group or "-", str(item.stage),
-                          item.meeting_due_on.isoformat(),
+            meeting = f"held {item.meeting_held_on}" if item.meeting_held_on else (
+                item.meeting_by_on or item.meeting_due_on).isoformat()
+            table.add_row(item.reference, item.child_ref, item.year_group or "-", str(item.stage), meeting,
                           item.review_due_on.isoformat() if item.review_due_on else "-", flags)
         console.print(table)
     if not lists:

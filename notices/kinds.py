@@ -39,10 +39,12 @@ class MessageKind(StrEnum):
     FAMILY_OVERDUE_LETTER = "family-overdue-letter"  # the late letter once the deadline has already passed
     DECISION_MAINTAIN = "decision-maintain"
     DECISION_AMEND = "decision-amend"
-    DECISION_CEASE = "decision-cease"
+    DECISION_CEASE = "decision-cease"  # the proposal to cease (consultation), or the notice itself on the same day
+    AMENDMENT_NOTICE = "amendment-notice"  # Reg 22(2): the proposed amendments, sent after an amend decision
     CEASE_NOTICE = "cease-notice"  # Reg 31 notice after consultation (the decision letter may itself be it)
     FINAL_PLAN_ISSUED = "final-plan-issued"
     NOT_AMENDING_NOTICE = "not-amending-notice"  # Reg 22(4): the LA will not amend after all, with reasons
+    APPEAL_AFTER_MEDIATION = "appeal-after-mediation"  # HESC r20(1)(c)(ii): the later appeal date a certificate gives
     TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
     DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
     INPUT_NOT_APPLIED = "input-not-applied"  # to the operators: a person's input waits in the inbox too long
@@ -73,9 +75,11 @@ DECISION_KINDS: Final = frozenset(
         MessageKind.DECISION_MAINTAIN,
         MessageKind.DECISION_AMEND,
         MessageKind.DECISION_CEASE,
+        MessageKind.AMENDMENT_NOTICE,
         MessageKind.CEASE_NOTICE,
         MessageKind.FINAL_PLAN_ISSUED,
         MessageKind.NOT_AMENDING_NOTICE,
+        MessageKind.APPEAL_AFTER_MEDIATION,
     }
 )
 

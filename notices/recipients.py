@@ -10,7 +10,9 @@ Data format of the roles file (TOML or JSON; ``examples/la_roles.toml``)::
     webhook = "https://..."      # optional (Teams or Slack incoming webhook)
 
 A review's own caseworker, when one is assigned, replaces the roles file's
-caseworker. Setting and family addresses are passed in from the records.
+caseworker. Setting and family addresses are passed in from the records, as is the
+school or college an amended plan names (``named_institution``); the health
+commissioning body (``[roles.commissioning_body]``) is the roles file's.
 """
 
 from __future__ import annotations
@@ -115,11 +117,27 @@ def _setting_recipient(role: Role, setting: SettingContacts) -> Recipient:
     return Recipient(role, setting.head_teacher_email, setting.head_teacher_name)
 
 
+def _named_recipient(named: SettingContacts | None) -> Recipient:
+    """The school or college a plan names: its head teacher or principal, else its SENCO (Reg 22(3)(b))."""
+    if named is None:
+        return Recipient(Role.NAMED_INSTITUTION)
+    if named.head_teacher_email:
+        return Recipient(Role.NAMED_INSTITUTION, named.head_teacher_email, named.head_teacher_name)
+    return Recipient(Role.NAMED_INSTITUTION, named.senco_email, named.senco_name)
+
+
 def _one(
-    role: Role, setting: SettingContacts, la: LaDirectory, caseworker: Recipient | None, family: Recipient | None
+    role: Role,
+    setting: SettingContacts,
+    la: LaDirectory,
+    caseworker: Recipient | None,
+    family: Recipient | None,
+    named: SettingContacts | None = None,
 ) -> Recipient:
     if role in SETTING_ROLES:
         return _setting_recipient(role, setting)
+    if role is Role.NAMED_INSTITUTION:
+        return _named_recipient(named)
     if role is Role.FAMILY:  # no family address in the records: the roles file's post room sends it on paper
         return family or la.roles.get(role) or Recipient(role)
     if role is Role.CASEWORKER and caseworker is not None:
@@ -135,6 +153,7 @@ def recipients_for(
     la: LaDirectory,
     caseworker: Recipient | None = None,
     family: Recipient | None = None,
+    named_institution: SettingContacts | None = None,
 ) -> tuple[Addressee, ...]:
     """Return the addressees of a ladder event, in audience order.
 
@@ -146,7 +165,7 @@ def recipients_for(
     setting_asked = owner is Owner.SETTING and any(role in SETTING_ROLES for role in roles)
     return tuple(
         Addressee(
-            _one(role, setting, la, caseworker, family),
+            _one(role, setting, la, caseworker, family, named_institution),
             copied=setting_asked and role not in SETTING_ROLES,
         )
         for role in roles

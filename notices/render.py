@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Final
 
@@ -29,7 +29,17 @@ from notices.context import (
 )
 from notices.errors import RenderError
 from notices.kinds import MessageKind
-from notices.wording import ROLE_NAMES, deadline_duty, role_list
+from notices.wording import (
+    ROLE_NAMES,
+    and_list,
+    copy_reason,
+    council_roles,
+    deadline_duty,
+    deadline_short,
+    late_subject,
+    role_list,
+    setting_roles,
+)
 from rules.ladder import Role
 
 __all__ = ["RenderedMessage", "london_date", "render", "render_message", "template_environment"]
@@ -73,7 +83,15 @@ def london_date(day: date | None) -> str:
 
 
 def _role_name(role: Role) -> str:
-    return ROLE_NAMES[role]
+    return ROLE_NAMES[Role(role)]
+
+
+def _weekday(day: date) -> str:
+    return _WEEKDAYS[day.weekday()]
+
+
+def _day_before(day: date) -> date:
+    return day - timedelta(days=1)
 
 
 @cache
@@ -87,7 +105,20 @@ def template_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(london_date=london_date, role_list=role_list, role_name=_role_name, duty=deadline_duty)
+    env.filters.update(
+        london_date=london_date,
+        weekday=_weekday,
+        day_before=_day_before,
+        role_list=role_list,
+        role_name=_role_name,
+        duty=deadline_duty,
+        duty_short=deadline_short,
+        late_subject=late_subject,
+        copy_reason=copy_reason,
+        setting_roles=setting_roles,
+        council_roles=council_roles,
+        and_list=and_list,
+    )
     return env
 
 

@@ -29,6 +29,7 @@ from rules.facts import Outcome
 from tasks.db import rule_set, working_days
 from tasks.inbox import HandOver, line
 from tasks.notice_setup import la_directory
+from tasks.strict_date import StrictDate
 
 router = APIRouter(tags=["reviews"])
 bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")
@@ -91,16 +92,16 @@ class ReviewDetailOut(ReviewOut):
 
 
 class PreparationIn(BaseModel):
-    meeting_planned_on: date
-    invited_on: dict[Invitee, date] = Field(description="When each statutory invitee was invited.")
+    meeting_planned_on: StrictDate
+    invited_on: dict[Invitee, StrictDate] = Field(description="When each statutory invitee was invited.")
     other_invitees: Text = ""
     advice_from: Text = ""
-    advice_requested_on: date | None = None
-    advice_circulated_on: date
+    advice_requested_on: StrictDate | None = None
+    advice_circulated_on: StrictDate
 
 
 class MeetingIn(BaseModel):
-    meeting_held_on: date
+    meeting_held_on: StrictDate
     preparing_for_adulthood_discussed: bool = False
     attended: list[Invitee] = []
     other_attendees: Text = ""
@@ -129,14 +130,14 @@ class RecordIn(BaseModel):
 
 class DecisionIn(BaseModel):
     outcome: Outcome
-    notified_on: date
-    amendment_notice_sent_on: date | None = None
+    notified_on: StrictDate
+    amendment_notice_sent_on: StrictDate | None = None
     preview: bool = Field(default=False, description="Check and return the family's letter; send nothing.")
 
 
 class PlanIn(BaseModel):
     document: str = Field(max_length=40, description="final-plan or cease-notice (and what the run's form allows).")
-    issued_on: date
+    issued_on: StrictDate
     preview: bool = False
 
 

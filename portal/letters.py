@@ -6,7 +6,13 @@ so the preview and the letter sent cannot differ in wording or dates.
 
 from __future__ import annotations
 
-from notices.context import decision_letter_context, final_plan_letter_context
+from notices.context import (
+    amendment_notice_context,
+    cease_notice_letter_context,
+    decision_letter_context,
+    final_plan_letter_context,
+    not_amending_letter_context,
+)
 from notices.errors import RenderError
 from notices.recipients import LaDirectory
 from notices.render import RenderedMessage, render
@@ -27,6 +33,15 @@ def letter_preview(
             context = decision_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
         elif facts.final_plan_issued_on is not None:
             context = final_plan_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+        elif facts.cease_notice_sent_on is not None:
+            context = cease_notice_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+        elif facts.amendments_withdrawn_on is not None:
+            reasons = review.amendments_withdrawn_reasons or ""
+            context = not_amending_letter_context(
+                facts, people, reasons=reasons, rule_set=rule_set, is_working_day=is_working_day
+            )
+        elif facts.amendment_notice_sent_on is not None:
+            context = amendment_notice_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
         else:
             return "There is no letter template for this document yet: write the family's letter outside the service."
     except RenderError as exc:

@@ -32,6 +32,8 @@ class DueLine:
     owner: str
     days_left: int
     advisory: bool
+    earliest_lawful_on: date | None = None
+    """The date cannot be met lawfully (the family's 15 days end after it): the document may not go before this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,8 @@ def timeline(session: Session, reference: str, today: date) -> Timeline:
     """Return the review's timeline on the business date."""
     view = review_view(session, reference)
     due = tuple(
-        DueLine(LABELS.get(d.key, d.key), d.due_on, OWNERS.get(d.owner, d.owner), (d.due_on - today).days, d.advisory)
+        DueLine(LABELS.get(d.key, d.key), d.due_on, OWNERS.get(d.owner, d.owner), (d.due_on - today).days, d.advisory,
+                d.earliest_lawful_on if d.earliest_lawful_on is not None and today < d.earliest_lawful_on else None)
         for d in view.deadlines
         if d.is_open
     )

@@ -30,6 +30,7 @@ REVIEW_FACT_COLUMNS = (
     "cease_notice_sent_on",
     "amendments_withdrawn_on",
     "mediation_certificate_on",
+    "interim_review_held_on",
     "led_by",
 )
 
@@ -61,6 +62,7 @@ def facts_from_columns(plan: Mapping[str, Any], review: Mapping[str, Any], date_
         cease_notice_sent_on=review.get("cease_notice_sent_on"),
         amendments_withdrawn_on=review.get("amendments_withdrawn_on"),
         mediation_certificate_on=review.get("mediation_certificate_on"),
+        interim_review_held_on=review.get("interim_review_held_on"),
         led_by=LedBy(review.get("led_by") or LedBy.SETTING),
         report_sent_on=review.get("report_sent_on"),
     )

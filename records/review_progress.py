@@ -79,9 +79,10 @@ def _recorded(session: Session, idempotency_key: str) -> InputOutcome | None:
     return InputOutcome(detail["reference"], detail["accepted"], detail["stage"], problems, judged_on, notes)
 
 
-def _write_facts(
+def write_facts(
     session: Session, review: Review, facts: ReviewFacts, rule_set: RuleSet, is_working_day: IsWorkingDay
 ) -> None:
+    """Write a review's stage facts and everything ``rules/`` derives from them (stage, deadlines, next deadline)."""
     for name in (
         "meeting_planned_on",
         "meeting_held_on",
@@ -145,7 +146,7 @@ def apply_input(
     notes: tuple[Problem, ...] = ()
     if result.accepted:
         notes = recorded_notes(before, result.facts, rule_set, is_working_day=is_working_day)
-        _write_facts(session, review, result.facts, rule_set, is_working_day)
+        write_facts(session, review, result.facts, rule_set, is_working_day)
     review.wait_number += 1
     outcome = InputOutcome(
         reference,

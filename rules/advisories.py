@@ -13,7 +13,7 @@ from __future__ import annotations
 from rules.cycle import cycle_anchor_on, interim_review_due
 from rules.deadlines import Deadline, Owner
 from rules.facts import ReviewFacts
-from rules.phase_transfers import latest_safe_decision_on, latest_safe_meeting_on, phase_transfer_due
+from rules.phase_transfers import latest_safe_decision_on, latest_safe_meeting_on, transfer_cap_on
 from rules.rule_set import RuleSet
 from rules.stages import Stage
 
@@ -27,8 +27,8 @@ def advisory_deadlines(facts: ReviewFacts, rule_set: RuleSet) -> tuple[Deadline,
     if interim is not None:
         citation = rule_set.under_five_cycle.citation
         found.append(Deadline("interim_review_due", interim, Owner.LA, Stage.DECISION, citation, advisory=True))
-    if facts.phase_transfer is not None:
-        cap = phase_transfer_due(facts.phase_transfer, rule_set)
+    cap = transfer_cap_on(facts, rule_set)
+    if cap is not None:
         citation = rule_set.periods.transfer_notice_lead.citation
         found.append(
             Deadline(

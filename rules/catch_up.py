@@ -8,7 +8,12 @@ many steps of one deadline due together. The law's policy (s5, last paragraph):
 - every message states the lateness as of the business date (``working_days_late``);
 - the family's letter is the "we will be late" letter only while the deadline is
   still ahead; once it has passed, it becomes the "your decision is late; we now
-  expect it by ..." letter (``FamilyLetter.OVERDUE``), with a date after today.
+  expect it by ..." letter (``FamilyLetter.OVERDUE``);
+- a family letter promises only what the product does: when the ladder has a
+  later family step (``family-follow-up``), the letter's date is the day before
+  that step and the letter says the family will be written to again if the act
+  is not done by then; the last family step gives a date and asks the family to
+  contact the council if they have not heard by then (it promises no letter).
 
 ``select_for_sending`` takes the pending events (``rules.escalations.LadderEvent``)
 and the business date, and says which go out, to whom, and which are dropped.
@@ -32,6 +37,7 @@ __all__ = [
     "FamilyLetter",
     "Sending",
     "expected_by",
+    "family_follow_up_on",
     "select_for_sending",
     "working_days_late",
 ]
@@ -55,6 +61,8 @@ class Sending:
     roles: tuple[Role, ...]
     family_letter: FamilyLetter | None = None
     expected_on: date | None = None
+    follow_up_on: date | None = None
+    """For a family letter: the day the product writes again if the act is still not done (None: it will not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,19 @@ def expected_by(deadline_on: date, as_of: date, within_days: int = EXPECTED_WITH
     return max(deadline_on, as_of) + timedelta(days=within_days)
 
 
+def family_follow_up_on(step_name: str, deadline_on: date, ladder: Iterable[LadderStep]) -> date | None:
+    """Return the day of the next family letter after ``step_name`` for a deadline (calendar-day steps), if any."""
+    steps = list(ladder)
+    names = [step.name for step in steps]
+    later = steps[names.index(step_name) + 1 :] if step_name in names else []
+    for step in later:
+        if step.family_letter and step.timing is StepTiming.DAYS_AFTER:
+            return deadline_on + timedelta(days=step.amount)
+        if step.family_letter and step.timing is StepTiming.DAYS_BEFORE:
+            return deadline_on - timedelta(days=step.amount)
+    return None
+
+
 def _steps(ladder: Iterable[LadderStep]) -> dict[str, tuple[int, LadderStep]]:
     return {step.name: (rank, step) for rank, step in enumerate(ladder)}
 
@@ -106,10 +127,15 @@ def _highest_per_role(
     return best
 
 
-def _sending(event: LadderEvent, roles: tuple[Role, ...], step: LadderStep, as_of: date, within: int) -> Sending:
+def _sending(
+    event: LadderEvent, roles: tuple[Role, ...], step: LadderStep, as_of: date, within: int, ladder: list[LadderStep]
+) -> Sending:
     if not step.family_letter:
         return Sending(event, roles)
     letter = FamilyLetter.AHEAD if as_of <= event.deadline_due_on else FamilyLetter.OVERDUE
+    follow_up = family_follow_up_on(step.name, event.deadline_due_on, ladder)
+    if follow_up is not None and follow_up > as_of:  # promise the day before the product writes again
+        return Sending(event, roles, letter, follow_up - timedelta(days=1), follow_up)
     return Sending(event, roles, letter, expected_by(event.deadline_due_on, as_of, within))
 
 
@@ -126,6 +152,7 @@ def select_for_sending(
     own audience, so it is never superseded by a staff step; it only changes which letter it is.
     Events keep their order (oldest first); an event no role hears of is returned in ``dropped``.
     """
+    ladder = list(ladder)
     steps = _steps(ladder)
     pending = list(events)
     live = [e for e in pending if not _is_stale_reminder(steps[e.step][1], e, as_of)]
@@ -134,7 +161,7 @@ def select_for_sending(
     for event in pending:
         roles = tuple(r for r in event.audience if best.get((event.deadline_key, r)) is event)
         if roles:
-            send.append(_sending(event, roles, steps[event.step][1], as_of, expected_within_days))
+            send.append(_sending(event, roles, steps[event.step][1], as_of, expected_within_days, ladder))
         else:
             dropped.append(event)
     return CatchUp(tuple(send), tuple(dropped))

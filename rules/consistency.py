@@ -8,7 +8,8 @@ Pure module, and the one place that decides both for every path the facts come i
   impossible is refused: a meeting before the plan existed or before the previous review's
   decision, a decision before its meeting, an amendment notice without an amend decision, a
   final plan before its notice, a not-amending notice without an amend decision or alongside a
-  final plan, a transfer in a year before the cycle's anchor (STATUTORY.md sections 3-4).
+  final plan, a transfer whose Reg 18 date fell before this review began (compared by date, not
+  by year: STATUTORY.md section 4), an interim review before the plan or the previous review.
 - ``breaches``: history that is kept but is unlawful. A final amended plan issued inside the
   family's 15 days (Reg 22(2)(c)) is a breach, never "met" (STATUTORY.md section 3).
 - ``earliest_lawful_issue_on``: the first day a final plan may be issued (window close + 1).
@@ -21,7 +22,8 @@ from datetime import date, timedelta
 
 from rules.errors import Problem
 from rules.facts import Outcome, ReviewFacts, TransferKind
-from rules.rule_set import RuleSet
+from rules.phase_transfers import phase_transfer_due, review_began_on
+from rules.rule_set import ENGLAND_2014, RuleSet
 
 __all__ = ["BREACHED_BY_FINAL_PLAN", "breaches", "earliest_lawful_issue_on", "order_problems", "window_closes_on"]
 
@@ -118,42 +120,52 @@ def _preparation_problems(facts: ReviewFacts) -> Iterator[Problem]:
         yield Problem("report_received_on", f"cannot precede the day the report was sent ({facts.report_sent_on})")
 
 
-def _earliest_anchor_on(facts: ReviewFacts) -> date:
-    """The earliest date this cycle can start with, whichever anchor setting is used."""
-    previous = facts.previous_review
-    return previous.meeting_on if previous is not None else facts.plan_first_issued_on
-
-
-def _transfer_problems(facts: ReviewFacts) -> Iterator[Problem]:
+def _transfer_problems(facts: ReviewFacts, rule_set: RuleSet) -> Iterator[Problem]:
     transfer = facts.phase_transfer
     if transfer is None:
         return
-    anchor = _earliest_anchor_on(facts)
-    if transfer.kind is TransferKind.POST16:
-        if transfer.transfer_on is None:
-            yield Problem("phase_transfer.transfer_on", "a post16 transfer needs transfer_on (YYYY-MM-DD)")
-        elif transfer.transfer_on < anchor:
-            yield Problem(
-                "phase_transfer.transfer_on", f"lies before this cycle's anchor ({anchor}): not this review's"
-            )
+    if transfer.kind is TransferKind.POST16 and transfer.transfer_on is None:
+        yield Problem("phase_transfer.transfer_on", "a post16 transfer needs transfer_on (YYYY-MM-DD)")
         return
-    if transfer.year is None:
+    if transfer.kind is not TransferKind.POST16 and transfer.year is None:
         yield Problem("phase_transfer.year", f"a {transfer.kind} transfer needs year (for example 2027)")
-    elif transfer.year < anchor.year:
+        return
+    cap, began = phase_transfer_due(transfer, rule_set), review_began_on(facts)
+    if cap < began:
+        field = "phase_transfer.transfer_on" if transfer.kind is TransferKind.POST16 else "phase_transfer.year"
+        since = "the previous review's decision" if facts.previous_review is not None else "the plan was first issued"
         yield Problem(
-            "phase_transfer.year", f"{transfer.year} is before this cycle's anchor ({anchor}): not this review's"
+            field,
+            f"this transfer's plan was due by {cap} (Reg 18), before this review began on {began} ({since}): "
+            "it was an earlier review's transfer, not this one's",
         )
 
 
-def order_problems(facts: ReviewFacts) -> list[Problem]:
-    """Return every problem with the order of the facts (empty when they are consistent)."""
+def _interim_problems(facts: ReviewFacts) -> Iterator[Problem]:
+    interim, first = facts.interim_review_held_on, facts.plan_first_issued_on
+    if _before(interim, first):
+        yield Problem("interim_review_held_on", f"cannot be before the plan was first issued ({first})")
+    elif facts.previous_review is not None and _before(interim, facts.previous_review.decision_on):
+        yield Problem(
+            "interim_review_held_on",
+            f"cannot precede the previous review's decision ({facts.previous_review.decision_on}): "
+            "an interim review falls between annual reviews",
+        )
+
+
+def order_problems(facts: ReviewFacts, rule_set: RuleSet = ENGLAND_2014) -> list[Problem]:
+    """Return every problem with the order of the facts (empty when they are consistent).
+
+    ``rule_set`` gives the Reg 18 transfer dates (the statutory ones unless an authority's rule set is passed).
+    """
     return [
         *_plan_problems(facts),
         *_decision_problems(facts),
         *_amend_problems(facts),
         *_cease_problems(facts),
         *_preparation_problems(facts),
-        *_transfer_problems(facts),
+        *_transfer_problems(facts, rule_set),
+        *_interim_problems(facts),
     ]
 
 

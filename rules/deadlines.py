@@ -25,7 +25,7 @@ from rules.calendar import IsWorkingDay
 from rules.consistency import BREACHED_BY_FINAL_PLAN, earliest_lawful_issue_on, window_closes_on
 from rules.cycle import cycle_anchor_on, next_cycle_anchor_on, review_due
 from rules.facts import LedBy, Outcome, ReviewFacts
-from rules.phase_transfers import phase_transfer_due
+from rules.phase_transfers import transfer_cap_on
 from rules.rule_set import RuleSet
 from rules.stages import Stage
 
@@ -142,7 +142,7 @@ def due_dates(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkin
     meeting_on = _meeting_on(facts)
     held = facts.meeting_held_on
     notice = facts.amendment_notice_sent_on
-    cap = phase_transfer_due(facts.phase_transfer, rule_set) if facts.phase_transfer is not None else None
+    cap = transfer_cap_on(facts, rule_set)  # None for a transfer an earlier review owed (Reg 18(1))
     letter_on = appeal_letter_on(facts)
     next_anchor = next_cycle_anchor_on(facts, rule_set.cycle_anchor)
     appeal = None

@@ -87,3 +87,5 @@ class ReviewFacts:
     report_sent_on: date | None = None
     """When the report was sent: the duty (Reg 20(7)-(8)); ``report_received_on`` is when the LA had it."""
     report_received_on: date | None = None
+    interim_review_held_on: date | None = None
+    """A child under 5: the interim review held between annual reviews (CoP 9.178, guidance)."""

@@ -28,6 +28,8 @@ class Role(StrEnum):
     DIRECTOR = "director"
     FAMILY = "family"
     OPERATORS = "operators"  # who runs the service: told when a message could not be delivered
+    COMMISSIONING_BODY = "commissioning_body"  # the health commissioning body (ICB): Regs 22(3)(c), 31(2)
+    NAMED_INSTITUTION = "named_institution"  # the school or college an amended plan names, when not the current one
 
 
 class StepTiming(StrEnum):
@@ -61,6 +63,15 @@ DEFAULT_LADDER: Final[tuple[LadderStep, ...]] = (
         (Role.FAMILY,),
         family_letter=True,
         citation="STATUTORY.md s5; Local Government and Social Care Ombudsman findings on unwarned delay",
+    ),
+    LadderStep(
+        "family-follow-up",
+        StepTiming.DAYS_AFTER,
+        15,
+        (),
+        (Role.FAMILY,),
+        family_letter=True,
+        citation="STATUTORY.md s5: the late letter's date has passed, so the family is written to again",
     ),
     LadderStep(
         "missed",

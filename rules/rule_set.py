@@ -73,8 +73,12 @@ class RuleSet:
     periods: StatutoryPeriods = StatutoryPeriods()
     school_transfer_deadline: tuple[int, int] = (2, 14)
     post16_transfer_deadline: tuple[int, int] = (3, 30)
+    cease_consultation_days: int = 15
+    """Policy: the days, starting with the proposal letter, the family and the head teacher have to give their
+    views before the LA decides to cease (Reg 31(1)(b)-(c) sets no period; 15 days as Reg 22(2)(c) gives)."""
     preparation_lead: Period = field(init=False, repr=False, compare=False)
     under_five_cycle: Period = field(init=False, repr=False, compare=False)
+    cease_consultation: Period = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.preparation_weeks <= 0:
@@ -87,6 +91,13 @@ class RuleSet:
         cycle = Period(self.under_five_cycle_months, Unit.MONTHS, Counting.STARTING_WITH, "CoP 9.178 (guidance)")
         object.__setattr__(self, "preparation_lead", lead)
         object.__setattr__(self, "under_five_cycle", cycle)
+        consultation = Period(
+            self.cease_consultation_days,
+            Unit.DAYS,
+            Counting.STARTING_WITH,
+            "Reg 31(1)(b)-(c): consult before ceasing (no period in law; policy, as Reg 22(2)(c))",
+        )
+        object.__setattr__(self, "cease_consultation", consultation)
 
     def with_settings(self, **changes: object) -> RuleSet:
         """Return this rule set with some policy settings changed (derived periods recomputed)."""

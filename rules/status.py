@@ -52,7 +52,7 @@ def met_on(key: str, facts: ReviewFacts) -> date | None:
         "amendment_notice_due": facts.amendment_notice_sent_on,
         "final_plan_due": facts.final_plan_issued_on or facts.amendments_withdrawn_on,
         "phase_transfer_due": facts.final_plan_issued_on,
-        "interim_review_due": decided,
+        "interim_review_due": facts.interim_review_held_on or decided,  # an interim review, else the annual one
         "transfer_meeting_by": facts.meeting_held_on,
         "transfer_decision_by": decided,
     }.get(key)

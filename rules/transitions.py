@@ -75,11 +75,12 @@ class DecisionTaken:
 
 @dataclass(frozen=True, slots=True)
 class PlanIssued:
-    """The stage 5 document: the final amended plan or the Reg 22(4) not-amending notice (amend), or the
-    Reg 31 cease notice after consultation (cease). The not-amending notice's reasons are held in the
+    """The stage 5 document: after amend, the amendment notice (Reg 22(2)) when it was not sent with the
+    decision, then the final amended plan or the Reg 22(4) not-amending notice; after cease, the Reg 31 cease
+    notice after consultation. The not-amending notice's reasons are held in the
     records (``records.review_progress.record_not_amending_reasons``), never in this value."""
 
-    document: str  # "final-plan" | "not-amending" | "cease-notice"
+    document: str  # "amendment-notice" | "final-plan" | "not-amending" | "cease-notice"
     issued_on: date
 
 
@@ -119,10 +120,12 @@ def _updated(facts: ReviewFacts, given: StageInput) -> ReviewFacts:
     if isinstance(given, ReportReceived):
         return replace(facts, report_received_on=given.report_received_on, report_sent_on=given.report_sent_on)
     if isinstance(given, DecisionTaken):
-        notice = given.amendment_notice_sent_on
-        if given.outcome is Outcome.AMEND and notice is None:
-            notice = given.notified_on  # the proposed amendments go with the decision (Reg 22(2))
-        return replace(facts, decision=Decision(given.outcome, given.notified_on), amendment_notice_sent_on=notice)
+        # Never invent a notice date (STATUTORY.md s3): with none given, amendment_notice_due stays open and is
+        # chased until the notice is recorded (stage 5, document "amendment-notice").
+        decision = Decision(given.outcome, given.notified_on)
+        return replace(facts, decision=decision, amendment_notice_sent_on=given.amendment_notice_sent_on)
+    if given.document == "amendment-notice":
+        return replace(facts, amendment_notice_sent_on=given.issued_on)
     if given.document == "final-plan":
         return replace(facts, final_plan_issued_on=given.issued_on)
     if given.document == "not-amending":
@@ -130,7 +133,13 @@ def _updated(facts: ReviewFacts, given: StageInput) -> ReviewFacts:
     return replace(facts, cease_notice_sent_on=given.issued_on)
 
 
-_DOCUMENTS_OF: Final = {Outcome.AMEND: ("final-plan", "not-amending"), Outcome.CEASE: ("cease-notice",)}
+def _documents_expected(facts: ReviewFacts) -> tuple[str, ...]:
+    """The stage 5 documents the decision allows next: after amend, the amendment notice until it is recorded."""
+    outcome = facts.decision.outcome if facts.decision is not None else None
+    if outcome is Outcome.AMEND:
+        noticed = facts.amendment_notice_sent_on is not None
+        return ("final-plan", "not-amending") if noticed else ("amendment-notice", "not-amending")
+    return ("cease-notice",) if outcome is Outcome.CEASE else ()
 
 
 _MAY_BE_FUTURE: Final = frozenset({"meeting_planned_on"})
@@ -153,10 +162,11 @@ def _stage_problems(facts: ReviewFacts, given: StageInput, year_group: int | Non
         return [Problem("stage", f"the review is at stage {int(stage)} ({stage.label}), not {wanted.label}")]
     if isinstance(given, PlanIssued):
         outcome = facts.decision.outcome if facts.decision else None
-        expected = _DOCUMENTS_OF.get(outcome, ()) if outcome else ()
+        expected = _documents_expected(facts)
         if given.document not in expected:
             documents = " or ".join(expected) or "nothing"
-            return [Problem("document", f"the decision was {outcome}: the plan stage expects {documents}")]
+            why = " (no amendment notice is recorded yet)" if "amendment-notice" in expected else ""
+            return [Problem("document", f"the decision was {outcome}{why}: the plan stage expects {documents}")]
     needs_pfa = year_group is not None and year_group >= PREPARING_FOR_ADULTHOOD_FROM_YEAR
     if isinstance(given, MeetingHeld) and needs_pfa and not given.preparing_for_adulthood_discussed:
         return [

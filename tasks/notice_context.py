@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notices.context import (
     DeliveryFailedContext,
     InputNotAppliedContext,
+    LetterCopy,
     NoticeContext,
     ReviewContext,
+    amendment_notice_context,
+    appeal_after_mediation_context,
     cease_notice_letter_context,
     decision_letter_context,
     event_context,
@@ -28,13 +33,16 @@ from notices.context import (
     not_amending_letter_context,
 )
 from notices.errors import RenderError
-from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
+from notices.kinds import DECISION_KINDS, FAMILY_LETTER_KINDS, MessageKind
 from notices.planning import failed_notification_id, not_applied_entry_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
 from notices.render import RenderedMessage, render_message
+from notices.stage_letters import LetterReach, copy_roles
 from notices.termly import render_termly_list
+from notices.wording import ROLE_NAMES
 from records.inbox import london_time
-from records.models import InboxEntry, Notification, Review, Setting
+from records.models import InboxEntry, Notification, NotificationStatus, Review, Setting
+from records.models.caseload import NO_SETTING_URN
 from records.outbox import ROLE_SEPARATOR
 from records.review_facts import review_facts
 from reports.termly import termly_list
@@ -42,10 +50,11 @@ from reports.terms import Term, term_by_id
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Owner, deadlines_for
 from rules.escalations import LadderEvent
+from rules.facts import LedBy, ReviewFacts
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role
 from rules.rule_set import RuleSet
 
-__all__ = ["PreparedNotice", "prepare_notice", "review_context"]
+__all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +66,30 @@ class PreparedNotice:
     recipient: Recipient
 
 
+def letter_reach(review: Review) -> LetterReach:
+    """Return whom a review's stage letters can reach besides the family, from the records now.
+
+    A review the LA leads because the child attends no school or college (Reg 21) copies no setting;
+    a plan naming another school or college (a phase transfer) reaches it too.
+    """
+    plan = review.plan
+    has_setting = plan.setting.urn != NO_SETTING_URN and review.led_by != LedBy.LA
+    named = review.named_setting_id is not None and review.named_setting_id != plan.setting_id
+    return LetterReach(has_setting=has_setting, named_institution=named)
+
+
 def review_context(review: Review, la: LaDirectory) -> ReviewContext:
     """Return what the letters may say about a stored review, read from the records now."""
     child = review.plan.child
+    reach = letter_reach(review)
+    named = review.named_setting
     return ReviewContext(
         reference=review.reference,
-        setting_name=review.plan.setting.name,
+        setting_name=review.plan.setting.name if reach.has_setting else "",
         authority=la.authority,
         child_first_name=child.given_name,
         family_addressee=f"parent or carer of {child.given_name}",
+        named_institution_name=named.name if reach.named_institution and named is not None else "",
     )
 
 
@@ -79,52 +103,146 @@ def _event(row: Notification) -> LadderEvent:
     )
 
 
-def _context(
-    row: Notification,
-    review: Review,
-    la: LaDirectory,
-    rule_set: RuleSet,
-    is_working_day: IsWorkingDay,
-    ladder: tuple[LadderStep, ...],
-) -> NoticeContext:
-    kind = MessageKind(row.template)
-    people = review_context(review, la)
-    facts = review_facts(review)
-    if kind in FAMILY_LETTER_KINDS:
-        if row.expected_on is None:
-            raise RenderError("the late letter has no expected date", kind=kind)
-        # the lawful date from the records as they stand now (decision: meeting + 4 weeks; Reg 20(10))
-        found = {d.key: d for d in deadlines_for(facts, rule_set, is_working_day=is_working_day)}
-        now = found.get(row.deadline_key or "")
-        return family_late_letter_context(
-            _event(row),
-            people,
-            expected_on=row.expected_on,
-            kind=kind,
-            lawful_due_on=now.due_on if now else None,
-            earliest_lawful_on=now.earliest_lawful_on if now else None,
+def _copy_name(role: Role, review: Review, la: LaDirectory) -> str:
+    if role in (Role.SENCO, Role.HEAD_TEACHER):
+        return review.plan.setting.name
+    if role is Role.NAMED_INSTITUTION and review.named_setting is not None:
+        return review.named_setting.name
+    found = la.roles.get(role)
+    return found.name if found is not None and found.name else ROLE_NAMES[role]
+
+
+def _letter_copy(row: Notification, review: Review, la: LaDirectory, kind: MessageKind) -> LetterCopy:
+    """Whom this copy is for, and the names the family's letter gives as copied (each once, in order)."""
+    names = [_copy_name(role, review, la) for role in copy_roles(kind, letter_reach(review))]
+    return LetterCopy(Role(row.recipient_role), tuple(dict.fromkeys(names)))
+
+
+def _promised_on(session: Session, row: Notification) -> date | None:
+    """The date the last family letter already sent about this deadline gave (a follow-up names it)."""
+    query = (
+        select(Notification.expected_on)
+        .where(
+            Notification.review_id == row.review_id,
+            Notification.deadline_key == row.deadline_key,
+            Notification.template.in_([str(kind) for kind in FAMILY_LETTER_KINDS]),
+            Notification.status == NotificationStatus.SENT.value,
+            Notification.id != row.id,
         )
+        .order_by(Notification.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def _notice_sent_apart(session: Session, review: Review) -> bool:
+    """Whether the amendment notice went as its own letter after the decision (so the decision letter held none)."""
+    query = select(Notification.id).where(
+        Notification.review_id == review.id, Notification.template == MessageKind.AMENDMENT_NOTICE.value
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Render:
+    """What every context builder of one notification needs."""
+
+    session: Session
+    row: Notification
+    review: Review
+    la: LaDirectory
+    rule_set: RuleSet
+    is_working_day: IsWorkingDay
+    ladder: tuple[LadderStep, ...]
+
+
+def _family_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: ReviewContext) -> NoticeContext:
+    row = at.row
+    if row.expected_on is None:
+        raise RenderError("the late letter has no expected date", kind=kind)
+    # the lawful date from the records as they stand now (decision: meeting + 4 weeks; Reg 20(10))
+    found = {d.key: d for d in deadlines_for(facts, at.rule_set, is_working_day=at.is_working_day)}
+    now = found.get(row.deadline_key or "")
+    return family_late_letter_context(
+        _event(row),
+        people,
+        expected_on=row.expected_on,
+        kind=kind,
+        lawful_due_on=now.due_on if now else None,
+        earliest_lawful_on=now.earliest_lawful_on if now else None,
+        ladder=at.ladder,
+        promised_on=_promised_on(at.session, row),
+        as_of=row.as_of,
+    )
+
+
+def _stage_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: ReviewContext) -> NoticeContext:
+    copy = _letter_copy(at.row, at.review, at.la, kind)
+    if kind is MessageKind.DECISION_CEASE and facts.cease_notice_sent_on == _decided_on(facts):
+        copy = _letter_copy(at.row, at.review, at.la, MessageKind.CEASE_NOTICE)  # the decision is the notice
+    rules, days = at.rule_set, at.is_working_day
     if kind is MessageKind.FINAL_PLAN_ISSUED:
-        return final_plan_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+        return final_plan_letter_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
     if kind is MessageKind.CEASE_NOTICE:
-        return cease_notice_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
+        return cease_notice_letter_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
     if kind is MessageKind.NOT_AMENDING_NOTICE:
-        reasons = review.amendments_withdrawn_reasons or ""
+        reasons = at.review.amendments_withdrawn_reasons or ""
         return not_amending_letter_context(
-            facts, people, reasons=reasons, rule_set=rule_set, is_working_day=is_working_day
+            facts, people, reasons=reasons, copy=copy, rule_set=rules, is_working_day=days
         )
-    if kind in (MessageKind.DECISION_MAINTAIN, MessageKind.DECISION_AMEND, MessageKind.DECISION_CEASE):
-        return decision_letter_context(facts, people, rule_set=rule_set, is_working_day=is_working_day)
-    return event_context(_event(row), people, ladder=ladder, as_of=row.as_of, is_working_day=is_working_day)
+    if kind is MessageKind.AMENDMENT_NOTICE:
+        return amendment_notice_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
+    if kind is MessageKind.APPEAL_AFTER_MEDIATION:
+        letter_on = at.row.as_of or facts.mediation_certificate_on
+        if letter_on is None:
+            raise RenderError("no mediation certificate is recorded", kind=kind)
+        return appeal_after_mediation_context(
+            facts, people, letter_on=letter_on, rule_set=rules, is_working_day=days
+        )
+    together = not _notice_sent_apart(at.session, at.review)
+    return decision_letter_context(
+        facts, people, copy=copy, notice_with_decision=together, rule_set=rules, is_working_day=days
+    )
+
+
+def _decided_on(facts: ReviewFacts) -> date | None:
+    return facts.decision.notified_on if facts.decision is not None else None
+
+
+def _context(at: _Render) -> NoticeContext:
+    kind = MessageKind(at.row.template)
+    people = review_context(at.review, at.la)
+    facts = review_facts(at.review)
+    if kind in FAMILY_LETTER_KINDS:
+        return _family_letter(at, kind, facts, people)
+    if kind in DECISION_KINDS:
+        return _stage_letter(at, kind, facts, people)
+    found = {d.key: d for d in deadlines_for(facts, at.rule_set, is_working_day=at.is_working_day)}
+    now = found.get(at.row.deadline_key or "")
+    return event_context(
+        _event(at.row),
+        people,
+        ladder=at.ladder,
+        as_of=at.row.as_of,
+        is_working_day=at.is_working_day,
+        earliest_lawful_on=now.earliest_lawful_on if now else None,
+        meeting_on=facts.meeting_held_on or facts.meeting_planned_on,
+    )
+
+
+def _contacts(setting: Setting) -> SettingContacts:
+    return SettingContacts(
+        setting.senco_email, setting.head_teacher_email, setting.senco_name, setting.head_teacher_name
+    )
 
 
 def _recipient(row: Notification, review: Review, la: LaDirectory) -> Recipient:
-    setting = review.plan.setting
-    contacts = SettingContacts(
-        setting.senco_email, setting.head_teacher_email, setting.senco_name, setting.head_teacher_name
-    )
     owner = Owner(row.owner) if row.owner else Owner.LA
-    return recipients_for((Role(row.recipient_role),), owner, setting=contacts, la=la)[0].recipient
+    named = _contacts(review.named_setting) if review.named_setting is not None else None
+    role = Role(row.recipient_role)
+    return recipients_for((role,), owner, setting=_contacts(review.plan.setting), la=la, named_institution=named)[
+        0
+    ].recipient
 
 
 def _failed_row(session: Session, row: Notification) -> Notification:
@@ -218,6 +336,6 @@ def prepare_notice(
     if row.review_id is None:
         raise RenderError("the notification names no review", kind=row.template)
     review = session.get_one(Review, row.review_id)
-    context = _context(row, review, la, rule_set, is_working_day, ladder)
+    context = _context(_Render(session, row, review, la, rule_set, is_working_day, ladder))
     message = render_message(MessageKind(row.template), context)
     return PreparedNotice(review.reference, message, _recipient(row, review, la))

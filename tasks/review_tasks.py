@@ -25,12 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from notices.stage_letters import letters_for_stage_input
 from records.business_dates import latest_business_date
 from records.inbox import entry_for_wait, received_for_wait, settle
 from records.models import InboxEntry, InboxStatus, Review
 from records.models.reviews import wait_number_of
-from records.outbox import enqueue
 from records.review_progress import InputOutcome, apply_input, record_refusal, review_by_reference
 from records.review_view import ReviewView, review_view
 from records.session import session_scope
@@ -43,6 +41,7 @@ from tasks.db import rule_set, session_factory, settings, working_days
 from tasks.inbox import form_problems, note_overtaken, take_from_run
 from tasks.prefect_runs import read_wait_input
 from tasks.stage_forms import FORMS, to_stage_input
+from tasks.stage_letters import queue_letters
 from tasks.timeline import timeline_markdown
 
 __all__ = [
@@ -160,21 +159,8 @@ def _report(outcome: InputOutcome, wait_key: str) -> InputOutcome:
 
 
 def queue_stage_letters(session: Session, review_ref: str, given: StageInput) -> int:
-    """Put the letters of an accepted stage input in the outbox (once each); return how many rows it names."""
-    letters = letters_for_stage_input(review_ref, given)
-    if not letters:
-        return 0
-    review_id = session.scalars(select(Review.id).where(Review.reference == review_ref)).one()
-    for letter in letters:
-        enqueue(
-            session,
-            idempotency_key=letter.idempotency_key,
-            review_id=review_id,
-            kind=letter.kind,
-            channel="email",
-            recipient_role=letter.recipient_role,
-        )
-    return len(letters)
+    """Put the letters of an accepted stage input in the outbox (once each); return how many it queued."""
+    return queue_letters(session, review_ref, given)
 
 
 def has_received_input(review_ref: str, wait_number: int) -> bool:

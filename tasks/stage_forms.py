@@ -12,7 +12,6 @@ stores every response). ``to_stage_input`` turns a form into the pure
 
 from __future__ import annotations
 
-from datetime import date
 from enum import Enum
 from typing import Any, Final, Literal
 
@@ -29,6 +28,7 @@ from rules.transitions import (
     ReportReceived,
     StageInput,
 )
+from tasks.strict_date import StrictDate
 
 _BY = "Your staff ID or work email, for the audit log."
 
@@ -64,12 +64,12 @@ class StageForm(RunInput):
 class PreparationForm(StageForm):
     """Stage 1: the meeting date is fixed, invitations are out and advice is circulated."""
 
-    meeting_planned_on: date = Field(title="Meeting date", description="The date fixed for the review meeting.")
-    invitations_sent_on: date = Field(
+    meeting_planned_on: StrictDate = Field(title="Meeting date", description="The date fixed for the review meeting.")
+    invitations_sent_on: StrictDate = Field(
         title="Invitations sent on",
         description="When invitations went out: the law asks for at least 2 weeks before the meeting (Reg 20(3)).",
     )
-    advice_circulated_on: date = Field(
+    advice_circulated_on: StrictDate = Field(
         title="Advice circulated on",
         description="When advice was circulated: the law asks for at least 2 weeks before the meeting (Reg 20(4)).",
     )
@@ -79,7 +79,7 @@ class PreparationForm(StageForm):
 class MeetingForm(StageForm):
     """Stage 2: the review meeting was held."""
 
-    meeting_held_on: date = Field(title="Meeting held on", description="The date the review meeting was held.")
+    meeting_held_on: StrictDate = Field(title="Meeting held on", description="The date the review meeting was held.")
     preparing_for_adulthood_discussed: bool = Field(
         default=False,
         title="Preparing for adulthood discussed",
@@ -91,8 +91,10 @@ class MeetingForm(StageForm):
 class ReportForm(StageForm):
     """Stage 3: the post-meeting report was sent (the duty, Reg 20(7)-(8)) and reached the LA."""
 
-    report_received_on: date = Field(title="Report received on", description="The date the LA received the report.")
-    report_sent_on: date | None = Field(
+    report_received_on: StrictDate = Field(
+        title="Report received on", description="The date the LA received the report."
+    )
+    report_sent_on: StrictDate | None = Field(
         default=None,
         title="Report sent on",
         description="The date the report was sent to the LA and everyone invited (within 2 weeks of the meeting, "
@@ -118,11 +120,13 @@ class DecisionForm(StageForm):
     """Stage 4: the LA decided and notified the family and the setting."""
 
     outcome: Outcome = Field(title="Decision", description="The LA's decision: maintain, amend or cease.")
-    notified_on: date = Field(title="Notified on", description="The date the decision was notified.")
-    amendment_notice_sent_on: date | None = Field(
+    notified_on: StrictDate = Field(title="Notified on", description="The date the decision was notified.")
+    amendment_notice_sent_on: StrictDate | None = Field(
         default=None,
         title="Amendment notice sent on",
-        description="Amend only: the date the proposed amendments were served, if not the decision date.",
+        description="Amend only: the date the proposed amendments (the amendment notice) were sent, if they went "
+        "with or after the decision; leave it empty if they have not been sent, and record the notice when it is "
+        "(stage 5, document amendment-notice). It is never taken to be the decision date.",
     )
     submitted_by: str = submitted_by_field()
 
@@ -130,13 +134,14 @@ class DecisionForm(StageForm):
 class PlanForm(StageForm):
     """Stage 5: the final amended plan or the not-amending notice (amend), or the cease notice (cease)."""
 
-    document: Literal["final-plan", "not-amending", "cease-notice"] = Field(
+    document: Literal["amendment-notice", "final-plan", "not-amending", "cease-notice"] = Field(
         title="Document",
-        description="After amend: final-plan, or not-amending (the Reg 22(4) notice that the LA will not amend after "
+        description="After amend: amendment-notice (the proposed amendments, when they did not go with the "
+        "decision), then final-plan, or not-amending (the Reg 22(4) notice that the LA will not amend after "
         "all; its reasons are recorded in the records through the front door or `ehcp issue REF not-amending "
         "--reasons-file`, never here). After cease: cease-notice (the Reg 31 notice after consultation).",
     )
-    issued_on: date = Field(title="Issued on", description="The date the document was issued.")
+    issued_on: StrictDate = Field(title="Issued on", description="The date the document was issued.")
     submitted_by: str = submitted_by_field()
 
 

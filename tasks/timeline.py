@@ -26,7 +26,7 @@ def _stage_name(stage: int | None) -> str:
 
 
 def _days(due_on: date, today: date | None, earliest_lawful_on: date | None = None) -> str:
-    if earliest_lawful_on is not None and (today is None or today <= due_on):  # never ask for a plan in the window
+    if earliest_lawful_on is not None and (today is None or today < earliest_lawful_on):  # never ask for it sooner
         return f"cannot be met lawfully: not before {earliest_lawful_on:%a %d %b %Y}"
     if today is None:  # no business date recorded yet: dates only
         return ""

@@ -31,6 +31,13 @@ def _as_rows(rows: list[dict[str, str]], header: tuple[str, ...]) -> CsvRows:
     return CsvRows(tuple((number, {name: row.get(name, "") for name in header}) for number, row in enumerate(rows, 2)))
 
 
+def _this_reviews(transfer: dict[str, str], review: dict[str, str]) -> dict[str, str]:
+    """The transfer, unless its Reg 18 date passed before this review began: the previous review made it."""
+    cap = transfer_cap_of(transfer)
+    began = review.get("previous_decision_on") or review["plan_first_issued_on"]
+    return transfer if cap is None or cap >= date.fromisoformat(began) else {}
+
+
 def demo_caseload(plans: int, seed: int, today: date) -> DemoCaseload:
     """Return ``plans`` synthetic cases spread over settings of every phase, as they stand on ``today``."""
     rng = random.Random(seed)
@@ -41,11 +48,7 @@ def demo_caseload(plans: int, seed: int, today: date) -> DemoCaseload:
         phase = Phase(setting["phase"])
         child, year, born = demo_child(number, phase, today, rng)
         transfer = transfer_of(phase, year, today, rng)
-        case = {
-            **child,
-            "setting_urn": setting["urn"],
-            **transfer,
-            **review_columns(born, today, rng, transfer_cap_of(transfer)),
-        }
+        review = review_columns(born, today, rng, transfer_cap_of(transfer))
+        case = {**child, "setting_urn": setting["urn"], **_this_reviews(transfer, review), **review}
         cases.append(case | sen2_columns(case, number, seed, today))
     return DemoCaseload(_as_rows(settings, SETTINGS_HEADER), _as_rows(cases, CASELOAD_HEADER))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from records.audit import record, record_many
@@ -22,10 +23,12 @@ from records.importing.caseload_rows import CASELOAD_COLUMNS, CASELOAD_OPTIONAL_
 from records.importing.csv_file import CsvRows, read_csv
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
-from records.models import Child, DeadlineRecord, Plan, Review
+from records.models import Child, DeadlineRecord, Phase, Plan, Review, Setting
+from records.models.caseload import NO_SETTING_NAME, NO_SETTING_URN
 from records.queries import StoredCase, chunked, ids_by, setting_ids_by_urn, stored_cases
 from records.session import SessionFactory
 from rules.calendar import IsWorkingDay
+from rules.facts import LedBy
 from rules.rule_set import RuleSet
 
 OnRow = Callable[[], None]
@@ -38,6 +41,8 @@ class CaseloadContext:
     rule_set: RuleSet
     is_working_day: IsWorkingDay
     actor: str
+    today: date | None = None
+    """The business date: no date of something done may lie after it (None: not checked, for old callers)."""
 
 
 def reference_of(review_id: int, year: int) -> str:
@@ -61,8 +66,11 @@ def import_caseload_rows(
 
 def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on_row: OnRow | None) -> ImportSummary:
     """Check every row, then write what changed; return the counts."""
-    setting_ids = setting_ids_by_urn(session, {cells.get("setting_urn", "").upper() for _, cells in rows.rows})
-    parsed = caseload_rows(rows, setting_ids)
+    urns = {cells.get(column, "").upper() for _, cells in rows.rows for column in ("setting_urn", "named_setting_urn")}
+    setting_ids = setting_ids_by_urn(session, urns - {""})
+    if any(_without_setting(cells) for _, cells in rows.rows):
+        setting_ids[NO_SETTING_URN] = _no_setting_id(session)
+    parsed = caseload_rows(rows, setting_ids, context.today)
     stored = stored_cases(session, [row.child["child_ref"] for row in parsed])
     changes = Changes()
     for row in parsed:
@@ -72,6 +80,21 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
             on_row()
     _apply(session, changes, stored, context.actor)
     return ImportSummary(changes.created, changes.updated, changes.unchanged)
+
+
+def _without_setting(cells: dict[str, str]) -> bool:
+    return not cells.get("setting_urn") and cells.get("led_by", "").lower() == LedBy.LA
+
+
+def _no_setting_id(session: Session) -> int:
+    """Return the id of the placeholder setting of children who attend no school or college (Reg 21)."""
+    found = session.scalar(select(Setting.id).where(Setting.urn == NO_SETTING_URN))
+    if found is not None:
+        return found
+    placeholder = Setting(urn=NO_SETTING_URN, name=NO_SETTING_NAME, phase=Phase.NONE.value)
+    session.add(placeholder)
+    session.flush()
+    return placeholder.id
 
 
 def _apply(session: Session, changes: Changes, stored: dict[str, StoredCase], actor: str) -> None:

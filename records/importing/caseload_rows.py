@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final
 
 from records.importing.cells import RowReader
@@ -19,6 +20,7 @@ from records.importing.csv_file import CsvRows
 from records.importing.problems import ImportRejected, RowProblem
 from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
 from records.models import PlanStatus
+from records.models.caseload import NO_SETTING_URN
 from records.review_facts import facts_from_columns
 from rules.consistency import order_problems
 from rules.facts import LedBy, Outcome, ReviewFacts, TransferKind
@@ -52,6 +54,8 @@ _FROM_DECISION: Final = (
 REVIEW_DATE_COLUMNS: Final = (*_BEFORE_DECISION, *_FROM_DECISION)
 CASELOAD_OPTIONAL_COLUMNS: Final = (
     "year_group",
+    "named_setting_urn",
+    "interim_review_held_on",
     "plan_status",
     "transfer_kind",
     "transfer_year",
@@ -96,13 +100,46 @@ def _pairs(reader: RowReader, values: dict[str, Any]) -> None:
             reader.problem(missing, f"give {first} and {second} together")
 
 
-def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow | None:
+_MAY_BE_AHEAD: Final = frozenset({"meeting_planned_on"})
+"""The one review date that may lie after the import's business date; every other records something done."""
+
+
+def _setting_urn(reader: RowReader, setting_ids: Mapping[str, int], led_by: LedBy | None) -> str:
+    """The setting's URN; none for a review the LA leads because the child attends no school (Reg 21)."""
+    if not reader.cells.get("setting_urn") and led_by is LedBy.LA:
+        return NO_SETTING_URN
+    urn = (reader.text("setting_urn", required=True, max_length=12) or "").upper()
+    if urn == NO_SETTING_URN:
+        reader.problem("setting_urn", "leave it empty for a child who attends no school or college (led_by la)")
+    elif urn and urn not in setting_ids:
+        reader.problem("setting_urn", "unknown setting URN: import it with `ehcp import settings` first")
+    return urn
+
+
+def _named_setting(reader: RowReader, setting_ids: Mapping[str, int]) -> int | None:
+    """The school or college the amended plan names, when not the current setting (a phase transfer)."""
+    urn = (reader.text("named_setting_urn", max_length=12) or "").upper()
+    if urn and (urn not in setting_ids or urn == NO_SETTING_URN):
+        reader.problem("named_setting_urn", "unknown setting URN: import it with `ehcp import settings` first")
+        return None
+    return setting_ids.get(urn) if urn else None
+
+
+def _not_after(reader: RowReader, review: Mapping[str, Any], today: date | None) -> None:
+    """Refuse a date of something done that lies after the business date (a meeting "held" in 2099)."""
+    if today is None:
+        return
+    for name, value in review.items():
+        if name not in _MAY_BE_AHEAD and isinstance(value, date) and value > today:
+            reader.problem(name, f"{value} is after the import's business date ({today}): record what has happened")
+
+
+def _read_row(reader: RowReader, setting_ids: Mapping[str, int], today: date | None) -> CaseloadRow | None:
     child_ref = reader.text("child_ref", required=True, max_length=32)
     if child_ref is not None and not _CHILD_REF.match(child_ref):
         reader.problem("child_ref", "letters, digits and hyphens only (a pseudonymous reference, not a name)")
-    urn = (reader.text("setting_urn", required=True, max_length=12) or "").upper()
-    if urn and urn not in setting_ids:
-        reader.problem("setting_urn", "unknown setting URN: import it with `ehcp import settings` first")
+    led_by = reader.choice("led_by", LedBy)
+    urn = _setting_urn(reader, setting_ids, led_by)
     year_group = reader.text("year_group", max_length=4)
     if year_group is not None and year_group.upper() not in YEAR_GROUPS:
         reader.problem("year_group", f"expected one of {', '.join(YEAR_GROUPS)}")
@@ -124,10 +161,12 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow 
         "transfer_on": reader.date("transfer_on"),
     }
     outcome = reader.choice("decision_outcome", Outcome)
-    review: dict[str, Any] = {name: reader.date(name) for name in REVIEW_DATE_COLUMNS}
+    review: dict[str, Any] = {name: reader.date(name) for name in (*REVIEW_DATE_COLUMNS, "interim_review_held_on")}
     review["decision_outcome"] = str(outcome) if outcome else None
-    review["led_by"] = str(reader.choice("led_by", LedBy) or LedBy.SETTING)
+    review["led_by"] = str(led_by or LedBy.SETTING)
+    review["named_setting_id"] = _named_setting(reader, setting_ids)
     _pairs(reader, review)
+    _not_after(reader, review, today)
     read_sen2_columns(reader, child, plan, review)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None
@@ -139,14 +178,17 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int]) -> CaseloadRow 
     return CaseloadRow(reader.number, child, plan, review, facts)
 
 
-def caseload_rows(rows: CsvRows, setting_ids: Mapping[str, int]) -> list[CaseloadRow]:
-    """Return every row read and checked; raise ImportRejected naming every bad row."""
+def caseload_rows(rows: CsvRows, setting_ids: Mapping[str, int], today: date | None = None) -> list[CaseloadRow]:
+    """Return every row read and checked; raise ImportRejected naming every bad row.
+
+    ``today`` is the import's business date: no date of something done may lie after it.
+    """
     problems: list[RowProblem] = []
     found: list[CaseloadRow] = []
     first_row_of: dict[str, int] = {}
     for number, cells in rows.rows:
         reader = RowReader(number, cells, problems)
-        row = _read_row(reader, setting_ids)
+        row = _read_row(reader, setting_ids, today)
         ref = cells.get("child_ref", "")
         if ref and ref in first_row_of:
             reader.problem("child_ref", f"duplicate child reference: already on row {first_row_of[ref]}")

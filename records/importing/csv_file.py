@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +62,27 @@ def _header_problems(header: list[str], required: Collection[str], optional: Col
     return problems
 
 
+def _records(reader: Iterator[list[str]], problems: list[RowProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Yield each data row with its number; a row with a cell past the csv module's size limit is a problem
+    naming the row (the file is refused, and reading goes on so every other problem is named too)."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" not in str(exc):
+                raise ImportRejected([RowProblem(number, WHOLE_FILE, "", f"not readable as CSV ({exc})")]) from None
+            limit = csv.field_size_limit()
+            problems.append(
+                RowProblem(number, WHOLE_FILE, "", f"a cell is longer than {limit:,} characters: no cell may be")
+            )
+            continue
+        yield number, cells
+
+
 def read_csv(path: Path, required: Collection[str], optional: Collection[str] = ()) -> CsvRows:
     """Return the file's rows keyed by column; raise ImportRejected naming every file-level problem."""
     text = _decode(path.read_bytes())
@@ -75,7 +96,7 @@ def read_csv(path: Path, required: Collection[str], optional: Collection[str] = 
         raise ImportRejected([RowProblem(1, WHOLE_FILE, "", "the file is empty: expected a header row")])
     problems = _header_problems(header, required, optional)
     rows = []
-    for number, cells in enumerate(reader, start=2):
+    for number, cells in _records(reader, problems):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):

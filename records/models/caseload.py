@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -32,6 +32,13 @@ class Phase(StrEnum):
     SPECIAL = "special"
     POST16 = "post16"
     ALTERNATIVE_PROVISION = "alternative_provision"
+    NONE = "none"  # the placeholder for a review the LA leads because the child attends no school (Reg 21)
+
+
+NO_SETTING_URN: Final = "NONE"
+"""The URN of the one placeholder setting of plans whose child attends no school or college (Reg 21): a real URN
+is 5-8 digits (optionally after a letter prefix), so it can never clash. Letters name no setting for it."""
+NO_SETTING_NAME: Final = "No school or college (the council leads the review, Reg 21)"
 
 
 class PlanStatus(StrEnum):

@@ -32,7 +32,7 @@ def stage_of_wait(key: str) -> int | None:
 
 
 if TYPE_CHECKING:
-    from records.models.caseload import Plan
+    from records.models.caseload import Plan, Setting
 
 
 class Review(Base):
@@ -76,6 +76,12 @@ class Review(Base):
     amendments_withdrawn_reasons: Mapped[str | None] = mapped_column(Text)
     """The reasons that notice gives (Reg 22(4)): held here for the letter, never sent to Prefect."""
     mediation_certificate_on: Mapped[date | None] = mapped_column(Date)
+    """When a mediation certificate was issued (HESC r20(1)(c)(ii)); recorded by ``records.review_acts``."""
+    interim_review_held_on: Mapped[date | None] = mapped_column(Date)
+    """A child under 5: an interim review held between annual reviews (CoP 9.178, guidance)."""
+    named_setting_id: Mapped[int | None] = mapped_column(ForeignKey("settings.id", ondelete="RESTRICT"))
+    """The school or college the amended plan names when it is not the current setting (a phase transfer):
+    the final plan and a cease notice go to it too (Regs 22(3)(b), 31(2))."""
     led_by: Mapped[str] = mapped_column(String(12), default="setting", server_default="setting")
     """``setting`` (Reg 20) or ``la``: the child attends no school or college, the LA owes stages 1-3 (Reg 21)."""
     rule_set_name: Mapped[str] = mapped_column(String(40))
@@ -91,6 +97,7 @@ class Review(Base):
     ``stage-<stage>-<wait_number>``, so a replayed or replacement run goes straight to the one open wait."""
 
     plan: Mapped[Plan] = relationship(back_populates="reviews")
+    named_setting: Mapped[Setting | None] = relationship()
     deadlines: Mapped[list[DeadlineRecord]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="DeadlineRecord.due_on"
     )

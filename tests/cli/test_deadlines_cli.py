@@ -190,7 +190,7 @@ PREVIOUS = {"meeting_on": "2025-04-01", "decision_on": "2025-04-25"}
         (
             {"plan_first_issued_on": "2025-06-20", "phase_transfer": {"kind": "school", "year": 2024}},
             "phase_transfer.year",
-            "before this cycle's anchor",
+            "before this review began",
         ),
         (
             {"plan_first_issued_on": "2025-06-20", "phase_transfer": {"kind": "school", "year": 9999}},
@@ -200,7 +200,7 @@ PREVIOUS = {"meeting_on": "2025-04-01", "decision_on": "2025-04-25"}
         (
             {"plan_first_issued_on": "2025-06-20", "phase_transfer": {"kind": "post16", "transfer_on": "2025-01-01"}},
             "phase_transfer.transfer_on",
-            "before this cycle's anchor",
+            "before this review began",
         ),
         (
             {

@@ -83,7 +83,9 @@ def test_an_amend_review_walks_every_stage_in_a_top_level_run(stack: Stack, reco
     run = api("GET", f"{stack.api_url}/flow_runs/{run_state(stack, reference)['id']}").json()
     assert run["parent_task_run_id"] is None and run["name"] == reference  # never a subflow
     walk_to_decision(stack, reference, "amend")
-    decided = stack.ehcp("decide", reference, "--outcome", "amend", "--notified-on", "2026-11-03")
+    decided = stack.ehcp(
+        "decide", reference, "--outcome", "amend", "--notified-on", "2026-11-03", "--amendment-notice-on", "2026-11-03"
+    )
     assert decided.stdout.startswith("Recorded. Review") and "stage 5" in decided.stdout
     assert records.review_row(reference)["amendment_notice_sent_on"].isoformat() == "2026-11-03"
     wrong = stack.ehcp("issue", reference, "cease-notice", "--on", "2026-11-20", check=False)
@@ -101,6 +103,7 @@ def test_an_amend_review_walks_every_stage_in_a_top_level_run(stack: Stack, reco
         ("decision-amend", "senco"),
         ("final-plan-issued", "family"),
         ("final-plan-issued", "senco"),
+        ("final-plan-issued", "commissioning_body"),
     ]
 
 

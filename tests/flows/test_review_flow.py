@@ -40,10 +40,14 @@ def test_each_stage_is_a_named_task_and_the_run_waits_for_people_only(review_run
 def test_the_decision_queues_the_family_and_setting_letters_once(review_run: ReviewRun) -> None:
     walk_to_decision(review_run)
     assert review_run.letters() == []  # stages 1-3 are the setting's own: no letters from the LA
-    review_run.answer(outcome="amend", notified_on="2026-12-01")
+    review_run.answer(outcome="amend", notified_on="2026-12-01", amendment_notice_sent_on="2026-12-01")
     assert review_run.letters() == [("decision-amend", "family"), ("decision-amend", "senco")]
     review_run.answer(document="final-plan", issued_on="2027-01-08")
-    assert review_run.letters()[2:] == [("final-plan-issued", "family"), ("final-plan-issued", "senco")]
+    assert review_run.letters()[2:] == [  # the final plan goes to the health commissioning body too (Reg 22(3)(c))
+        ("final-plan-issued", "family"),
+        ("final-plan-issued", "senco"),
+        ("final-plan-issued", "commissioning_body"),
+    ]
 
 
 def test_a_replayed_stage_writes_and_sends_nothing_twice(review_run: ReviewRun) -> None:

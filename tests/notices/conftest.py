@@ -51,6 +51,7 @@ def authority() -> AuthorityContext:
         mediation_service_name="Test Mediation Service",
         mediation_contact="0300 000 0002",
         disagreement_resolution_contact="0300 000 0003",
+        local_offer="the Test SEND Local Offer, https://local-offer.example.org",
     )
 
 

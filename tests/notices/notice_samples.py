@@ -9,6 +9,8 @@ from typing import Any
 from notices.context import (
     NoticeContext,
     ReviewContext,
+    amendment_notice_context,
+    appeal_after_mediation_context,
     cease_notice_letter_context,
     decision_letter_context,
     event_context,
@@ -111,6 +113,20 @@ def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsW
     if kind is MessageKind.CEASE_NOTICE:
         facts = decided(Outcome.CEASE, date(2026, 6, 15), cease_notice_sent_on=date(2026, 7, 20))
         return cease_notice_letter_context(facts, review, rule_set=ENGLAND_2014, is_working_day=is_working_day)
+    if kind is MessageKind.AMENDMENT_NOTICE:  # the amend decision went without it; the notice a week later
+        facts = decided(Outcome.AMEND, date(2026, 6, 15), amendment_notice_sent_on=date(2026, 6, 22))
+        return amendment_notice_context(
+            facts,
+            review,
+            rule_set=ENGLAND_2014,
+            is_working_day=is_working_day,
+            proposed_amendments=("Section F: weekly speech and language therapy",),
+        )
+    if kind is MessageKind.APPEAL_AFTER_MEDIATION:  # maintain on 15 Jun, certificate on 10 Aug, recorded 12 Aug
+        facts = decided(Outcome.MAINTAIN, date(2026, 6, 15), mediation_certificate_on=date(2026, 8, 10))
+        return appeal_after_mediation_context(
+            facts, review, letter_on=date(2026, 8, 12), rule_set=ENGLAND_2014, is_working_day=is_working_day
+        )
     facts = decided(OUTCOME_OF[kind], date(2026, 6, 15))
     return decision_letter_context(
         facts,

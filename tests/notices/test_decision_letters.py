@@ -124,10 +124,21 @@ def test_decision_letter_needs_a_decision(review: ReviewContext, is_working_day:
         letter(ReviewFacts(date(2025, 7, 1)), review, is_working_day)
 
 
-def test_amend_letter_needs_the_notice_date(review: ReviewContext, is_working_day: IsWorkingDay) -> None:
-    amend = ReviewFacts(date(2025, 7, 1), decision=Decision(Outcome.AMEND, date(2026, 3, 2)))
-    with pytest.raises(RenderError, match="amendment notice"):
-        letter(amend, review, is_working_day)
+def test_amend_letter_without_a_notice_encloses_nothing_and_says_the_changes_follow(
+    review: ReviewContext, is_working_day: IsWorkingDay
+) -> None:
+    """N4: an amend decision recorded Mon 2 Mar 2026 without its amendment notice (meeting Mon 2 Feb): the letter
+    does not claim the proposed plan is enclosed, gives no 15-day window, and says when the notice is due."""
+    amend = ReviewFacts(
+        date(2025, 7, 1), meeting_held_on=date(2026, 2, 2), decision=Decision(Outcome.AMEND, date(2026, 3, 2))
+    )
+    message = letter(amend, review, is_working_day)
+    body = message.body_text
+    assert "you will find a copy of the plan" not in body and "enclosed" not in body
+    assert "You have 15 days" not in body and "separate notice" in body
+    assert "Date of this letter: Monday 2 March 2026" in body
+    assert "The law asks us to send it by Monday 2 March 2026" in body  # 4 weeks after the meeting
+    assert "proposed changes will follow" in message.subject
 
 
 def test_cease_proposal_before_consultation_gives_no_appeal_date(
@@ -136,7 +147,8 @@ def test_cease_proposal_before_consultation_gives_no_appeal_date(
     """Cease proposed Sun 1 Mar 2026, no cease notice yet: consultation, the plan stays, no appeal date (Reg 31)."""
     facts = decided(Outcome.CEASE, date(2026, 3, 1), cease_notice_sent_on=None)
     message = letter(facts, review, is_working_day)
-    assert "considering stopping" in message.body_text and "consult you" in message.body_text
+    assert "considering stopping" in message.body_text and "This is a proposal, not our decision" in message.body_text
+    assert "Please tell us what you think by Monday 16 March 2026" in message.body_text  # day 15 is a Sunday
     assert "Your appeal must reach the Tribunal" not in message.body_text
     assert "appeal by" not in message.summary
 

@@ -84,6 +84,7 @@ def test_la_directory_from_names_what_is_wrong(la_directory: LaDirectory) -> Non
         "mediation_service_name": "m",
         "mediation_contact": "mc",
         "disagreement_resolution_contact": "d",
+        "local_offer": "lo",
     }
     with pytest.raises(ValueError, match="roles.janitor: not a role"):
         la_directory_from({"authority": authority, "roles": {"janitor": {}}})

@@ -127,6 +127,17 @@ def test_api_records_a_meeting_with_the_same_checks(factory: SessionFactory, app
     assert record["content"]["meeting"]["attended"] == ["family"]
 
 
+def test_the_api_takes_a_date_only_as_yyyy_mm_dd(factory: SessionFactory, app_client: TestClient,
+                                                 bridge: FakeRuns) -> None:
+    urn, reference = urn_with_reviews(factory, 2)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    headers = _bearer(factory, "senco@school.example")
+    for bad in (1803427200, "1803427200", "20261201", "2026-12-01T00:00:00"):
+        refused = app_client.post(f"/api/reviews/{reference}/meeting", json={"meeting_held_on": bad}, headers=headers)
+        assert refused.status_code == 422 and "meeting_held_on" in refused.text, (bad, refused.text)
+    assert bridge.resumed == []
+
+
 def test_openapi_document_describes_the_api(app_client: TestClient) -> None:
     document = app_client.get("/api/openapi.json").json()
     assert "/api/reviews/{reference}" in document["paths"]

@@ -164,7 +164,7 @@ def test_the_representations_window_ending_is_an_event(factory: SessionFactory, 
         PreparationDone(date(2026, 10, 20), date(2026, 10, 1), date(2026, 10, 2)),
         MeetingHeld(date(2026, 10, 20)),
         ReportReceived(date(2026, 10, 27), Outcome.AMEND),
-        DecisionTaken(Outcome.AMEND, date(2026, 11, 3)),
+        DecisionTaken(Outcome.AMEND, date(2026, 11, 3), date(2026, 11, 3)),
     ]
     with session_scope(factory) as session:
         for number, given in enumerate(inputs):

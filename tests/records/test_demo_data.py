@@ -23,7 +23,7 @@ def test_same_seed_same_caseload_and_another_seed_another() -> None:
 def test_caseload_has_every_phase_and_obviously_synthetic_people() -> None:
     demo = demo_caseload(2000, 1, TODAY)
     phases = {cells["phase"] for _, cells in demo.settings.rows}
-    assert {p.value for p in Phase} - phases == {"middle", "all_through"}
+    assert {p.value for p in Phase} - phases == {"middle", "all_through", "none"}  # none: Reg 21's placeholder
     cells = [c for _, c in demo.caseload.rows]
     assert all(c["family_name"].startswith("Synthetic-") and c["child_ref"].startswith("DEMO") for c in cells)
     assert all(c["setting_urn"].lstrip("EY").startswith("9") for c in cells)

@@ -36,7 +36,7 @@ WALK: list[StageInput] = [
     PreparationDone(date(2026, 10, 20), date(2026, 10, 1), date(2026, 10, 2)),
     MeetingHeld(date(2026, 10, 20)),
     ReportReceived(date(2026, 10, 27), Outcome.AMEND),
-    DecisionTaken(Outcome.AMEND, date(2026, 11, 3)),
+    DecisionTaken(Outcome.AMEND, date(2026, 11, 3), date(2026, 11, 3)),
     PlanIssued("final-plan", date(2026, 11, 20)),
 ]
 

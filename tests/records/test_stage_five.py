@@ -83,7 +83,7 @@ TO_AMEND: list[StageInput] = [
     PreparationDone(date(2026, 10, 20), date(2026, 10, 1), date(2026, 10, 2)),
     MeetingHeld(date(2026, 10, 20)),
     ReportReceived(date(2026, 10, 28), Outcome.AMEND, report_sent_on=date(2026, 10, 27)),
-    DecisionTaken(Outcome.AMEND, date(2026, 11, 3)),
+    DecisionTaken(Outcome.AMEND, date(2026, 11, 3), date(2026, 11, 3)),
 ]
 
 
@@ -267,3 +267,6 @@ def test_form_description_never_asks_for_a_plan_inside_the_window(
     text = "\n".join(open_deadlines_markdown(view, date(2026, 2, 9)))
     final = next(line for line in text.splitlines() if "Final plan" in line)
     assert "cannot be met lawfully: not before Fri 20 Feb 2026" in final and "days left" not in final
+    after = "\n".join(open_deadlines_markdown(view, date(2026, 2, 16)))  # the cap has passed, the window has not (N1)
+    final = next(line for line in after.splitlines() if "Final plan" in line)
+    assert "not before Fri 20 Feb 2026" in final and "overdue" not in final

@@ -40,7 +40,7 @@ def test_five_weeks_late_la_deadline_sends_one_step_per_role_and_no_reminder() -
         Role.SEN_TEAM_MANAGER: "missed",
         Role.HEAD_OF_SERVICE: "escalation-5-working-days",
         Role.DIRECTOR: "escalation-15-working-days",
-        Role.FAMILY: "family-late-letter",
+        Role.FAMILY: "family-follow-up",  # the first letter's date passed: the family hears the latest word only
     }
 
 
@@ -112,7 +112,11 @@ def test_properties_of_any_catch_up(deadline_on: date, lag: int, owner: Owner) -
             assert today <= deadline_on, "no reminder for a deadline already passed"
         if s.family_letter is not None:
             assert (s.family_letter is FamilyLetter.AHEAD) == (today <= deadline_on)
-            assert s.expected_on is not None and s.expected_on > today
+            assert s.expected_on is not None and s.expected_on > deadline_on
+            if s.follow_up_on is None:
+                assert s.expected_on > today
+            else:  # the promised date is the day before the product writes again, never in the past
+                assert today <= s.expected_on == s.follow_up_on - timedelta(days=1)
     roles_due = {role for e in due for role in e.audience}
     roles_sent = {role for _, role in pairs}
     if today > deadline_on:  # every role whose last word would be a stale reminder hears nothing; others hear once

@@ -52,6 +52,7 @@ def test_la_deadline_walks_every_step_with_the_family_letter(is_working_day: IsW
         ("reminder-3-days", d("Sat 2026-03-07"), (Role.CASEWORKER,)),
         ("missed", d("Wed 2026-03-11"), (Role.CASEWORKER, Role.SEN_TEAM_MANAGER)),
         ("escalation-5-working-days", d("Wed 2026-03-18"), (Role.HEAD_OF_SERVICE,)),
+        ("family-follow-up", d("Wed 2026-03-25"), (Role.FAMILY,)),  # the day after the letter's date (Tue 24 Mar)
         ("escalation-15-working-days", d("Wed 2026-04-01"), (Role.DIRECTOR,)),
     ]
 

@@ -71,18 +71,19 @@ def valid_facts(draw: st.DrawFn) -> ReviewFacts:
     if draw(st.booleans()):
         meeting = _later(draw, first, 400)
         previous = PreviousReview(meeting, _later(draw, meeting, 60))
-    anchor = previous.meeting_on if previous else first
     after = previous.decision_on if previous else first
+    # a transfer belongs to this review only if its Reg 18 date is on or after the day the review began
     transfer = draw(
         st.one_of(
             st.none(),
             st.builds(
                 PhaseTransfer,
                 st.sampled_from([TransferKind.SCHOOL, TransferKind.SECONDARY_TO_POST16]),
-                st.integers(anchor.year, anchor.year + 3),
+                st.integers(after.year + 1, after.year + 3),
             ),
             st.builds(
-                lambda on: PhaseTransfer(TransferKind.POST16, transfer_on=on), st.just(_later(draw, anchor, 900))
+                lambda on: PhaseTransfer(TransferKind.POST16, transfer_on=on),
+                st.just(_later(draw, after + timedelta(days=155), 900)),
             ),
         )
     )

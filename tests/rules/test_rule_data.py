@@ -25,7 +25,7 @@ def test_rule_set_is_named_and_versioned_with_product_defaults() -> None:
     assert (ENGLAND_2014.name, ENGLAND_2014.version) == ("england-2014", "1.0")
     assert ENGLAND_2014.cycle_anchor is CycleAnchor.DECISION
     assert (ENGLAND_2014.preparation_weeks, ENGLAND_2014.under_five_cycle_months) == (8, 6)
-    assert len(ENGLAND_2014.ladder) == 6
+    assert len(ENGLAND_2014.ladder) == 7
 
 
 def test_settings_change_recomputes_derived_periods() -> None:

@@ -46,16 +46,31 @@ def walk(*inputs: StageInput, facts: ReviewFacts = START) -> ReviewFacts:
     ],
 )
 def test_every_outcome_walks_to_completion(outcome: Outcome, plan: PlanIssued | None) -> None:
-    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(outcome, d("Mon 2026-03-02")))
+    notice = d("Mon 2026-03-02") if outcome is Outcome.AMEND else None
+    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(outcome, d("Mon 2026-03-02"), notice))
     if plan is not None:
         assert current_stage(facts) is Stage.PLAN
         facts = walk(plan, facts=facts)
     assert current_stage(facts) is None
 
 
-def test_amend_decision_serves_the_amendment_notice_with_it() -> None:
-    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02")))
+def test_amend_decision_with_its_notice_records_the_notice() -> None:
+    given = DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02"), amendment_notice_sent_on=d("Mon 2026-03-02"))
+    facts = walk(PREPARED, HELD, REPORTED, given)
     assert facts.amendment_notice_sent_on == d("Mon 2026-03-02")
+
+
+def test_amend_decision_without_a_notice_invents_none_and_the_notice_is_recorded_later() -> None:
+    """N4: an amend decision without a notice date leaves the notice unrecorded (STATUTORY.md s3 "Never invent a
+    notice date"); the notice sent later is recorded as a stage 5 document, and only then may the final plan follow."""
+    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02")))
+    assert facts.amendment_notice_sent_on is None and current_stage(facts) is Stage.PLAN
+    assert "amendment-notice" in refusal(facts, PlanIssued("final-plan", d("Mon 2026-04-20")))["document"]
+    facts = walk(PlanIssued("amendment-notice", d("Mon 2026-03-16")), facts=facts)
+    assert facts.amendment_notice_sent_on == d("Mon 2026-03-16") and current_stage(facts) is Stage.PLAN
+    assert "final-plan" in refusal(facts, PlanIssued("amendment-notice", d("Tue 2026-03-17")))["document"]
+    facts = walk(PlanIssued("final-plan", d("Mon 2026-04-20")), facts=facts)
+    assert current_stage(facts) is None
 
 
 def refusal(facts: ReviewFacts, given: StageInput, year_group: int | None = None) -> dict[str, str]:
@@ -87,7 +102,7 @@ def test_complete_review_takes_nothing_more() -> None:
 
 
 def test_wrong_stage_5_document_is_refused() -> None:
-    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02")))
+    facts = walk(PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02"), d("Mon 2026-03-02")))
     assert "final-plan" in refusal(facts, PlanIssued("cease-notice", d("Mon 2026-03-09")))["document"]
 
 
@@ -124,7 +139,7 @@ def test_cease_notice_order_is_checked() -> None:
     assert [p.field for p in order_problems(bad)] == ["cease_notice_sent_on"]
 
 
-DECIDED_AMEND = (PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02")))
+DECIDED_AMEND = (PREPARED, HELD, REPORTED, DecisionTaken(Outcome.AMEND, d("Mon 2026-03-02"), d("Mon 2026-03-02")))
 
 
 def test_not_amending_after_all_closes_stage_five() -> None:
