@@ -69,12 +69,9 @@ def _point_tasks_at(url: str, port: int) -> None:
         EHCP_ACTOR="bench",
         EHCP_LA_ROLES_FILE=str(Path(__file__).resolve().parents[1] / "examples" / "la_roles.toml"),
     )
-    from records.settings import get_settings
-    from tasks import db, notice_setup
+    from services.setup import clear_caches
 
-    get_settings.cache_clear()
-    db.session_factory.cache_clear()
-    notice_setup.clear_caches()
+    clear_caches()
 
 
 def _run(label: str, day: date, sink: Sink, backend: str) -> None:

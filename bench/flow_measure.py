@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from records.models import Review
 from records.session import session_scope
-from tasks.db import session_factory
+from services.setup import session_factory
 
 PREPARATION = {
     "meeting_planned_on": "2026-10-20",

@@ -3,7 +3,7 @@
 Brings up a throwaway production profile (``data/scale/``, Prefect on port 4420, its own PostgreSQL
 databases ``ehcp_scale`` and ``ehcp_scale_prefect``, recreated each time), then measures:
 
-1. starts: ``--starts`` review runs created through the run bridge (``tasks.run_control``, as ``ehcp start``
+1. starts: ``--starts`` review runs created through the run bridge (``services.runs``, as ``ehcp start``
    does; 16 threads), run by the two workers to their first wait: runs started per second;
 2. resumes: ``--resumes`` of them given their stage-1 input at once (16 threads) through the front door's
    JSON API (``POST /api/reviews/REF/preparation`` with a setting account's token): resume -> next wait,
@@ -164,8 +164,8 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     from bench.flow_measure import stage_one_references
     from records.review_runs import set_flow_run
     from records.session import session_scope
-    from tasks.db import session_factory
-    from tasks.run_control import run_key, start_review_run
+    from services.runs import run_key, start_review_run
+    from services.setup import session_factory
 
     references = stage_one_references(starts)
     print(f"{len(references)} stage-1 reviews to start (asked for {starts})")
@@ -200,7 +200,7 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     bare_elapsed = max(bare_waited.values()) - began
     print(f"  bare flow    start -> first wait: {len(bare_waited)} runs in {bare_elapsed:.1f} s "
           f"({len(bare_waited) / bare_elapsed:.2f} runs/s)")  # fmt: skip
-    from tasks.run_control import resume_review_run
+    from services.runs import resume_review_run
 
     bare_resumes = bare_ids[: min(resumes, bare_starts // 2)]
     bare_resume = figures(

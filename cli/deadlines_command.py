@@ -21,7 +21,7 @@ from rules.facts_input import parse_date, review_facts_from
 from rules.labels import OWNER_LABELS
 from rules.rule_set import ENGLAND_2014, CycleAnchor
 from rules.status import Status
-from tasks.wall_clock import today_in_london
+from services.wall_clock import today_in_london
 
 TABLE_WIDTH = 150  # piped output is not squeezed to 80 columns
 

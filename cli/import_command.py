@@ -22,7 +22,7 @@ from records.session import session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.errors import Problem
 from rules.rule_set import ENGLAND_2014
-from tasks.business_date import business_date
+from services.setup import business_date
 
 PROGRESS_MIN_ROWS: Final = 2_000
 

@@ -1,7 +1,7 @@
 """``ehcp submit``, ``ehcp decide`` and ``ehcp issue``: move a review on, through the review's inbox.
 
 The CLI fills the very form the Prefect UI's Resume form is built from and hands it to
-``tasks.inbox`` (the one way in for every door): it is checked against the record with the rule the
+``services.inbox`` (the one way in for every door): it is checked against the record with the rule the
 run applies and stored in the review's inbox (a refusal stores nothing and names the option), then
 handed to the review's run (resumed where it waits, or started when the review has none), and the
 command waits for the record to show what became of it. "Recorded" is printed only when the stage
@@ -73,8 +73,8 @@ def _report(found: InboxLine, options: dict[str, str], waited: bool) -> None:
 
 def _store(reference: str, stage: int, values: dict[str, Any], options: dict[str, str], reasons: str | None) -> int:
     """Check and store the input (and a not-amending notice's reasons) in one transaction; return its inbox id."""
-    from tasks.business_date import business_date
-    from tasks.inbox import Refused, receive
+    from services.inbox import Refused, receive
+    from services.setup import business_date
 
     settings = current_settings()
     submitted_by = str(values.pop("submitted_by", None) or settings.actor)
@@ -105,8 +105,8 @@ def submit_form(
     reasons: str | None = None,
 ) -> None:  # fmt: skip
     """Store the input through the inbox, hand it to the review's run, and report what the records say."""
-    from tasks.inbox import follow, hand_over, line
-    from tasks.run_bridge import PrefectBridge
+    from services.inbox import follow, hand_over, line
+    from services.runs import PrefectBridge
 
     entry_id = _store(reference, stage, values, options, reasons)
     settings = current_settings()

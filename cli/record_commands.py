@@ -61,7 +61,7 @@ def _law() -> tuple[RuleSet, IsWorkingDay]:
 
 def mediation_certificate(reference: Ref, on: On, by: By = None) -> None:
     """Record a mediation certificate's date; the family is sent the later appeal date it gives."""
-    from tasks.review_acts import mediation_certificate as record
+    from services.acts import mediation_certificate as record
 
     issued_on = _date(on, "--on")
     rule_set, working = _law()
@@ -83,7 +83,7 @@ def interim_review(
     by: By = None,
 ) -> None:
     """Record the interim review of a child under 5 (guidance: CoP 9.178)."""
-    from tasks.review_acts import interim_review as record
+    from services.acts import interim_review as record
 
     day = _date(held_on, "--held-on")
     rule_set, working = _law()
@@ -102,7 +102,7 @@ def named_institution(
     by: By = None,
 ) -> None:
     """Record the school or college the amended plan names (the current setting's URN clears it)."""
-    from tasks.review_acts import named_institution as record
+    from services.acts import named_institution as record
 
     outcome = _act(reference, lambda factory, ref, actor: record(factory, ref, urn, actor=by or actor))
     typer.echo(f"{'Recorded' if outcome.changed else 'Already recorded'}. Review {reference}: plan names {urn}.")

@@ -25,7 +25,7 @@ from rules.errors import Problem
 from rules.labels import LABELS
 
 if TYPE_CHECKING:
-    from tasks.run_control import RunState
+    from services.runs import RunState
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -43,7 +43,7 @@ def _is_live(state: RunState | None) -> bool:
 
 
 def _run_state(view: ReviewView) -> RunState | None:
-    from tasks.run_control import read_run_state
+    from services.runs import read_run_state
 
     return read_run_state(view.flow_run_id) if view.flow_run_id else None
 
@@ -53,7 +53,7 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
     view = _view(factory, reference)
     if view.stage is None:
         raise fail(f"review {reference} is complete; its next cycle has its own reference")
-    from tasks.run_control import start_review_run
+    from services.runs import start_review_run
 
     state = _run_state(view)
     if state is not None and _is_live(state):
@@ -67,7 +67,7 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
 
 def _start_all(as_of: date) -> None:
     """Start every due review's missing run and replace dead ones (the clock's own liveness pass, by hand)."""
-    from tasks.liveness import ensure_live_runs
+    from services.liveness import ensure_live_runs
 
     with console.status("Checking every open review's run"):
         report = ensure_live_runs(as_of)
@@ -98,7 +98,7 @@ def start(
     factory = open_records(settings)
     if all_due == (reference is not None):
         raise fail("give either a review reference or --all-due", [Problem("REF", "ehcp start AR-2026-00123")])
-    from tasks.run_control import ui_link
+    from services.runs import ui_link
 
     with prefect_calls():
         if all_due:
@@ -144,7 +144,7 @@ def _input_text(found: InboxLine) -> str:
 
 
 def _status_document(view: ReviewView, state: RunState | None) -> dict[str, Any]:
-    from tasks.run_control import ui_link
+    from services.runs import ui_link
 
     api = api_url()
     return {

@@ -1,1 +1,1 @@
-"""deployments: Prefect orchestration (filled in by the review-flow and clock issues)."""
+"""Running it: the embedded stack, serving, the production profile, drills and the operators' automations."""

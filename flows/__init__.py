@@ -1,1 +1,1 @@
-"""flows: Prefect orchestration (filled in by the review-flow and clock issues)."""
+"""The flows: the long-lived review run, the statutory clock and the liveness pass (orchestration only)."""

@@ -1,18 +1,15 @@
 """The long-lived review flow: one top-level run per review cycle, five stage tasks, suspended between them.
 
-Orchestration only, and it waits for people only. Each pass reads the review's
-record (the truth). When the review's inbox already holds an input for its one open
-wait, ``stage-<n>-<wait number>`` (stored first by the front door or ``ehcp``, while
-the run was starting or busy), the stage's task applies it at once; otherwise the pass
-publishes the timeline and suspends at that wait until a person's input resumes it
-(the door that stored it, or the Prefect UI's Resume form, whose input the stage task
-stores in the inbox first). The stage's task applies the input and queues the stage's
-letters in one transaction, moving the record to its next wait. A resumed run replays from the top and goes straight to
-that open wait: the answered wait returns its stored input at once, and the
-stage task's write is keyed in the records, so nothing is written or sent twice.
-The statutory clock never resumes a review run: it escalates in its own run. The
-flow reads no wall clock: stage tasks judge inputs on the business date
-(``tasks.business_date``) and the timeline shows the clock's latest date.
+Orchestration only, and it waits for people only. Each pass opens the review's one open wait,
+``stage-<n>-<wait number>`` (the record keeps the number), and then does one of three things:
+applies the input already stored for that wait (the front door or ``ehcp`` stored it while the run was
+starting or busy); or suspends there until a person's input resumes it, then applies it (the door that
+stored it, or the Prefect UI's Resume form, whose input the stage task stores first); or records that
+the form given through Prefect did not validate, and asks again. The stage's task applies the input and
+queues its letters in one transaction, moving the record to its next wait. A resumed run replays from
+the top and goes straight to the open wait; the stage task's writes are keyed in the records, so nothing
+is written or sent twice. The statutory clock never resumes a review run with an input of its own. The
+flow reads no wall clock: inputs are judged on the business date the records hold.
 """
 
 from __future__ import annotations
@@ -23,19 +20,8 @@ from prefect import flow, get_run_logger
 from prefect.flow_runs import suspend_flow_run
 from pydantic import ValidationError
 
-from rules.stages import Stage
-from tasks.review_tasks import (
-    STAGE_TASKS,
-    has_received_input,
-    open_next_review,
-    publish_timeline,
-    read_review,
-    record_form_refusal,
-    recorded_business_date,
-    tag_flow_run,
-)
-from tasks.stage_forms import FORMS
-from tasks.timeline import form_description
+from services.forms import form_problems
+from tasks.review import STAGE_TASKS, form_for, next_cycle, open_wait, refused_form
 
 MAX_WAITS_PER_RUN: Final = 500
 
@@ -44,24 +30,18 @@ MAX_WAITS_PER_RUN: Final = 500
 def annual_review(review_ref: str) -> str:
     """Carry one review from its current stage to completion, waiting for people between stages."""
     for _ in range(MAX_WAITS_PER_RUN):
-        review = read_review(review_ref)
-        tag_flow_run(review)
-        if review.stage is None or review.wait_key is None:
-            next_ref = open_next_review(review_ref)
-            get_run_logger().info("Review %s complete; next review %s", review_ref, next_ref)
-            return f"complete; next review {next_ref}"
-        stage = Stage(review.stage)
-        given = None
-        if not has_received_input(review_ref, review.wait_number):  # an input stored first is applied at once
-            as_of = recorded_business_date()
-            publish_timeline(review, as_of)
-            form_type = FORMS[stage].with_initial_data(description=form_description(review, as_of))
+        wait = open_wait(review_ref)
+        if wait.complete:
+            following = next_cycle(review_ref)
+            get_run_logger().info("Review %s complete; next review %s", review_ref, following)
+            return f"complete; next review {following}"
+        key, given = wait.key, None
+        if not wait.input_stored:
             try:
-                form = suspend_flow_run(wait_for_input=form_type, key=review.wait_key, timeout=None)
+                form = suspend_flow_run(wait_for_input=form_for(wait), key=key, timeout=None)
             except ValidationError as exc:
-                errors = [dict(error) for error in exc.errors(include_url=False, include_input=False)]
-                record_form_refusal(review_ref, review.wait_key, errors)
+                refused_form(review_ref, key, [(p.field, p.message) for p in form_problems(exc)])
                 continue
             given = form.model_dump(mode="json")  # given through the Prefect UI, or by a door's resume
-        STAGE_TASKS[stage](review_ref, review.wait_key, given)
+        STAGE_TASKS[wait.stage](review_ref, key, given)
     raise RuntimeError(f"{review_ref}: more than {MAX_WAITS_PER_RUN} waits in one run")

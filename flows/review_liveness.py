@@ -1,14 +1,14 @@
 """The liveness flow: every minute, no person's input waits unheard and no review is without a live run.
 
 Scheduled every ``EHCP_LIVENESS_EVERY_SECONDS`` (60 s), in its own run, beside the statutory clock's
-15-minute full pass. Each run, on the business date (``tasks.business_date``: the later of today in
+15-minute full pass. Each run, on the business date (``services.setup``: the later of today in
 London and the clock's latest date):
 
 1. keeps review runs alive, quickly: starts the run of every review that needs one and has none, and
    replaces the runs that ended or whose process died (their heartbeats stopped), carrying over an
-   input the dead run had taken (``tasks.liveness``, reading only the runs that are working or ended);
+   input the dead run had taken (``services.liveness``, reading only the runs that are working or ended);
 2. hands over every input still waiting in a review's inbox, and tells the operators once about one
-   not recorded within 30 minutes (``tasks.inbox.sweep``).
+   not recorded within 30 minutes (``services.inbox.sweep``).
 
 So a worker killed mid-stage costs its review a few minutes, not the clock's next pass.
 """
@@ -22,9 +22,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from records.session import session_scope
-from tasks.business_date import business_date
-from tasks.clock_tasks import ensure_review_runs, hand_over_inputs
-from tasks.db import session_factory
+from services.setup import business_date, session_factory
+from tasks.clock import ensure_review_runs, hand_over_inputs
 
 
 @task(name="business date", cache_policy=NO_CACHE, persist_result=False)

@@ -28,11 +28,17 @@ from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger
 
-from tasks.authority_tasks import publish_caseload, send_termly_lists
-from tasks.clock_tasks import ensure_review_runs, hand_over_inputs, record_clock_events, refresh_reviews
-from tasks.escalation_tasks import escalate_reviews
-from tasks.notifications import deliver_outbox
-from tasks.wall_clock import today_in_london
+from services.wall_clock import today_in_london
+from tasks.clock import (
+    deliver_outbox,
+    ensure_review_runs,
+    hand_over_inputs,
+    publish_caseload,
+    record_clock_events,
+    refresh_reviews,
+    send_termly_lists,
+)
+from tasks.escalation import escalate_reviews
 
 _T = TypeVar("_T")
 

@@ -1,7 +1,7 @@
 """Which notifications a ladder event becomes: one per audience role, each with a deterministic key.
 
 Pure: no database, no clock. The statutory clock calls ``notifications_for_sending`` for each
-ladder event ``rules.catch_up`` selects, and enqueues the result in the outbox (``tasks.queueing``). The key
+ladder event ``rules.catch_up`` selects, and enqueues the result in the outbox (``services.outbox``). The key
 ``{review_ref}/{deadline_key}/{step}/{role}`` (plus ``/webhook`` for a chat alert) is what
 makes enqueueing safe to repeat: the outbox holds one row per key.
 

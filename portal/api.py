@@ -26,10 +26,9 @@ from records.inbox import InboxLine, as_utc
 from records.review_progress import review_by_reference
 from records.session import session_scope
 from rules.facts import Outcome
-from tasks.db import rule_set, working_days
-from tasks.inbox import HandOver, line
-from tasks.notice_setup import la_directory
-from tasks.strict_date import StrictDate
+from services.forms import StrictDate
+from services.inbox import HandOver, line
+from services.setup import la_directory, rule_set, working_days
 
 router = APIRouter(tags=["reviews"])
 bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")

@@ -2,7 +2,7 @@
 
 ``create_app`` takes a built ``Portal`` (tests pass one with a run-bridge double and a fixed business
 date); ``build_portal`` makes the production one from the environment. The business date is read
-here, at the root, through ``tasks.business_date`` (the run's own resolver), and passed down.
+here, at the root, through ``services.setup`` (the run's own resolver), and passed down.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from portal.web import CsrfRefused, NotAllowed, NotFound, Portal, SignInNeeded, 
 from records.schema import ensure_current
 from records.session import SessionFactory, engine_for, make_session_factory, session_scope
 from records.settings import get_settings
-from tasks.business_date import business_date
-from tasks.run_bridge import PrefectBridge
+from services.runs import PrefectBridge
+from services.setup import business_date
 
 logger = logging.getLogger(__name__)
 SERVICE_NAME = "Annual reviews of EHC plans"

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.web import Portal
 from records.inbox import InboxLine
-from tasks.inbox import HandOver, Received, hand_over, line
+from services.inbox import HandOver, Received, hand_over, line
 
 FOLLOW_UP_SECONDS: Final = 90.0
 FOLLOW_UP_EVERY_S: Final = 2.0

@@ -20,7 +20,7 @@ from records.models import Review
 from rules.calendar import IsWorkingDay
 from rules.facts import ReviewFacts
 from rules.rule_set import RuleSet
-from tasks.notice_context import review_context
+from services.rendering import review_context
 
 
 def letter_preview(

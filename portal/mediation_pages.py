@@ -1,7 +1,7 @@
 """Recording a mediation certificate through the front door: a council page and an API route.
 
 A certificate moves no stage, so it is not a run input: it is written to the records by
-``tasks.review_acts.mediation_certificate`` (audited, deadlines recomputed), which queues the family's letter
+``services.acts.mediation_certificate`` (audited, deadlines recomputed), which queues the family's letter
 with the later appeal date (HESC r20(1)(c)(ii)). Only council staff record it; a review outside the person's
 scope answers 404, as everywhere else.
 """
@@ -23,9 +23,9 @@ from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
 from records.review_acts import ActOutcome, ActRefused
 from records.session import session_scope
 from rules.errors import Problem
-from tasks.db import rule_set, working_days
-from tasks.review_acts import mediation_certificate
-from tasks.strict_date import StrictDate
+from services.acts import mediation_certificate
+from services.forms import StrictDate
+from services.setup import rule_set, working_days
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["reviews"])

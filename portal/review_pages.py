@@ -33,9 +33,8 @@ from records.settings import get_settings
 from reports.terms import load_terms, term_covering
 from rules.errors import Problem
 from rules.labels import LABELS
-from tasks.db import rule_set, working_days
-from tasks.inbox import HandOver
-from tasks.notice_setup import la_directory
+from services.inbox import HandOver
+from services.setup import la_directory, rule_set, working_days
 
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "notice"

@@ -2,7 +2,7 @@
 
 Every function takes the signed-in ``Principal`` and raises ``NotInScope`` for a review outside their
 scope. ``record_stage`` reads a stage's form, saves its personal part in the records database and
-stores the non-personal part in the review's inbox (``tasks.inbox.receive``), in the caller's one
+stores the non-personal part in the review's inbox (``services.inbox.receive``), in the caller's one
 transaction; the door hands it to the review's run once that transaction has committed.
 """
 
@@ -25,7 +25,7 @@ from records.queries import ReviewLine
 from records.review_progress import year_group_of
 from rules.errors import Problem
 from rules.facts import ReviewFacts
-from tasks.inbox import Received, Refused, check, receive
+from services.inbox import Received, Refused, check, receive
 
 SETTING_STAGES = frozenset({1, 2, 3})
 SECTIONS = {1: "preparation", 2: "meeting", 3: "record"}

@@ -1,7 +1,7 @@
 """Reading a stage's web form: the non-personal values for the run's form, and the personal record content.
 
 Each stage's HTML form posts GOV.UK-style fields (dates as ``<name>-day/-month/-year``). ``read_stage``
-returns the values for the stage's ``tasks.stage_forms`` form (dates, outcome, the meeting record's id:
+returns the values for the stage's ``services.forms`` form (dates, outcome, the meeting record's id:
 nothing personal), the content kept in the records database only, and every problem found, each
 naming the field's id (for the error summary's link) and the fix.
 """
@@ -16,7 +16,7 @@ from typing import Any, Final, get_args
 from portal.dates import DateEntryError, parse_date_parts
 from rules.errors import Problem
 from rules.facts import Outcome
-from tasks.stage_forms import PlanForm
+from services.forms import PlanForm
 
 INVITEES: Final = (
     ("family", "Parent or young person"),

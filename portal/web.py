@@ -24,7 +24,7 @@ from portal.security import LoginThrottle, csrf_ok, csrf_token
 from portal.settings import PortalSettings
 from records.models import StaffUser
 from records.session import SessionFactory, session_scope
-from tasks.run_bridge import RunBridge
+from services.runs import RunBridge
 
 USER_KEY = "user_id"
 

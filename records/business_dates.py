@@ -1,6 +1,6 @@
 """The clock's runs as the records keep them: the business date each ran for, the latest one first.
 
-Persistence only: the resolver that combines this with the wall clock is ``tasks.business_date``.
+Persistence only: the resolver that combines this with the wall clock is ``services.setup``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the statutory clock finds due, recorded once: ladder events of open deadlines, and ended waits.
 
-Persistence only: the clock's service layer (``tasks.escalation_tasks``) decides what to send.
+Persistence only: the clock's service layer (``services.escalation``) decides what to send.
 
 Selection is an indexed query: only open deadlines whose next ladder step has
 come (``next_step_on`` <= the business date, ``ix_deadlines_open_next_step_on``),

@@ -1,7 +1,7 @@
 """The review inbox's rows: store an input for a wait, find it, and settle what became of it.
 
 Persistence only; the service that checks an input, stores it and hands it to the review's run is
-``tasks.inbox``. One row per wait (a unique key on the review and its wait number), so when two
+``services.inbox``. One row per wait (a unique key on the review and its wait number), so when two
 people answer the same wait at once the database lets one in and the other is told at once who got
 there first. Times are system times (when it happened), passed in by the caller.
 """

@@ -1,1 +1,2 @@
-"""tasks: Prefect orchestration (filled in by the review-flow and clock issues)."""
+"""Prefect's wrappers: the review run's stage tasks and the clock's tasks, with their retry policy; the work is in
+``services``."""

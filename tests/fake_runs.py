@@ -1,4 +1,4 @@
-"""A stand-in for Prefect behind the run port (``tasks.run_bridge.RunBridge``), for fast service tests.
+"""A stand-in for Prefect behind the run port (``services.runs.RunBridge``), for fast service tests.
 
 Each review's run waits at the record's open wait unless a test says otherwise (``states``); starts,
 resumes and retirements are remembered; ``up = False`` makes every call fail as an unreachable server.
@@ -15,8 +15,7 @@ from sqlalchemy import select
 from records.models import Review
 from records.models.reviews import wait_key
 from records.session import SessionFactory, session_scope
-from tasks.run_bridge import ResumeRefused, RunUnavailable
-from tasks.run_control import RunState
+from services.runs import ResumeRefused, RunState, RunUnavailable
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The business dates the statutory clock has run for: where "today" comes from when time is travelled.
 
 One row per clock run. The latest ``business_date`` is the date the authority stands on (``ehcp clock
---as-of`` moves it forward in a demo); ``tasks.business_date`` takes the later of it and today in London.
+--as-of`` moves it forward in a demo); ``services.setup`` takes the later of it and today in London.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from cli.main import app
-from tasks.stage_forms import DecisionForm, MeetingForm, PlanForm, PreparationForm
+from services.forms import DecisionForm, MeetingForm, PlanForm, PreparationForm
 
 runner = CliRunner()
 

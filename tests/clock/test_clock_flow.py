@@ -214,8 +214,8 @@ def test_an_input_waiting_in_the_inbox_holds_its_stage_s_messages_and_they_go_on
     """The meeting was held on time but the SENCO's input is still being recorded: no false "missed" message."""
     from records.models import InboxEntry, Review
     from records.system_time import system_now
-    from tasks.inbox import receive
-    from tasks.review_tasks import apply_entry
+    from services.inbox import receive
+    from services.stages import apply_entry
 
     with session_scope(factory) as session:
         due = select(DeadlineRecord.due_on).where(DeadlineRecord.review_id == review[0])

@@ -1,7 +1,7 @@
 """Liveness: every review someone may act on has one live run; dead runs are replaced once.
 
 Runs are real flow runs on Prefect's test server; the starter is a stand-in for
-``tasks.run_control.start_review_run`` that records the idempotency key it was given.
+``services.runs.start_review_run`` that records the idempotency key it was given.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from prefect.states import Failed, Running, Scheduled, Suspended
 from records.models import InboxEntry, Review
 from records.session import SessionFactory, session_scope
 from records.system_time import system_now
-from tasks.liveness import Thresholds, ensure_live_runs
-from tasks.prefect_runs import last_heartbeats
+from services.liveness import Thresholds, ensure_live_runs
+from services.runs import last_heartbeats
 
 LATER = date(2027, 12, 1)  # the review's preparation has long opened
 

@@ -19,9 +19,8 @@ from portal.settings import PortalSettings
 from portal.web import Portal
 from records.session import make_session_factory
 from records.settings import Settings
-from tasks.run_bridge import PrefectBridge
-from tasks.run_control import read_run_state
-from tasks.wall_clock import today_in_london
+from services.runs import PrefectBridge, read_run_state
+from services.wall_clock import today_in_london
 from tests.e2e.caseload import Records, write_caseload
 from tests.e2e.conftest import Stack
 from tests.e2e.test_review_flow import start

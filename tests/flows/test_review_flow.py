@@ -7,7 +7,7 @@ from uuid import UUID
 
 from prefect.client.orchestration import get_client
 
-from tasks.review_tasks import apply_stage
+from services.stages import apply_stage
 from tests.flows.conftest import ReviewRun, new_run
 
 PREPARATION = {

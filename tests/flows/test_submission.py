@@ -12,7 +12,7 @@ from sqlalchemy import select
 from records.models import AuditEntry, InboxEntry, Review
 from records.review_runs import set_flow_run
 from records.session import SessionFactory, session_scope
-from tasks.inbox import receive
+from services.inbox import receive
 from tests.flows.conftest import BUSINESS_DATE, ReviewRun, new_run
 from tests.records.support import run
 

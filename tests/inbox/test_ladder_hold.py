@@ -7,7 +7,7 @@ from datetime import date
 
 from records.clock_events import PendingEvent, ReviewEvents
 from rules.ladder import DEFAULT_LADDER
-from tasks.escalation_tasks import plan_review
+from services.escalation import plan_review
 
 TODAY = date(2027, 1, 15)
 DECISION_DUE = date(2027, 1, 4)

@@ -1,4 +1,4 @@
-"""The one way in (``tasks.inbox``): checked, stored first, handed to the run, applied once, and never lost.
+"""The one way in (``services.inbox``): checked, stored first, handed to the run, applied once, and never lost.
 
 Prefect is a stand-in (``tests.fake_runs.FakeRuns``); the records are real, on SQLite and PostgreSQL."""
 
@@ -14,8 +14,8 @@ from records.inbox import as_utc, line_by_id
 from records.models import AuditEntry, InboxEntry, Notification, Review
 from records.session import SessionFactory, session_scope
 from records.system_time import system_now
-from tasks.inbox import AlreadyReceived, HandOver, Refused, follow, hand_over, receive, sweep
-from tasks.review_tasks import apply_entry
+from services.inbox import AlreadyReceived, HandOver, Refused, follow, hand_over, receive, sweep
+from services.stages import apply_entry
 from tests.fake_runs import FakeRuns
 from tests.inbox.conftest import RUN_ID
 

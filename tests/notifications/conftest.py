@@ -24,9 +24,7 @@ from sqlalchemy import select
 
 from records.models import Review
 from records.session import SessionFactory, dispose_engines, session_scope
-from records.settings import get_settings
-from tasks import db as task_db
-from tasks import notice_setup
+from services import setup
 from tests.http_support import serving
 from tests.records.conftest import backend, cli_env, database_url, databases, factory, settings  # noqa: F401
 from tests.records.support import run, write_csv
@@ -65,10 +63,7 @@ def free_port() -> int:
 
 
 def clear_task_caches() -> None:
-    get_settings.cache_clear()
-    task_db.session_factory.cache_clear()
-    task_db.rule_set.cache_clear()
-    notice_setup.clear_caches()
+    setup.clear_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from records.session import SessionFactory, session_scope
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
-from tasks.queueing import enqueue_planned
+from services.outbox import enqueue_planned
 
 MISSED_REPORT = LadderEvent(
     "report_due",

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from prefect.logging import disable_run_logger
+from sqlalchemy import update
 
-from records.session import SessionFactory
+from records.models import Setting
+from records.session import SessionFactory, session_scope
 from records.system_time import system_now
-from tasks.notifications import deliver_notification, sweep_outbox
+from services.outbox import deliver_now, sweep_outbox
 from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, HEAD_EMAIL, ROOT, SENCO_EMAIL, Mailbox
 from tests.notifications.support import ESCALATED, LATE_LETTER, MISSED_REPORT, audit_actions, queue, row
 
@@ -27,11 +29,11 @@ def test_deliver_notification_twice_sends_the_mail_once(
     factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
 ) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
-    first = deliver_notification.fn(senco)
-    again = deliver_notification.fn(senco)
+    first = deliver_now(senco)
+    again = deliver_now(senco)
     assert len(mailbox.messages) == 1
     assert mailbox.messages[0][0] == [SENCO_EMAIL]
-    assert first["status"] == "sent" and again["already_sent"] is True
+    assert first.status == "sent" and again.already_sent is True
     stored = row(factory, senco)
     assert stored.status == "sent" and stored.attempts == 1 and stored.sent_at is not None
     assert stored.recipient_address == SENCO_EMAIL and stored.last_error is None
@@ -43,7 +45,7 @@ def test_delivered_mail_says_the_right_dates_and_keeps_the_name_out_of_the_subje
 ) -> None:
     ids = queue(factory, review, MISSED_REPORT)
     for notification_id in ids:
-        deliver_notification.fn(notification_id)
+        deliver_now(notification_id)
     assert sorted(to[0] for to, _ in mailbox.messages) == sorted(
         [SENCO_EMAIL, HEAD_EMAIL, "ehc-coordinators@example.org"]
     )
@@ -57,20 +59,23 @@ def test_delivered_mail_says_the_right_dates_and_keeps_the_name_out_of_the_subje
         assert CHILD_GIVEN_NAME not in str(mail["X-EHCP-Reference"])
 
 
-def test_task_result_holds_no_personal_data(factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox) -> None:
+def test_the_failed_row_announced_to_prefect_holds_no_personal_data(
+    factory: SessionFactory, review: tuple[int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What reaches Prefect of a delivery (the ``ehcp.notification.failed`` event): ids, kind, role, channel only."""
+    import tasks.clock
+
+    emitted: list[dict[str, object]] = []
+    monkeypatch.setattr(tasks.clock, "emit_event", lambda **event: emitted.append(event))
+    with session_scope(factory) as session:
+        session.execute(update(Setting).values(senco_email=None))  # a permanent failure: no address
     senco, *_ = queue(factory, review, MISSED_REPORT)
-    result = deliver_notification.fn(senco)
-    assert set(result) == {
-        "notification_id",
-        "review_ref",
-        "kind",
-        "role",
-        "channel",
-        "status",
-        "attempts",
-        "already_sent",
-    }
-    assert SENCO_EMAIL not in str(result) and CHILD_GIVEN_NAME not in str(result)
+    outcome = deliver_now(senco)
+    assert outcome.status == "failed" and "no email address" in str(outcome.error)
+    tasks.clock.announce_failed(outcome)
+    [event] = emitted
+    assert set(event["payload"]) == {"review", "kind", "role", "channel", "attempts"}  # type: ignore[arg-type]
+    assert SENCO_EMAIL not in str(event) and CHILD_GIVEN_NAME not in str(event) and "address" not in str(event)
 
 
 def test_mail_server_down_is_recorded_and_retried_later_never_raised(
@@ -78,9 +83,9 @@ def test_mail_server_down_is_recorded_and_retried_later_never_raised(
 ) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
     before = system_now()
-    result = deliver_notification.fn(senco)  # no mail server listening: a passing failure
+    result = deliver_now(senco)  # no mail server listening: a passing failure
     stored = row(factory, senco)
-    assert result["status"] == "queued" and stored.status == "queued" and stored.attempts == 1
+    assert result.status == "queued" and stored.status == "queued" and stored.attempts == 1
     assert stored.last_error is not None and "cannot reach the mail server" in stored.last_error
     assert stored.next_attempt_at is not None
     assert stored.next_attempt_at.replace(tzinfo=UTC) >= before + timedelta(seconds=60)  # the first back-off
@@ -91,7 +96,7 @@ def test_family_letter_without_an_address_goes_to_the_post_room(
     factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
 ) -> None:
     (letter,) = queue(factory, review, LATE_LETTER)
-    deliver_notification.fn(letter)
+    deliver_now(letter)
     assert row(factory, letter).status == "sent"
     assert [to for to, *_ in mailbox.messages] == [["post-room@example.org"]]
 
@@ -106,13 +111,13 @@ def test_family_letter_with_no_address_and_no_post_room_fails_at_once_and_visibl
     roles = (ROOT / "examples" / "la_roles.toml").read_text(encoding="utf-8")
     (tmp_path / "roles.toml").write_text(roles.split("[roles.family]")[0], encoding="utf-8")
     monkeypatch.setenv("EHCP_LA_ROLES_FILE", str(tmp_path / "roles.toml"))
-    from tasks.notice_setup import clear_caches
+    from services.setup import clear_caches
 
     clear_caches()
     (letter,) = queue(factory, review, LATE_LETTER)
-    result = deliver_notification.fn(letter)
+    result = deliver_now(letter)
     stored = row(factory, letter)
-    assert result["status"] == "failed" and stored.status == "failed"
+    assert result.status == "failed" and stored.status == "failed"
     assert "no email address for family" in (stored.last_error or "")
     assert mailbox.messages == []
 
@@ -155,7 +160,7 @@ def test_escalation_posts_a_summary_to_the_roles_webhook(
     )
     (tmp_path / "roles.toml").write_text(roles, encoding="utf-8")
     monkeypatch.setenv("EHCP_LA_ROLES_FILE", str(tmp_path / "roles.toml"))
-    from tasks.notice_setup import clear_caches, webhook_roles
+    from services.setup import clear_caches, webhook_roles
 
     clear_caches()
     email, hook = queue(factory, review, ESCALATED, webhook_roles=webhook_roles())

@@ -11,7 +11,7 @@ from prefect.logging import disable_run_logger
 
 from records.models import ClockEvent
 from records.session import SessionFactory, session_scope
-from tasks.notifications import deliver_notification
+from services.outbox import deliver_now
 from tests.notifications.conftest import SENCO_EMAIL, Mailbox
 from tests.notifications.support import ESCALATED, MISSED_REPORT, queue
 from tests.records.support import run
@@ -48,7 +48,7 @@ def recorded(factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox)
             )
         )
     for notification_id in queue(factory, review, MISSED_REPORT):
-        deliver_notification.fn(notification_id)
+        deliver_now(notification_id)
     queue(factory, review, ESCALATED)
     return review[1]
 
@@ -98,7 +98,7 @@ def test_escalations_refuses_a_bad_since_date(recorded: str) -> None:
 
 def test_escalations_lists_a_failed_delivery_with_its_error(factory: SessionFactory, review: tuple[int, str]) -> None:
     senco, *_ = queue(factory, review, MISSED_REPORT)
-    assert deliver_notification.fn(senco)["status"] == "queued"  # no mailbox: retried after a back-off
+    assert deliver_now(senco).status == "queued"  # no mailbox: retried after a back-off
     (event,) = json.loads(run("escalations", "--json").stdout)["events"]
     failed = event["notifications"][0]
     assert set(failed) >= {"role", "channel", "status", "attempts", "last_error"}

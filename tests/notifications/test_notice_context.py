@@ -10,7 +10,7 @@ from records.session import SessionFactory, session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.ladder import Role
 from rules.rule_set import ENGLAND_2014
-from tasks.notice_context import prepare_notice
+from services.rendering import prepare_notice
 from tests.notifications.conftest import CHILD_FAMILY_NAME, CHILD_GIVEN_NAME, ROOT, SENCO_EMAIL
 from tests.notifications.support import LATE_LETTER, MISSED_REPORT, queue
 

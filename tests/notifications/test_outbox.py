@@ -14,7 +14,7 @@ from records.session import SessionFactory, session_scope
 from rules.deadlines import Owner
 from rules.escalations import LadderEvent
 from rules.ladder import Role
-from tasks.queueing import enqueue_planned
+from services.outbox import enqueue_planned
 
 REMINDER = LadderEvent(
     "report_due", date(2026, 6, 15), "reminder-14-days", date(2026, 6, 1), Owner.SETTING, (Role.SENCO,), False

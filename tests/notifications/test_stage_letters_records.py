@@ -22,9 +22,9 @@ from rules.facts import Outcome
 from rules.ladder import Role
 from rules.rule_set import ENGLAND_2014
 from rules.transitions import DecisionTaken, MeetingHeld, PlanIssued, PreparationDone, ReportReceived, StageInput
-from tasks.notice_context import prepare_notice
-from tasks.queueing import enqueue_planned
-from tasks.stage_letters import queue_letters
+from services.outbox import enqueue_planned
+from services.rendering import prepare_notice
+from services.stages import queue_letters
 from tests.notifications.conftest import ROOT
 
 LA = load_la_directory(ROOT / "examples" / "la_roles.toml")

@@ -9,8 +9,8 @@ from pathlib import Path
 from prefect.logging import disable_run_logger
 
 from records.session import SessionFactory
-from tasks.authority_tasks import send_termly_lists
-from tasks.notifications import sweep_outbox
+from services.outbox import sweep_outbox
+from services.termly import queue_termly_lists
 from tests.notifications.conftest import SENCO_EMAIL, Mailbox
 from tests.records.support import run, write_csv
 
@@ -26,11 +26,11 @@ def test_each_setting_gets_its_list_once_before_the_term(
     assert run("import", "settings", str(write_csv(tmp_path / "s.csv", [SETTING]))).exit_code == 0
     assert run("import", "caseload", str(write_csv(tmp_path / "c.csv", [due_in_spring]))).exit_code == 0
     with disable_run_logger():
-        assert send_termly_lists.fn(date(2026, 11, 27)) == {}  # spring starts in 38 days: not yet
-        first = send_termly_lists.fn(date(2026, 12, 14))  # 21 days before the term
+        assert queue_termly_lists(date(2026, 11, 27)) == {}  # spring starts in 38 days: not yet
+        first = queue_termly_lists(date(2026, 12, 14))  # 21 days before the term
         sweep = sweep_outbox()
-        again = send_termly_lists.fn(date(2026, 12, 15))
-        started = send_termly_lists.fn(SPRING_2027_STARTS)  # the term has started: never sent late
+        again = queue_termly_lists(date(2026, 12, 15))
+        started = queue_termly_lists(SPRING_2027_STARTS)  # the term has started: never sent late
         assert sweep_outbox().sent == 0
     assert list(first.values()) == ["queued"] and list(again.values()) == ["already queued"]
     assert sweep.sent == 1

@@ -27,7 +27,7 @@ from records.schema import upgrade
 from records.session import SessionFactory, dispose_engines, get_engine, make_session_factory, session_scope
 from records.settings import Settings, get_settings
 from records.system_time import system_now
-from tasks.review_tasks import apply_entry
+from services.stages import apply_entry
 from tests.fake_runs import FakeRuns
 from tests.records.support import run
 

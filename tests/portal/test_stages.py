@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.accounts import Role
 from records.models import AuditEntry, InboxEntry, MeetingRecord, Review
 from records.session import SessionFactory, session_scope
-from tasks.inbox import sweep
+from services.inbox import sweep
 from tests.portal.conftest import (
     TODAY,
     FakeRuns,

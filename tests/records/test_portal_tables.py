@@ -13,7 +13,7 @@ from portal.meeting_records import mark_submitted, record_of, save_section
 from records.models import InboxEntry, Review, Setting
 from records.schema import downgrade, upgrade
 from records.session import SessionFactory, get_engine, session_scope
-from tasks.inbox import HandOver, hand_over, receive, sweep
+from services.inbox import HandOver, hand_over, receive, sweep
 from tests.fake_runs import FakeRuns
 from tests.records.support import run
 

@@ -18,7 +18,7 @@ from rules.bank_holidays import england_and_wales_working_days
 from rules.facts import Outcome
 from rules.rule_set import ENGLAND_2014
 from rules.transitions import DecisionTaken, MeetingHeld, PlanIssued, PreparationDone, ReportReceived, StageInput
-from tasks.timeline import open_deadlines_markdown
+from services.timeline import open_deadlines_markdown
 from tests.records.support import run, write_csv
 
 TODAY = date(2026, 11, 27)

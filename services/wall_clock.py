@@ -1,6 +1,6 @@
 """The one read of the wall clock for business time: today's date in London.
 
-Kept apart from ``tasks.business_date`` (which reads the records) so that ``ehcp deadlines``
+Kept apart from ``services.setup`` (which reads the records) so that ``ehcp deadlines``
 needs no database library to know what day it is.
 """
 

@@ -55,9 +55,9 @@ from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.stages import Stage
 from rules.transitions import apply_stage_input, recorded_notes
-from tasks.db import rule_set, working_days
-from tasks.run_bridge import ResumeRefused, RunBridge, RunUnavailable
-from tasks.stage_forms import FORMS, StageForm, to_stage_input
+from services.forms import FORMS, StageForm, form_problems, to_stage_input
+from services.runs import ResumeRefused, RunBridge, RunUnavailable
+from services.setup import rule_set, working_days
 
 __all__ = [
     "REPORT_AFTER",
@@ -68,7 +68,6 @@ __all__ = [
     "Refused",
     "check",
     "follow",
-    "form_problems",
     "hand_over",
     "receive",
     "sweep",
@@ -119,20 +118,13 @@ class HandOver(StrEnum):
     FAILED = "failed"  # Prefect answered but would not start or resume the run (the reason is on the row)
 
 
-def form_problems(exc: ValidationError) -> tuple[Problem, ...]:
-    """Turn a form's validation errors into problems named by the form's field."""
-    return tuple(
-        Problem(str(error["loc"][0]) if error["loc"] else "form", error["msg"])
-        for error in exc.errors(include_url=False)
-    )
-
-
 def check(review: Review, stage: int, values: Mapping[str, Any], *, today: date) -> Checked:
     """Return the stage's form and the facts it leads to if the run would accept it; else raise Refused."""
     try:
         form = FORMS[Stage(stage)].model_validate(dict(values))
     except ValidationError as exc:
-        raise Refused(f"review {review.reference}: input refused; nothing was recorded", form_problems(exc)) from None
+        problems = tuple(form_problems(exc))
+        raise Refused(f"review {review.reference}: input refused; nothing was recorded", problems) from None
     before = review_facts(review)
     result = apply_stage_input(before, to_stage_input(form), today=today, year_group=year_group_of(review))
     if not result.accepted:

@@ -1,31 +1,45 @@
-"""The statutory clock's and the liveness flow's tasks: record what fell due (once), keep review runs alive,
-hand over the inputs waiting in the inbox, refresh the runs' view.
+"""The statutory clock's and the liveness flow's tasks: each step of a pass as a task run an operator can read.
 
-``record_clock_events`` is one transaction: the indexed selection and the ON CONFLICT DO NOTHING
-inserts (``records.clock_events``). ``ensure_review_runs`` starts the due runs and replaces dead
-ones (``tasks.liveness``); ``hand_over_inputs`` is the inbox's backstop (``tasks.inbox.sweep``);
-``refresh_reviews`` re-tags review runs and re-publishes their timelines (``tasks.review_refresh``).
-The clock never resumes a review run with an input of its own: it only hands over what people gave.
+Thin wrappers over ``services``: record what fell due (once, one transaction), queue the termly lists,
+sweep the outbox (a row failed for good is announced as ``ehcp.notification.failed``), keep review runs
+alive, hand over the inputs waiting in the inbox, refresh the runs' tags and timelines, and publish the
+"caseload" table. The escalations are ``tasks.escalation``. Logs carry references, counts and reasons only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from prefect import get_run_logger, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
 from records.business_dates import finish_clock_run, start_clock_run
 from records.clock_events import ClockRecord, record_due_events
 from records.session import session_scope
-from tasks.db import rule_set, session_factory, settings, working_days
-from tasks.liveness import ensure_live_runs
-from tasks.review_refresh import refresh_review_runs
-from tasks.review_tasks import DB_RETRIES, retry_if_transient
+from services.delivery import DeliveryOutcome
+from services.inbox import sweep
+from services.liveness import ensure_live_runs
+from services.outbox import sweep_outbox
+from services.runs import PrefectBridge
+from services.setup import rule_set, session_factory, settings, working_days
+from services.termly import caseload_rows, queue_termly_lists
+from services.timeline import refresh_review_runs
+from tasks.policies import DB_RETRIES, retry_if_transient
 
-__all__ = ["ensure_review_runs", "hand_over_inputs", "record_clock_events", "refresh_reviews"]
+__all__ = [
+    "deliver_outbox",
+    "ensure_review_runs",
+    "hand_over_inputs",
+    "publish_caseload",
+    "record_clock_events",
+    "refresh_reviews",
+    "send_termly_lists",
+]
 
 
 @task(
@@ -37,7 +51,7 @@ __all__ = ["ensure_review_runs", "hand_over_inputs", "record_clock_events", "ref
 )
 def record_clock_events(today: date) -> ClockRecord:
     """Record every ladder event and ended wait due on or before ``today``, each once, and the clock run itself
-    (its business date is what later inputs are judged on: ``tasks.business_date``)."""
+    (its business date is what later inputs are judged on: ``services.setup``)."""
     with session_scope(session_factory()) as session:
         run_id = start_clock_run(session, today)
         recorded = record_due_events(session, today, rule_set().ladder, working_days())
@@ -50,6 +64,59 @@ def record_clock_events(today: date) -> ClockRecord:
         len(recorded.reviews_with_pending),
     )
     return recorded
+
+
+@task(name="queue termly lists", cache_policy=NO_CACHE, persist_result=False)
+def send_termly_lists(today: date) -> dict[str, str]:
+    """Queue each setting's list for every term that starts soon (at least 2 weeks ahead), once; the
+    outbox sweep sends it (rendered from the records then) and retries it like any other message."""
+    outcomes = queue_termly_lists(today)
+    for key, outcome in outcomes.items():
+        get_run_logger().info("Termly list %s: %s", key, outcome)
+    return outcomes
+
+
+@task(name="publish caseload", cache_policy=NO_CACHE, persist_result=False)
+def publish_caseload(today: date) -> int:
+    """Refresh the "caseload" table artifact: per setting, open reviews, due this term, overdue by stage."""
+    rows = caseload_rows(today)
+    create_table_artifact(
+        table=rows, key="caseload", description=f"The authority's caseload on {today:%a %d %b %Y}, per setting"
+    )
+    return len(rows)
+
+
+@task(name="deliver outbox", cache_policy=NO_CACHE, persist_result=False)
+def deliver_outbox(limit: int | None = None) -> dict[str, int]:
+    """Sweep the outbox: send what is queued and due, back off what failed for a passing reason.
+
+    Each row failed for good is announced as an ``ehcp.notification.failed`` event (the operators'
+    automation in ``deployments/automations/notification-failed.yaml`` keys on it): ids, kind, role and
+    channel only, never an address or a name."""
+    summary = sweep_outbox(limit=limit, on_failed=announce_failed)
+    get_run_logger().info(
+        "Outbox: %d sent, %d to retry later, %d failed for good (operators told), %d already sent",
+        summary.sent,
+        summary.retrying,
+        summary.failed,
+        summary.already_sent,
+    )
+    return {f.name: getattr(summary, f.name) for f in fields(summary)}
+
+
+def announce_failed(outcome: DeliveryOutcome) -> None:
+    """Emit the event operators' automations attach to when a message could not be delivered for good."""
+    resource = {"prefect.resource.id": f"ehcp.notification.{outcome.notification_id}"}
+    if outcome.review_ref:
+        resource["ehcp.review"] = outcome.review_ref
+    payload = {
+        "review": outcome.review_ref,
+        "kind": outcome.kind,
+        "role": outcome.role,
+        "channel": outcome.channel,
+        "attempts": outcome.attempts,
+    }
+    emit_event(event="ehcp.notification.failed", resource=resource, payload=payload)
 
 
 @task(name="keep review runs alive", cache_policy=NO_CACHE, persist_result=False)
@@ -92,9 +159,6 @@ def ensure_review_runs(today: date, quick: bool = False) -> dict[str, Any]:
 @task(name="hand over received inputs", cache_policy=NO_CACHE, persist_result=False)
 def hand_over_inputs() -> dict[str, Any]:
     """Give every input still waiting in a review's inbox to its run; tell the operators of one waiting too long."""
-    from tasks.inbox import sweep
-    from tasks.run_bridge import PrefectBridge
-
     logger = get_run_logger()
     result = sweep(session_factory(), PrefectBridge(), actor=settings().actor)
     if result.handed_over:

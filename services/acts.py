@@ -22,7 +22,7 @@ from records.session import SessionFactory, session_scope
 from rules.calendar import IsWorkingDay
 from rules.ladder import Role
 from rules.rule_set import RuleSet
-from tasks.business_date import business_date
+from services.setup import business_date
 
 __all__ = ["interim_review", "mediation_certificate", "mediation_letter_key", "named_institution"]
 
@@ -44,7 +44,7 @@ def mediation_certificate(
 ) -> ActOutcome:
     """Record a mediation certificate and queue the family's letter with the later appeal date; raise ActRefused.
 
-    ``today`` is the business date (default: ``tasks.business_date``); the letter is dated it.
+    ``today`` is the business date (default: ``services.setup``); the letter is dated it.
     """
     with session_scope(factory) as session:
         today = today or business_date(session)

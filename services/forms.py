@@ -1,4 +1,7 @@
-"""What people enter at each wait: one pydantic RunInput per stage, shared by the Prefect UI form and ``ehcp``.
+"""What people enter at each wait: one pydantic form per stage, the same for every door, and the one date type.
+
+The front door's pages and API, ``ehcp`` and the Prefect UI's Resume form all build these forms (plain pydantic
+models: no Prefect at import; ``tasks.review`` turns each into Prefect's ``RunInput`` for the wait).
 
 The Prefect UI renders a resume form from these models' JSON schema, so every
 field has a description a caseworker or SENCO can act on, and a field the law
@@ -8,17 +11,24 @@ statutory clock never does, so no form carries a field for it. Nothing
 personal is asked for: no names of the child, no free-text views (Prefect
 stores every response). ``to_stage_input`` turns a form into the pure
 ``rules.transitions`` value.
+
+Every date a door takes is a ``StrictDate``: exactly ``YYYY-MM-DD`` in ASCII digits. pydantic's own ``date`` is
+lax: it took a Unix timestamp (``1803427200`` became 24 February 2027 at ``ehcp submit``), ``20270201``, or a
+datetime at midnight. Its JSON schema stays ``format: date``, so the Prefect UI still shows a date picker.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import Enum
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from prefect.input import RunInput
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
+from rules.errors import Problem
 from rules.facts import Outcome
+from rules.facts_input import parse_date
 from rules.stages import Stage
 from rules.transitions import (
     DecisionTaken,
@@ -28,7 +38,26 @@ from rules.transitions import (
     ReportReceived,
     StageInput,
 )
-from tasks.strict_date import StrictDate
+
+
+def strict_date(value: object) -> date:
+    """Return ``value`` as a date if it is a date or strict ``YYYY-MM-DD`` text; raise ValueError otherwise."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return parse_date(value)
+
+
+def _validated(value: object) -> date:
+    try:
+        return strict_date(value)
+    except ValueError as exc:  # the rules' message as it is, without pydantic's "Value error, " prefix
+        raise PydanticCustomError("strict_date", "{reason}", {"reason": str(exc)}) from None
+
+
+StrictDate = Annotated[date, BeforeValidator(_validated)]
+"""A calendar date given exactly as ``YYYY-MM-DD`` (or as a ``date``); a number, a datetime or any other shape is
+refused."""
+
 
 _BY = "Your staff ID or work email, for the audit log."
 
@@ -51,10 +80,12 @@ def _form_schema(schema: dict[str, Any], model: type[Any]) -> None:
             field.pop("default", None)
 
 
-class StageForm(RunInput):
-    """What every wait shares. Each form declares ``submitted_by`` last, so the UI shows it at the bottom."""
+class StageForm(BaseModel):
+    """What every wait shares. Each form declares ``submitted_by`` last, so the UI shows it at the bottom.
 
-    model_config = ConfigDict(json_schema_extra=_form_schema)
+    Unknown fields are refused (the schema says ``additionalProperties: false``, as Prefect's own inputs do)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_form_schema)
 
     @property
     def submitter(self) -> str:
@@ -143,6 +174,14 @@ class PlanForm(StageForm):
     )
     issued_on: StrictDate = Field(title="Issued on", description="The date the document was issued.")
     submitted_by: str = submitted_by_field()
+
+
+def form_problems(exc: ValidationError) -> list[Problem]:
+    """Turn a form's validation errors into problems named by the form's field (``invited_on.family``)."""
+    return [
+        Problem(".".join(str(part) for part in error["loc"]) or "form", error["msg"])
+        for error in exc.errors(include_url=False)
+    ]
 
 
 FORMS: Final[dict[Stage, type[StageForm]]] = {

@@ -1,6 +1,6 @@
 """Delivering one queued notification: claim it, render it from the records, send it, record the outcome.
 
-No Prefect here (``tasks.notifications`` wraps the sweep in a task). Everything happens in the
+No Prefect here (``services.outbox`` sweeps, ``tasks.clock`` wraps the sweep in a task). Everything happens in the
 caller's one transaction: the claim locks the row, so a second delivery of the same
 notification waits and then finds it sent. If the process dies after the channel accepted the
 message but before the commit, the row is still queued and a later delivery sends it again:
@@ -34,7 +34,7 @@ from reports.terms import Term
 from rules.calendar import IsWorkingDay
 from rules.ladder import Role
 from rules.rule_set import RuleSet
-from tasks.notice_context import prepare_notice
+from services.rendering import prepare_notice
 
 __all__ = ["DeliveryOutcome", "RetryPolicy", "UnknownNotification", "deliver"]
 

@@ -1,16 +1,23 @@
-"""The review's timeline as markdown, for its Prefect artifact and the resume form's description.
+"""A review run's view for operators: its tags and its timeline artifact, kept true by one service.
 
-Plain functions (no Prefect): a ``ReviewView`` and a business date in, text out.
-Only the reference, stages, dates and roles appear: nothing personal.
+The review run (each pass, for its own run) and the clock (for every run it touched) both call
+``refresh_run``: the tags (``setting:<urn>``, ``stage:<n>``, ``overdue``; other tags kept) are rewritten only
+when they change, and the timeline markdown is re-published under the review's artifact key on the run's own
+page. The resume form's description is written here too. Only the reference, stages, dates and roles appear:
+nothing personal. Prefect is reached through ``services.runs``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from records.review_view import ReviewView
+from records.review_view import ReviewView, review_view
+from records.session import session_scope
 from rules.labels import LABELS
 from rules.stages import Stage
+from services.runs import FINAL_STATES, publish_markdown, read_runs, review_tags, set_tags
+from services.setup import session_factory
 
 WHAT_TO_ENTER = {
     1: "Record the preparation: the meeting date fixed, and when invitations and advice went out.",
@@ -85,3 +92,41 @@ def timeline_markdown(view: ReviewView, today: date | None) -> str:
     if view.last_refusal:
         parts += ["", "## Last input refused", *(f"- `{f}`: {m}" for f, m in view.last_refusal)]
     return "\n".join(parts)
+
+
+def artifact_key(review_ref: str) -> str:
+    """Return the review's artifact key (lowercase letters, digits and dashes only)."""
+    return "review-" + "".join(ch if ch.isalnum() else "-" for ch in review_ref.lower())
+
+
+def is_overdue(view: ReviewView, today: date | None) -> bool | None:
+    """Whether a statutory deadline of the review is past on ``today``; None when no business date is known."""
+    if today is None:
+        return None
+    return any(d.is_open and not d.advisory and d.due_on < today for d in view.deadlines)
+
+
+def refresh_run(view: ReviewView, flow_run_id: str, tags: Sequence[str], today: date | None) -> list[str]:
+    """Re-tag the review's run if its tags changed and re-publish its timeline; return the tags it now has."""
+    overdue = is_overdue(view, today)
+    wanted = review_tags(tags, view.setting_urn, view.stage, overdue="overdue" in tags if overdue is None else overdue)
+    if sorted(tags) != wanted:
+        set_tags(flow_run_id, wanted)
+    description = f"Timeline of review {view.reference}"
+    publish_markdown(flow_run_id, artifact_key(view.reference), timeline_markdown(view, today), description)
+    return wanted
+
+
+def refresh_review_runs(references: Iterable[str], today: date) -> int:
+    """Re-tag and re-publish the timeline of each review's live run (read in a few batched calls); return how many."""
+    with session_scope(session_factory()) as session:
+        views = [review_view(session, ref) for ref in dict.fromkeys(references)]
+    runs = read_runs([v.flow_run_id for v in views if v.flow_run_id])
+    refreshed = 0
+    for view in views:
+        snapshot = runs.get(view.flow_run_id or "")
+        if snapshot is None or snapshot.state_type in FINAL_STATES:
+            continue
+        refresh_run(view, snapshot.flow_run_id, snapshot.tags, today)
+        refreshed += 1
+    return refreshed

@@ -14,7 +14,7 @@ open, when Prefect no longer knows it, when it is Running and its heartbeats sto
 Running is first forced to Crashed. A run that waits where the record no longer is (the record was
 changed beside it) is retired and replaced. A fresh run carries on from the records; an input the
 dead run had taken at the review's open wait but not recorded is stored in the inbox for it
-(``tasks.inbox.carry_over``). Each start uses an idempotency key per review, cycle and replaced
+(``services.inbox.carry_over``). Each start uses an idempotency key per review, cycle and replaced
 run, so two starters make one run. A run Scheduled past the pending threshold is reported (no
 runner is polling), not replaced.
 """
@@ -30,9 +30,8 @@ from records.review_progress import review_by_reference
 from records.review_runs import ReviewRun, reviews_needing_runs, run_key, set_flow_run
 from records.session import session_scope
 from records.system_time import system_now
-from tasks.db import session_factory, settings
-from tasks.inbox import carry_over
-from tasks.prefect_runs import (
+from services.inbox import carry_over
+from services.runs import (
     RunSnapshot,
     deployment_problem,
     last_heartbeats,
@@ -41,6 +40,7 @@ from tasks.prefect_runs import (
     read_runs,
     read_wait_input,
 )
+from services.setup import session_factory, settings
 
 __all__ = ["LivenessReport", "Thresholds", "StartRun", "ensure_live_runs"]
 
@@ -48,7 +48,7 @@ ENDED: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
 HEARTBEAT_LOOKBACK: Final = timedelta(hours=1)
 
 StartRun = Callable[..., str]
-"""``tasks.run_control.start_review_run(review_ref, setting_urn, stage, deployment, *, idempotency_key)``."""
+"""``services.runs.start_review_run(review_ref, setting_urn, stage, deployment, *, idempotency_key)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ def _carry_over_input(review: ReviewRun, dead_run_id: str) -> bool:
 
 
 def _default_start() -> StartRun:
-    from tasks.run_control import start_review_run
+    from services.runs import start_review_run
 
     return start_review_run
 

@@ -1,0 +1,373 @@
+"""The services' one port to Prefect: where review runs stand, and starting, resuming and retiring them.
+
+Prefect is imported inside each call, never when this module is imported, so the front door and ``ehcp``
+load it only when they talk to a run. ``RunBridge`` is the door's protocol (``services.inbox`` hands inputs
+over through it; tests use a stand-in); ``PrefectBridge`` is the real one and turns "Prefect cannot be
+reached" into ``RunUnavailable``, so an input stays in the inbox, shown as received, until Prefect answers.
+The batched reads and writes the clock and the liveness flow need (many runs per call, heartbeats, tags,
+artifacts) are plain functions here too. A review run is always top-level (Prefect refuses to suspend a
+subflow), created with an idempotency key (``records.review_runs.run_key``), named by its reference, tagged
+by setting and stage; its wait is the pause key ``stage-<n>-<wait number>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, Protocol
+from uuid import UUID
+
+from records.models.reviews import stage_of_wait
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import FlowRun
+
+__all__ = [
+    "FINAL_STATES",
+    "PrefectBridge",
+    "ResumeRefused",
+    "RunBridge",
+    "RunSnapshot",
+    "RunState",
+    "RunUnavailable",
+    "deployment_problem",
+    "last_heartbeats",
+    "mark_cancelled",
+    "mark_crashed",
+    "publish_markdown",
+    "read_run_state",
+    "read_runs",
+    "read_wait_input",
+    "resume_review_run",
+    "review_tags",
+    "set_tags",
+    "start_review_run",
+    "ui_link",
+]
+
+FINAL_STATES: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
+SETTLED_STATES: Final = ("PAUSED", "SCHEDULED")
+"""Runs waiting for a person or for a runner: what a quick liveness pass need not read."""
+READ_CHUNK: Final = 200  # the flow-runs API's page limit
+EVENTS_CHUNK: Final = 50  # the events API's page limit
+
+
+class RunUnavailable(RuntimeError):
+    """Prefect did not answer (down, restarting, refusing connections or the credentials)."""
+
+
+class ResumeRefused(RuntimeError):
+    """Prefect would not resume the run (not waiting any more, or its input failed the form's schema)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """Where a review's run stands: its state and, when waiting, the key it waits at."""
+
+    flow_run_id: str
+    state_type: str
+    state_name: str
+    message: str | None
+    pause_key: str | None
+
+    @property
+    def waiting_stage(self) -> int | None:
+        if self.state_type != "PAUSED" or not self.pause_key:
+            return None
+        return stage_of_wait(self.pause_key)
+
+    @property
+    def is_final(self) -> bool:
+        return self.state_type in FINAL_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class RunSnapshot:
+    """What the clock needs of one review run: its state, since when, its tags and the key it waits at."""
+
+    flow_run_id: str
+    state_type: str
+    state_since: datetime | None
+    tags: tuple[str, ...]
+    pause_key: str | None = None
+
+
+def review_tags(existing: Sequence[str], setting_urn: str, stage: int | None, *, overdue: bool = False) -> list[str]:
+    """The tags of a review's run as the review stands: ``setting:<urn>``, ``stage:<n>``, ``overdue``; others kept."""
+    kept = [t for t in existing if not t.startswith(("stage:", "setting:")) and t != "overdue"]
+    stage_tag = f"stage:{stage}" if stage else "stage:complete"
+    return sorted({*kept, f"setting:{setting_urn}", stage_tag, *(["overdue"] if overdue else [])})
+
+
+def _state_of(run: FlowRun) -> RunState:
+    state = run.state
+    if state is None:
+        return RunState(str(run.id), "UNKNOWN", "unknown", None, None)
+    return RunState(
+        str(run.id), state.type.value, state.name or state.type.value, state.message, state.state_details.pause_key
+    )
+
+
+def read_run_state(flow_run_id: str) -> RunState:
+    """Return the run's current state."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return _state_of(client.read_flow_run(UUID(flow_run_id)))
+
+
+def start_review_run(
+    review_ref: str, setting_urn: str, stage: int | None, deployment: str, *, idempotency_key: str
+) -> str:
+    """Create the review's top-level flow run (named by its reference, tagged by setting and stage); return its id."""
+    from prefect.deployments import run_deployment
+
+    run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
+        deployment,
+        parameters={"review_ref": review_ref},
+        flow_run_name=review_ref,
+        tags=review_tags((), setting_urn, stage),
+        timeout=0,
+        as_subflow=False,
+        idempotency_key=idempotency_key,
+    )
+    return str(run.id)
+
+
+def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:
+    """Resume a waiting run with a form's input; raise ResumeRefused with Prefect's reason.
+
+    A run that is no longer paused (another person's input got there first) is a refusal too."""
+    from prefect.exceptions import NotPausedError
+    from prefect.flow_runs import resume_flow_run
+
+    try:
+        resume_flow_run(UUID(flow_run_id), run_input=run_input)
+    except (RuntimeError, NotPausedError) as exc:  # validation rejections are RuntimeErrors
+        raise ResumeRefused(str(exc) or "the run is not waiting for input") from None
+
+
+def _set_state(flow_run_id: str, state: Any) -> None:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(UUID(flow_run_id), state, force=True)
+
+
+def mark_crashed(flow_run_id: str, message: str) -> None:
+    """Force the run into Crashed (its process is gone), so nothing treats it as live again."""
+    from prefect.states import Crashed
+
+    _set_state(flow_run_id, Crashed(message=message))
+
+
+def mark_cancelled(flow_run_id: str, message: str) -> None:
+    """Force the run into Cancelled: it waits at a wait the record has left, and a fresh run replaces it."""
+    from prefect.states import Cancelled
+
+    _set_state(flow_run_id, Cancelled(message=message))
+
+
+def _unreachable(exc: Exception) -> bool:
+    import httpx
+
+    return isinstance(exc, httpx.HTTPError | OSError)
+
+
+def _why(exc: Exception) -> str:
+    """Say in a line why Prefect could not be reached, with the fix when there is one."""
+    import httpx
+
+    if isinstance(exc, httpx.HTTPStatusError) and exc.response.status_code in (401, 403):
+        return f"the Prefect server refused the credentials ({exc.response.status_code}): set PREFECT_API_AUTH_STRING"
+    if isinstance(exc, httpx.ConnectError | ConnectionError):
+        return "no Prefect server answered"
+    return type(exc).__name__
+
+
+class RunBridge(Protocol):
+    """What a door needs of a review's run: where it waits, resume it, start one, retire one."""
+
+    def run_state(self, flow_run_id: str) -> RunState: ...
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> None: ...
+
+    def start(self, reference: str, setting_urn: str, stage: int, *, idempotency_key: str) -> str: ...
+
+    def retire(self, flow_run_id: str, why: str) -> None: ...
+
+
+class PrefectBridge:
+    """The real bridge: the Prefect API named by ``PREFECT_API_URL``, the review deployment of the settings."""
+
+    def __init__(self, deployment: str | None = None) -> None:
+        self.deployment = deployment
+
+    def run_state(self, flow_run_id: str) -> RunState:
+        state: RunState = self._call(read_run_state, flow_run_id)
+        return state
+
+    def resume(self, flow_run_id: str, run_input: dict[str, Any]) -> None:
+        self._call(resume_review_run, flow_run_id, run_input)
+
+    def start(self, reference: str, setting_urn: str, stage: int, *, idempotency_key: str) -> str:
+        from records.settings import get_settings
+
+        deployment = self.deployment or get_settings().review_deployment
+        started: str = self._call(
+            start_review_run, reference, setting_urn, stage, deployment, idempotency_key=idempotency_key
+        )
+        return started
+
+    def retire(self, flow_run_id: str, why: str) -> None:
+        self._call(mark_cancelled, flow_run_id, why)
+
+    @staticmethod
+    def _call(call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except ResumeRefused:
+            raise
+        except Exception as exc:
+            if _unreachable(exc):
+                raise RunUnavailable(_why(exc)) from None
+            raise
+
+
+def _snapshot(run: FlowRun) -> RunSnapshot:
+    state = run.state
+    return RunSnapshot(
+        str(run.id),
+        state.type.value if state is not None else "UNKNOWN",
+        state.timestamp if state is not None else None,
+        tuple(run.tags),
+        state.state_details.pause_key if state is not None else None,
+    )
+
+
+def _valid(ids: Iterable[str]) -> list[UUID]:
+    found = []
+    for one in ids:
+        try:
+            found.append(UUID(one))
+        except ValueError:
+            continue
+    return found
+
+
+def read_runs(flow_run_ids: Sequence[str], *, unsettled_only: bool = False) -> dict[str, RunSnapshot]:
+    """Return a snapshot of each run that exists, by id, in chunks of ``READ_CHUNK`` per API call.
+
+    With ``unsettled_only`` the server leaves out runs that wait (Paused or Scheduled): a quick pass reads only
+    the few runs that are working or ended."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    ids = _valid(flow_run_ids)
+    found: dict[str, RunSnapshot] = {}
+    settled = [StateType(name) for name in SETTLED_STATES]
+    state = FlowRunFilterState(type=FlowRunFilterStateType(not_any_=settled)) if unsettled_only else None
+    with get_client(sync_client=True) as client:
+        for start in range(0, len(ids), READ_CHUNK):
+            chunk = ids[start : start + READ_CHUNK]
+            runs = client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=chunk), state=state), limit=len(chunk)
+            )
+            found.update((str(run.id), _snapshot(run)) for run in runs)
+    return found
+
+
+def last_heartbeats(flow_run_ids: Sequence[str], *, since: datetime) -> dict[str, datetime]:
+    """Return when each run last sent a heartbeat (``prefect.flow-run.heartbeat``) since ``since``, by id.
+
+    A run's process sends one every ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` seconds while it runs, so a run
+    Running whose heartbeats stopped has lost its process (kill -9 of its worker, a machine gone)."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter, EventOccurredFilter, EventResourceFilter
+
+    ids = [str(one) for one in _valid(flow_run_ids)]
+    found: dict[str, datetime] = {}
+    with get_client(sync_client=True) as client:
+        for start in range(0, len(ids), EVENTS_CHUNK):
+            chunk = ids[start : start + EVENTS_CHUNK]
+            wanted = EventFilter(
+                occurred=EventOccurredFilter(since=since),  # type: ignore[arg-type]  # any aware datetime
+                event=EventNameFilter(name=["prefect.flow-run.heartbeat"]),
+                resource=EventResourceFilter(id=[f"prefect.flow-run.{one}" for one in chunk], distinct=True),
+            )
+            for event in client.read_events(filter=wanted, limit=EVENTS_CHUNK).events:
+                run_id = event.resource.id.removeprefix("prefect.flow-run.")
+                if run_id not in found or event.occurred > found[run_id]:
+                    found[run_id] = event.occurred
+    return found
+
+
+def read_wait_input(flow_run_id: str, pause_key: str) -> dict[str, Any] | None:
+    """The input a person gave the run at its wait ``pause_key``, or None if it was never resumed there.
+
+    Prefect keeps a suspended run's input under ``suspended-<pause key>-response`` on the run itself,
+    so the input outlives the run's process (read back when that process was killed mid-stage)."""
+    import httpx
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        try:
+            raw = client.read_flow_run_input(UUID(flow_run_id), f"suspended-{pause_key}-response")
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code == 404:
+                return None
+            raise
+    value = json.loads(raw)
+    return value if isinstance(value, dict) else None
+
+
+def set_tags(flow_run_id: str, tags: Sequence[str]) -> None:
+    """Replace the run's tags."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(UUID(flow_run_id), tags=list(tags))
+
+
+def publish_markdown(flow_run_id: str | None, key: str, markdown: str, description: str) -> None:
+    """Publish a markdown artifact under ``key``, attached to the given run (so it shows on that run's page)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import ArtifactCreate
+
+    artifact = ArtifactCreate(
+        key=key,
+        type="markdown",
+        data=markdown,
+        description=description,
+        flow_run_id=UUID(flow_run_id) if flow_run_id else None,
+    )
+    with get_client(sync_client=True) as client:
+        client.create_artifact(artifact)
+
+
+def deployment_problem(name: str) -> str | None:
+    """Return why runs of the deployment would not start now (missing, or no runner polling), else None."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        try:
+            deployment = client.read_deployment_by_name(name)
+        except Exception as exc:
+            return f"deployment {name!r} cannot be read ({type(exc).__name__})"
+    status = getattr(deployment, "status", None)
+    if status is not None and str(getattr(status, "value", status)) == "NOT_READY":
+        return f"deployment {name!r} has no runner or worker polling it: its runs stay scheduled"
+    return None
+
+
+def ui_link(flow_run_id: str, api_url: str) -> str:
+    """Return the Prefect UI page of a run, from the API URL (``.../api`` -> UI root)."""
+    return f"{api_url.removesuffix('/').removesuffix('/api')}/runs/flow-run/{flow_run_id}"
