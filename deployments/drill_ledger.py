@@ -16,6 +16,7 @@ import psycopg
 
 from deployments.mailbox import read_mailbox
 from deployments.production_stack import ProductionStack
+from records.models.reviews import stage_of_wait
 
 LIVE = ("SCHEDULED", "PENDING", "RUNNING", "PAUSED", "CANCELLING")
 BUSY = ("SCHEDULED", "PENDING", "RUNNING")  # not yet at a wait: created, handed to a worker, or executing
@@ -108,7 +109,7 @@ def _run_states(stack: ProductionStack, run_ids: list[str]) -> dict[str, dict[st
 
 def _stage_waited(run: dict[str, Any]) -> int | None:
     key = ((run.get("state") or {}).get("state_details") or {}).get("pause_key") or ""
-    return int(key.split("-")[1]) if key.startswith("stage-") else None
+    return stage_of_wait(key)
 
 
 def take_ledger(stack: ProductionStack) -> Ledger:

@@ -17,7 +17,6 @@ from rules.facts import Outcome
 from rules.ladder import DEFAULT_LADDER, LadderStep, StepTiming
 
 __all__ = [
-    "DECISION_KINDS",
     "EVENT_KINDS",
     "FAMILY_LETTER_KINDS",
     "OPERATOR_KINDS",
@@ -68,18 +67,6 @@ EVENT_KINDS: Final = frozenset(
         MessageKind.LA_REMINDER,
         MessageKind.LA_MISSED,
         MessageKind.ESCALATION,
-    }
-)
-DECISION_KINDS: Final = frozenset(
-    {
-        MessageKind.DECISION_MAINTAIN,
-        MessageKind.DECISION_AMEND,
-        MessageKind.DECISION_CEASE,
-        MessageKind.AMENDMENT_NOTICE,
-        MessageKind.CEASE_NOTICE,
-        MessageKind.FINAL_PLAN_ISSUED,
-        MessageKind.NOT_AMENDING_NOTICE,
-        MessageKind.APPEAL_AFTER_MEDIATION,
     }
 )
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from notices.kinds import MessageKind, decision_kind
+from notices.kinds import MessageKind
+from notices.letters import letter_kind
 from rules.facts import Outcome
 from rules.ladder import Role
 from rules.transitions import DecisionTaken, PlanIssued, StageInput
@@ -50,12 +51,6 @@ __all__ = [
 LETTER_RECIPIENTS: Final = (Role.FAMILY, Role.SENCO)
 """Who a maintain or amend decision goes to at a review with a setting (Reg 20(10))."""
 
-_PLAN_DOCUMENT_KIND: Final = {
-    "amendment-notice": MessageKind.AMENDMENT_NOTICE,
-    "final-plan": MessageKind.FINAL_PLAN_ISSUED,
-    "not-amending": MessageKind.NOT_AMENDING_NOTICE,
-    "cease-notice": MessageKind.CEASE_NOTICE,
-}
 _CEASE_DECISION_PURPOSE: Final = f"decision-{Outcome.CEASE}"
 
 
@@ -132,11 +127,12 @@ def letters_for_stage_input(
 
     ``decided_on`` is the decision's date: a cease notice of that same day is the decision's own notice.
     """
+    kind = letter_kind(given)
+    if kind is None:
+        return []
     if isinstance(given, DecisionTaken):
-        kind = decision_kind(given.outcome)
         return _letters(review_ref, f"decision-{given.outcome}", kind, recipients_of(kind, reach))
     if isinstance(given, PlanIssued):
-        kind = _PLAN_DOCUMENT_KIND[given.document]
         roles = recipients_of(kind, reach)
         if kind is MessageKind.CEASE_NOTICE and given.issued_on == decided_on:
             return _same_day_notice(review_ref, roles, reach)

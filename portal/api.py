@@ -17,18 +17,15 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import user_for_token
 from portal.handover import follow_up, hand_over_now, said
-from portal.letters import letter_preview
-from portal.review_service import NotInScope, StageResult, WrongRole, listed, record_stage, review_page
+from portal.review_service import NotInScope, StageResult, WrongRole, family_letter, listed, record_stage, review_page
 from portal.scope import Principal, principal_of
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
-from records.review_progress import review_by_reference
 from records.session import session_scope
 from rules.facts import Outcome
 from services.forms import StrictDate
 from services.inbox import HandOver, line
-from services.setup import la_directory, rule_set, working_days
 
 router = APIRouter(tags=["reviews"])
 bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")
@@ -201,13 +198,12 @@ def _plan_form(body: PlanIn) -> dict[str, str]:
             "action": "preview" if body.preview else "send"}
 
 
-def _letter(request: Request, reference: str, result: StageResult, stage: int) -> str | None:
-    if result.facts is None:
-        return None
+def _letter(request: Request, reference: str, result: StageResult) -> str | None:
     with session_scope(portal_of(request).factory) as session:
-        preview = letter_preview(review_by_reference(session, reference), result.facts, stage, la=la_directory(),
-                                 rule_set=rule_set(), is_working_day=working_days())
-    return preview if isinstance(preview, str) else f"{preview.subject}\n\n{preview.body_text}"
+        preview = family_letter(session, reference, result)
+    if preview is None or isinstance(preview, str):
+        return preview
+    return f"{preview.subject}\n\n{preview.body_text}"
 
 
 def input_out(found: InboxLine | None) -> InputOut | None:
@@ -239,7 +235,7 @@ def _run(request: Request, principal: Principal, reference: str, stage: int, for
         return ResultOut(status="received", note=said(handed), input=found, follow_up=handed is HandOver.BUSY)
     if result.note:
         return ResultOut(status="draft", note=result.note)
-    return ResultOut(status="checked", letter=_letter(request, reference, result, stage))
+    return ResultOut(status="checked", letter=_letter(request, reference, result))
 
 
 async def _stage(

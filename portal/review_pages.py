@@ -11,12 +11,12 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from portal.handover import follow_up, hand_over_now, said
-from portal.letters import letter_preview
 from portal.review_service import (
     NotInScope,
     ReviewPage,
     StageResult,
     WrongRole,
+    family_letter,
     listed,
     record_form_values,
     record_stage,
@@ -25,16 +25,13 @@ from portal.review_service import (
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS, RECORD_TEXTS, plan_documents
 from portal.timeline import days_text, stage_label
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
-from records.models import Review
 from records.queries import ReviewLine
-from records.review_progress import review_by_reference
 from records.session import session_scope
 from records.settings import get_settings
 from reports.terms import load_terms, term_covering
 from rules.errors import Problem
 from rules.labels import LABELS
 from services.inbox import HandOver
-from services.setup import la_directory, rule_set, working_days
 
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "notice"
@@ -170,13 +167,9 @@ def _record(request: Request, reference: str, stage: int, form: dict[str, str]) 
     return result
 
 
-def _preview(request: Request, reference: str, result: StageResult, stage: int) -> Any:
-    if result.facts is None:
-        return None
+def _preview(request: Request, reference: str, result: StageResult) -> Any:
     with session_scope(portal_of(request).factory) as session:
-        review_row: Review = review_by_reference(session, reference)
-        return letter_preview(review_row, result.facts, stage, la=la_directory(), rule_set=rule_set(),
-                              is_working_day=working_days())
+        return family_letter(session, reference, result)
 
 
 @router.post("/reviews/{reference}/stages/{stage}", response_class=HTMLResponse)
@@ -188,7 +181,7 @@ async def record(request: Request, reference: str, stage: int) -> Response:
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)
     if result.received is None and not result.note:  # a letter preview
-        preview = await run_in_threadpool(_preview, request, reference, result, stage)
+        preview = await run_in_threadpool(_preview, request, reference, result)
         return await run_in_threadpool(_show, request, reference, result, preview)
     request.session[NOTICE_KEY] = result.note
     redirect = RedirectResponse(f"/reviews/{reference}", status_code=303)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from notices.render import RenderedMessage
 from portal.meeting_records import RecordLocked, mark_submitted, record_of, save_section
 from portal.scope import Principal, lines_in_scope, review_in_scope
 from portal.stage_forms import READERS, StageEntry, field_problem, read_record, report_values
@@ -22,10 +23,14 @@ from portal.timeline import Timeline, timeline
 from records.inbox import AlreadyReceived, InboxLine, latest_for_review, london_time
 from records.models import Review
 from records.queries import ReviewLine
-from records.review_progress import year_group_of
+from records.review_progress import review_by_reference, year_group_of
 from rules.errors import Problem
 from rules.facts import ReviewFacts
+from rules.transitions import StageInput
+from services.forms import to_stage_input
 from services.inbox import Received, Refused, check, receive
+from services.rendering import preview_family_letter
+from services.setup import la_directory, rule_set, working_days
 
 SETTING_STAGES = frozenset({1, 2, 3})
 SECTIONS = {1: "preparation", 2: "meeting", 3: "record"}
@@ -69,6 +74,9 @@ class StageResult:
     problems: list[Problem] = field(default_factory=list)
     entered: Mapping[str, str] = field(default_factory=dict)
     facts: ReviewFacts | None = None
+    """A preview's outcome: the facts the input would lead to."""
+    given: StageInput | None = None
+    """A preview's input, as the run would take it (what the family's letter is chosen by)."""
     note: str = ""
     follow_up: bool = False
     """The review's run was busy when the input was handed over: the door hands it over again once it waits."""
@@ -130,6 +138,17 @@ def _already(exc: AlreadyReceived) -> Problem:
                             "Reload the page to see the review as it stands")  # fmt: skip
 
 
+def family_letter(session: Session, reference: str, result: StageResult) -> RenderedMessage | str | None:
+    """The letter the family would receive for a previewed input: the outbox's own letter (or why there is none)."""
+    if result.facts is None or result.given is None:
+        return None
+    review = review_by_reference(session, reference)
+    return preview_family_letter(
+        session, review, result.facts, result.given, la=la_directory(), rule_set=rule_set(),
+        is_working_day=working_days(),
+    )  # fmt: skip
+
+
 def record_stage(
     session: Session, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
     today: date, source: str = "portal",
@@ -155,7 +174,7 @@ def record_stage(
     try:
         if not sending:
             checked = check(review, stage, {**values, "submitted_by": principal.staff_id}, today=today)
-            return StageResult(None, [], form, checked.facts)
+            return StageResult(None, [], form, checked.facts, to_stage_input(checked.form))
         received = receive(session, review, stage, values, submitted_by=principal.staff_id, source=source,
                            today=today)  # fmt: skip
     except Refused as exc:

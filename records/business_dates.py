@@ -32,8 +32,3 @@ def finish_clock_run(session: Session, run_id: int, *, new_events: int) -> None:
     row = session.get_one(ClockRun, run_id)
     row.finished_at = system_now()
     row.new_events = new_events
-
-
-def last_clock_run(session: Session) -> ClockRun | None:
-    """Return the most recently started clock run (for ``ehcp doctor`` and operators)."""
-    return session.scalars(select(ClockRun).order_by(ClockRun.started_at.desc(), ClockRun.id.desc()).limit(1)).first()

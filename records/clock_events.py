@@ -271,12 +271,6 @@ def pending_by_review(session: Session, *, review_id: int | None = None) -> list
     return list(grouped.values())
 
 
-def pending_events(session: Session, review_id: int) -> list[PendingEvent]:
-    """Return the review's pending events, oldest first, with the roles each escalation reaches."""
-    found = pending_by_review(session, review_id=review_id)
-    return list(found[0].events) if found else []
-
-
 def claim_event(session: Session, event_id: int, fired_at: Any, status: EventStatus = EventStatus.FIRED) -> bool:
     """Move a pending event to ``status``; False when another clock got there first (a lost race is a skip)."""
     result = session.execute(

@@ -11,25 +11,15 @@ from datetime import date
 from typing import Any
 
 from records.models import Review
+from records.models.reviews import REVIEW_DATES
 from rules.facts import Decision, LedBy, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
 
 PLAN_FACT_COLUMNS = ("first_issued_on", "transfer_kind", "transfer_year", "transfer_on")
 REVIEW_FACT_COLUMNS = (
     "previous_meeting_on",
     "previous_decision_on",
-    "meeting_planned_on",
-    "meeting_held_on",
-    "invitations_sent_on",
-    "advice_circulated_on",
-    "report_sent_on",
-    "report_received_on",
+    *REVIEW_DATES,
     "decision_outcome",
-    "decision_notified_on",
-    "amendment_notice_sent_on",
-    "final_plan_issued_on",
-    "cease_notice_sent_on",
-    "amendments_withdrawn_on",
-    "mediation_certificate_on",
     "interim_review_held_on",
     "led_by",
 )

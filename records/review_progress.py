@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from records import audit
 from records.derived import derived_from
 from records.models import AuditEntry, DeadlineRecord, Review
+from records.models.reviews import REVIEW_DATES
 from records.review_facts import review_facts
 from rules.calendar import IsWorkingDay
 from rules.errors import Problem
@@ -83,18 +84,9 @@ def write_facts(
     session: Session, review: Review, facts: ReviewFacts, rule_set: RuleSet, is_working_day: IsWorkingDay
 ) -> None:
     """Write a review's stage facts and everything ``rules/`` derives from them (stage, deadlines, next deadline)."""
-    for name in (
-        "meeting_planned_on",
-        "meeting_held_on",
-        "invitations_sent_on",
-        "advice_circulated_on",
-        "report_sent_on",
-        "report_received_on",
-        "amendment_notice_sent_on",
-        "final_plan_issued_on",
-        "cease_notice_sent_on",
-        "amendments_withdrawn_on",
-    ):
+    for name in REVIEW_DATES:
+        if name == "decision_notified_on":  # written with the decision's outcome, below
+            continue
         setattr(review, name, getattr(facts, name))
     if facts.decision is not None:
         review.decision_outcome = str(facts.decision.outcome)

@@ -13,23 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records.models import AuditEntry, ClockEvent, Review
-from records.models.reviews import wait_key
+from records.models.reviews import REVIEW_DATES, wait_key
 from records.review_progress import ACCEPTED, REFUSED, review_by_reference
 
-STAGE_DATE_COLUMNS = (
-    "meeting_planned_on",
-    "invitations_sent_on",
-    "advice_circulated_on",
-    "meeting_held_on",
-    "report_sent_on",
-    "report_received_on",
-    "decision_notified_on",
-    "amendment_notice_sent_on",
-    "final_plan_issued_on",
-    "amendments_withdrawn_on",
-    "cease_notice_sent_on",
-    "mediation_certificate_on",
-)
+STAGE_DATE_COLUMNS = REVIEW_DATES
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,10 +32,3 @@ def record_termly_list_sent(
     except IntegrityError:  # a concurrent clock run recorded it first
         return False
     return True
-
-
-def forget_termly_list_sent(session: Session, *, setting_id: int, term_id: str) -> None:
-    """Undo a claim whose sending failed, so the next clock run sends the list again."""
-    session.execute(
-        delete(TermlyListSent).where(TermlyListSent.setting_id == setting_id, TermlyListSent.term == term_id)
-    )

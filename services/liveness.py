@@ -32,6 +32,7 @@ from records.session import session_scope
 from records.system_time import system_now
 from services.inbox import carry_over
 from services.runs import (
+    FINAL_STATES,
     RunSnapshot,
     deployment_problem,
     last_heartbeats,
@@ -44,7 +45,6 @@ from services.setup import session_factory, settings
 
 __all__ = ["LivenessReport", "Thresholds", "StartRun", "ensure_live_runs"]
 
-ENDED: Final = frozenset({"COMPLETED", "FAILED", "CANCELLED", "CRASHED"})
 HEARTBEAT_LOOKBACK: Final = timedelta(hours=1)
 
 StartRun = Callable[..., str]
@@ -90,7 +90,7 @@ def _verdict(
     if snapshot is None:
         return "replace", "Prefect has no such run"
     age = now - snapshot.state_since if snapshot.state_since else timedelta(0)
-    if snapshot.state_type in ENDED:
+    if snapshot.state_type in FINAL_STATES:
         return "replace", f"its run ended {snapshot.state_type} while the review is open"
     if snapshot.state_type == "RUNNING":
         if heartbeat is not None and now - max(heartbeat, snapshot.state_since or heartbeat) > limits.silent_after:

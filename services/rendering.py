@@ -23,17 +23,12 @@ from notices.context import (
     LetterCopy,
     NoticeContext,
     ReviewContext,
-    amendment_notice_context,
-    appeal_after_mediation_context,
-    cease_notice_letter_context,
-    decision_letter_context,
     event_context,
     family_late_letter_context,
-    final_plan_letter_context,
-    not_amending_letter_context,
 )
 from notices.errors import RenderError
-from notices.kinds import DECISION_KINDS, FAMILY_LETTER_KINDS, MessageKind
+from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
+from notices.letters import STAGE_LETTERS, LetterExtras, letter_kind, stage_letter
 from notices.planning import failed_notification_id, not_applied_entry_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
 from notices.render import RenderedMessage, render_message
@@ -53,6 +48,7 @@ from rules.escalations import LadderEvent
 from rules.facts import LedBy, ReviewFacts
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role
 from rules.rule_set import RuleSet
+from rules.transitions import StageInput
 
 __all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
 
@@ -112,10 +108,10 @@ def _copy_name(role: Role, review: Review, la: LaDirectory) -> str:
     return found.name if found is not None and found.name else ROLE_NAMES[role]
 
 
-def _letter_copy(row: Notification, review: Review, la: LaDirectory, kind: MessageKind) -> LetterCopy:
+def _letter_copy(role: Role, review: Review, la: LaDirectory, kind: MessageKind) -> LetterCopy:
     """Whom this copy is for, and the names the family's letter gives as copied (each once, in order)."""
-    names = [_copy_name(role, review, la) for role in copy_roles(kind, letter_reach(review))]
-    return LetterCopy(Role(row.recipient_role), tuple(dict.fromkeys(names)))
+    names = [_copy_name(copied, review, la) for copied in copy_roles(kind, letter_reach(review))]
+    return LetterCopy(role, tuple(dict.fromkeys(names)))
 
 
 def _promised_on(session: Session, row: Notification) -> date | None:
@@ -176,33 +172,46 @@ def _family_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: R
     )
 
 
-def _stage_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: ReviewContext) -> NoticeContext:
-    copy = _letter_copy(at.row, at.review, at.la, kind)
-    if kind is MessageKind.DECISION_CEASE and facts.cease_notice_sent_on == _decided_on(facts):
-        copy = _letter_copy(at.row, at.review, at.la, MessageKind.CEASE_NOTICE)  # the decision is the notice
-    rules, days = at.rule_set, at.is_working_day
-    if kind is MessageKind.FINAL_PLAN_ISSUED:
-        return final_plan_letter_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
-    if kind is MessageKind.CEASE_NOTICE:
-        return cease_notice_letter_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
-    if kind is MessageKind.NOT_AMENDING_NOTICE:
-        reasons = at.review.amendments_withdrawn_reasons or ""
-        return not_amending_letter_context(
-            facts, people, reasons=reasons, copy=copy, rule_set=rules, is_working_day=days
-        )
-    if kind is MessageKind.AMENDMENT_NOTICE:
-        return amendment_notice_context(facts, people, copy=copy, rule_set=rules, is_working_day=days)
-    if kind is MessageKind.APPEAL_AFTER_MEDIATION:
-        letter_on = at.row.as_of or facts.mediation_certificate_on
-        if letter_on is None:
-            raise RenderError("no mediation certificate is recorded", kind=kind)
-        return appeal_after_mediation_context(
-            facts, people, letter_on=letter_on, rule_set=rules, is_working_day=days
-        )
-    together = not _notice_sent_apart(at.session, at.review)
-    return decision_letter_context(
-        facts, people, copy=copy, notice_with_decision=together, rule_set=rules, is_working_day=days
+def _extras(session: Session, review: Review, copy: LetterCopy, letter_on: date | None) -> LetterExtras:
+    return LetterExtras(
+        copy=copy,
+        reasons=review.amendments_withdrawn_reasons or "",
+        notice_with_decision=not _notice_sent_apart(session, review),
+        letter_on=letter_on,
     )
+
+
+def _stage_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: ReviewContext) -> NoticeContext:
+    copy = _letter_copy(Role(at.row.recipient_role), at.review, at.la, kind)
+    if kind is MessageKind.DECISION_CEASE and facts.cease_notice_sent_on == _decided_on(facts):
+        copy = _letter_copy(Role(at.row.recipient_role), at.review, at.la, MessageKind.CEASE_NOTICE)  # it is the notice
+    extras = _extras(at.session, at.review, copy, at.row.as_of)
+    return stage_letter(kind, facts, people, extras, rule_set=at.rule_set, is_working_day=at.is_working_day)
+
+
+def preview_family_letter(
+    session: Session,
+    review: Review,
+    facts: ReviewFacts,
+    given: StageInput,
+    *,
+    la: LaDirectory,
+    rule_set: RuleSet,
+    is_working_day: IsWorkingDay,
+) -> RenderedMessage | str:
+    """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter.
+
+    Returns why there is none when the input sends the family no letter, or the letter cannot be told."""
+    kind = letter_kind(given)
+    if kind is None:
+        return "This stage sends the family no letter."
+    people = review_context(review, la)
+    try:
+        extras = _extras(session, review, _letter_copy(Role.FAMILY, review, la, kind), None)
+        context = stage_letter(kind, facts, people, extras, rule_set=rule_set, is_working_day=is_working_day)
+    except RenderError as exc:
+        return f"The letter cannot be previewed: {exc}"
+    return render_message(kind, context)
 
 
 def _decided_on(facts: ReviewFacts) -> date | None:
@@ -215,7 +224,7 @@ def _context(at: _Render) -> NoticeContext:
     facts = review_facts(at.review)
     if kind in FAMILY_LETTER_KINDS:
         return _family_letter(at, kind, facts, people)
-    if kind in DECISION_KINDS:
+    if kind in STAGE_LETTERS:
         return _stage_letter(at, kind, facts, people)
     found = {d.key: d for d in deadlines_for(facts, at.rule_set, is_working_day=at.is_working_day)}
     now = found.get(at.row.deadline_key or "")

@@ -1,4 +1,5 @@
-"""Guardrail: rules/ stays pure (STYLE.md section 12). Parses every module with ast."""
+"""Guardrail: rules/ stays pure (STYLE.md section 12). Parses every module with ast; the house's layering is
+``tests/test_layering.py``."""
 
 from __future__ import annotations
 
@@ -63,67 +64,3 @@ def test_guard_catches_an_impure_module() -> None:
     """The guard itself can fail: a module that imports os and calls now() is caught."""
     tree = ast.parse("import os\nfrom datetime import datetime\nx = datetime.now()\n")
     assert "os" in imported_roots(tree) and clock_calls(tree) == ["now"]
-
-
-# ---- layering (ARCHITECTURE.md "Dependency direction"; issue 9, house) ----
-
-ROOT = Path(__file__).parents[1]
-
-
-def _sources(package: str) -> list[Path]:
-    return sorted((ROOT / package).rglob("*.py"))
-
-
-def _imports_of(path: Path) -> set[str]:
-    """Every module a file imports, top-level or inside a function (lazy imports count too)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-    return found
-
-
-def _roots(path: Path) -> set[str]:
-    return {name.split(".")[0] for name in _imports_of(path)}
-
-
-LAYER_RULES = {
-    "records": {"notices", "tasks", "flows", "cli", "prefect", "deployments"},
-    "tasks": {"flows", "cli", "deployments"},
-    "notices": {"records", "tasks", "flows", "cli", "prefect", "sqlalchemy"},
-}
-
-
-@pytest.mark.parametrize(
-    ("package", "path"),
-    [(package, path) for package in LAYER_RULES for path in _sources(package)],
-    ids=lambda value: value if isinstance(value, str) else str(value.relative_to(ROOT)),
-)
-def test_each_layer_imports_only_what_sits_below_it(package: str, path: Path) -> None:
-    assert _roots(path) & LAYER_RULES[package] == set()
-
-
-def test_flows_holds_flows_only() -> None:
-    """Every module of flows/ defines a flow, or is the flows' own forms or business date (no service code)."""
-    helpers = {"__init__.py", "inputs.py", "forms.py", "clock.py", "business_date.py"}
-    for path in _sources("flows"):
-        if path.name in helpers:
-            continue
-        assert "@flow(" in path.read_text(encoding="utf-8"), f"{path.name} in flows/ defines no flow"
-
-
-def test_only_the_entry_points_import_flows() -> None:
-    allowed = {"flows", "cli", "deployments", "bench", "tests", "portal"}
-    for path in ROOT.rglob("*.py"):
-        relative = path.relative_to(ROOT)
-        if relative.parts[0] in allowed or relative.parts[0].startswith("."):
-            continue
-        assert "flows" not in _roots(path), f"{relative} imports flows/"
-
-
-def test_the_layer_guard_can_fail() -> None:
-    """A records module that imports notices would be caught."""
-    tree = ast.parse("from notices.planning import PlannedNotification\n")
-    assert imported_roots(tree) & LAYER_RULES["records"] == {"notices"}

@@ -21,6 +21,7 @@ from records.importing.problems import ImportRejected, RowProblem
 from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
 from records.models import PlanStatus
 from records.models.caseload import NO_SETTING_URN
+from records.models.reviews import DATES_BEFORE_DECISION, DATES_FROM_DECISION
 from records.review_facts import facts_from_columns
 from rules.consistency import order_problems
 from rules.facts import LedBy, Outcome, ReviewFacts, TransferKind
@@ -33,24 +34,8 @@ CASELOAD_COLUMNS: Final = (
     "setting_urn",
     "plan_first_issued_on",
 )
-_BEFORE_DECISION: Final = (
-    "previous_meeting_on",
-    "previous_decision_on",
-    "meeting_planned_on",
-    "invitations_sent_on",
-    "advice_circulated_on",
-    "meeting_held_on",
-    "report_received_on",
-    "report_sent_on",
-)
-_FROM_DECISION: Final = (
-    "decision_notified_on",
-    "amendment_notice_sent_on",
-    "final_plan_issued_on",
-    "cease_notice_sent_on",
-    "amendments_withdrawn_on",
-    "mediation_certificate_on",
-)
+_BEFORE_DECISION: Final = ("previous_meeting_on", "previous_decision_on", *DATES_BEFORE_DECISION)
+_FROM_DECISION: Final = DATES_FROM_DECISION
 REVIEW_DATE_COLUMNS: Final = (*_BEFORE_DECISION, *_FROM_DECISION)
 CASELOAD_OPTIONAL_COLUMNS: Final = (
     "year_group",

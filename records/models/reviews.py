@@ -7,12 +7,32 @@ pointer to its next open deadline so the caseload list is one indexed query.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from records.models.base import Base
+
+DATES_BEFORE_DECISION: Final = (
+    "meeting_planned_on",
+    "invitations_sent_on",
+    "advice_circulated_on",
+    "meeting_held_on",
+    "report_sent_on",
+    "report_received_on",
+)
+DATES_FROM_DECISION: Final = (
+    "decision_notified_on",
+    "amendment_notice_sent_on",
+    "final_plan_issued_on",
+    "amendments_withdrawn_on",
+    "cease_notice_sent_on",
+    "mediation_certificate_on",
+)
+REVIEW_DATES: Final = (*DATES_BEFORE_DECISION, *DATES_FROM_DECISION)
+"""Every date a review's stages record, in the order they happen: the one list the import, the writes and the
+view use."""
 
 
 def wait_key(stage: int, wait_number: int) -> str:

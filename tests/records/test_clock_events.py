@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from records.clock_events import mark_fired, pending_events, record_due_events, reviews_with_pending_events
+from records.clock_events import mark_fired, pending_by_review, record_due_events, reviews_with_pending_events
 from records.models import ClockEvent, Review
 from records.review_progress import apply_input
 from records.session import SessionFactory, session_scope
@@ -135,7 +135,8 @@ def test_pending_events_are_marked_fired(factory: SessionFactory, caseload: dict
     with session_scope(factory) as session:
         review_id = session.scalar(select(Review.id).where(Review.reference == caseload["SOON"]))
         assert review_id is not None
-        pending = pending_events(session, review_id)
+        (found,) = pending_by_review(session, review_id=review_id)
+        pending = found.events
         assert [p.ladder_step for p in pending][:2] == ["reminder-14-days", "reminder-3-days"]
         assert pending[2].recipient_roles == ("senco", "head_teacher", "caseworker")
         assert mark_fired(session, [p.event_id for p in pending], datetime.now(UTC)) == len(pending)
