@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run production-local drills test lint bench clean assets
+.PHONY: run production-local drills test test-fast lint bench clean assets
 
 # The front door's GOV.UK Frontend (and axe-core for the accessibility tests): released npm packages, pinned,
 # installed into the git-ignored build/npm (nothing committed). Skipped with a note when npm is missing.
@@ -46,6 +46,12 @@ test: $(STAMP) $(ASSETS)
 	@if [ -z "$$EHCP_TEST_POSTGRES_URL" ] && command -v pg_isready >/dev/null 2>&1 \
 		&& pg_isready -q -h 127.0.0.1 -p 5432; then export EHCP_TEST_POSTGRES_URL='$(PG_TEST_URL)'; fi; \
 	$(BIN)/python -m pytest -q
+
+## test-fast: the tests that start no server (rules, records, notices, services, front door with a Prefect stand-in)
+test-fast: $(STAMP)
+	@if [ -z "$$EHCP_TEST_POSTGRES_URL" ] && command -v pg_isready >/dev/null 2>&1 \
+		&& pg_isready -q -h 127.0.0.1 -p 5432; then export EHCP_TEST_POSTGRES_URL='$(PG_TEST_URL)'; fi; \
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,7 +7,9 @@ except the one test that an operator can find a review's escalations by its refe
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -105,21 +107,28 @@ def test_a_setting_without_a_senco_address_still_reaches_head_teacher_and_casewo
     assert {HEAD_EMAIL, "ehc-coordinators@example.org"} <= recipients
     assert "ehcp-operators@example.org" in recipients, "the operators hear of the message that could not go"
     assert summary["outbox"]["failed"] >= 1
-    announced = _failed_events()
-    assert any(e["payload"]["role"] == "senco" and e["payload"]["review"] == review[1] for e in announced)
+    announced = _failed_events(lambda e: e["payload"]["role"] == "senco" and e["payload"]["review"] == review[1])
+    assert announced, "the failure of the SENCO's message was announced"
     assert all(SENCO_EMAIL not in str(e) and CHILD_FAMILY_NAME not in str(e) for e in announced)
 
 
-def _failed_events() -> list[dict]:  # type: ignore[type-arg]
-    """The ``ehcp.notification.failed`` events the Prefect server holds (the events client flushes first)."""
+def _failed_events(wanted: Callable[[dict], bool], timeout_s: float = 30) -> list[dict]:  # type: ignore[type-arg]
+    """The ``ehcp.notification.failed`` events the Prefect server holds, once one it is awaited for is there.
+
+    The events client sends asynchronously and the server stores events in batches, a moment after it received
+    them: read until the awaited event is stored (or the time is up), never once and hope."""
     from prefect.client.orchestration import get_client
     from prefect.events.worker import EventsWorker
 
     EventsWorker.drain_all(timeout=10)
-    with get_client(sync_client=True) as client:
-        body = {"filter": {"event": {"name": ["ehcp.notification.failed"]}, "any_resource": {}}, "limit": 50}
-        response = client.request("POST", "/events/filter", json=body)
-    return list(response.json()["events"])
+    deadline = time.monotonic() + timeout_s
+    body = {"filter": {"event": {"name": ["ehcp.notification.failed"]}, "any_resource": {}}, "limit": 50}
+    while True:
+        with get_client(sync_client=True) as client:
+            events = list(client.request("POST", "/events/filter", json=body).json()["events"])
+        if any(wanted(e) for e in events) or time.monotonic() > deadline:
+            return events
+        time.sleep(0.5)
 
 
 def test_smtp_down_across_clock_runs_then_back_delivers_every_message_once(

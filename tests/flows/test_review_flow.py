@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
+from prefect.flow_runs import resume_flow_run
+from prefect.states import Running, Suspended
 
+from records.business_dates import start_clock_run
+from records.review_runs import set_flow_run
+from records.session import SessionFactory, session_scope
 from services.stages import apply_stage
-from tests.flows.conftest import ReviewRun, new_run
+from tests.flows.conftest import BUSINESS_DATE, ReviewRun, new_run
 
 PREPARATION = {
     "meeting_planned_on": "2026-11-10",
@@ -85,3 +91,32 @@ def test_the_form_holds_only_peoples_fields_and_requires_them(review_run: Review
     assert list(schema["properties"]) == ["outcome", "notified_on", "amendment_notice_sent_on", "submitted_by"]
     assert schema["required"] == ["outcome", "notified_on", "submitted_by"]
     assert schema["properties"]["outcome"]["enum"] == ["maintain", "amend", "cease"]
+
+
+OLD_SCHEMA = Path(__file__).parents[1] / "data" / "preparation_form_schema_1b8afda.json"
+"""The stage-1 form's schema as the code before the service layer moved (main at 1b8afda) saved it for a wait."""
+
+
+def test_a_run_suspended_before_the_service_layer_moved_resumes_after_it(
+    prefect_server: UUID, factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    """Pause keys and the forms' fields are unchanged: a wait the old code left takes a person's answer, checked
+    by Prefect against the old schema it saved, and today's flow applies it and moves on."""
+    reference = review[1]
+    with session_scope(factory) as session:
+        start_clock_run(session, BUSINESS_DATE)
+    run_id = new_run(prefect_server, reference)
+    with session_scope(factory) as session:
+        set_flow_run(session, reference, str(run_id), actor="test")
+    keys = {part: f"suspended-stage-1-1-{part}" for part in ("description", "response", "schema")}
+    suspended = Suspended(pause_key="stage-1-1")
+    suspended.state_details.run_input_keyset = keys  # type: ignore[assignment]
+    with get_client(sync_client=True) as client:  # what the old run's process did when it reached the wait:
+        client.set_flow_run_state(run_id, Running(), force=True)
+        proposed = client.set_flow_run_state(run_id, suspended)  # proposed, so Prefect records the pause key
+        client.create_flow_run_input(run_id, keys["schema"], OLD_SCHEMA.read_text())  # then its form's schema
+    assert proposed.status.value == "ACCEPT"
+    resume_flow_run(run_id, run_input={**PREPARATION, "submitted_by": "staff-0042"})
+    old = ReviewRun(reference, run_id, factory)
+    old.drive()
+    assert old.stage() == 2 and old.pause_key == "stage-2-2"

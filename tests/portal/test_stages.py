@@ -5,6 +5,7 @@ nothing lost when Prefect is down (stored, shown as received, handed over by the
 
 from __future__ import annotations
 
+import html
 import json
 
 from sqlalchemy import select
@@ -225,3 +226,39 @@ def test_what_was_saved_comes_back_in_the_form(factory, client_for, bridge: Fake
     page = client.get(f"/reviews/{reference}").text
     assert 'name="invited_family-day" type="text" inputmode="numeric" value="30"' in page
     assert "Pretend-advice-from" in page
+
+
+def test_the_cease_notice_preview_is_the_letter_the_outbox_sends(factory, client_for, bridge: FakeRuns) -> None:
+    """One letter table: the preview and the sent letter are rendered by the same builder, word for word."""
+    from records.models import Notification
+    from records.review_progress import apply_input
+    from rules.bank_holidays import england_and_wales_working_days
+    from rules.facts import Outcome
+    from rules.rule_set import ENGLAND_2014
+    from rules.transitions import DecisionTaken
+    from services.rendering import prepare_notice
+    from services.setup import la_directory
+
+    _, reference = review_at_decision(factory)
+    with session_scope(factory) as session:
+        decided = apply_input(session, reference, DecisionTaken(Outcome.CEASE, TODAY), idempotency_key="decided",
+                              actor="test", today=TODAY, rule_set=ENGLAND_2014,
+                              is_working_day=england_and_wales_working_days())  # fmt: skip
+    assert decided.accepted and decided.stage == 5
+    make_account(factory, "cw@council.example", Role.CASEWORKER)
+    client = client_for("cw@council.example")
+    notice = {"document": "cease-notice", **_date("issued_on", 1, 12, 2026)}
+    preview = _post(client, reference, 5, {**notice, "action": "preview"})
+    assert preview.status_code == 200 and "no letter template" not in preview.text
+    assert _post(client, reference, 5, {**notice, "action": "send"}).status_code == 200
+    apply_received(factory, reference)
+    with session_scope(factory) as session:
+        row = session.scalars(
+            select(Notification).where(Notification.template == "cease-notice", Notification.recipient_role == "family")
+        ).one()
+        sent = prepare_notice(session, row, la=la_directory(), rule_set=ENGLAND_2014,
+                              is_working_day=england_and_wales_working_days()).message  # fmt: skip
+    shown = html.unescape(preview.text)
+    assert sent.subject in shown
+    for line in (line for line in sent.body_text.splitlines() if len(line) > 40):
+        assert line in shown, line
