@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from records.models import Notification, NotificationStatus
 from records.system_time import system_now
+from rules.ladder import Role
 
 __all__ = ["claim", "enqueue", "mark_failed", "mark_sent", "pending"]
 
@@ -82,6 +83,14 @@ def enqueue(
         return existing
     return row
 
+
+
+def enqueue_for_operators(session: Session, *, idempotency_key: str, review_id: int | None, kind: str) -> Notification:
+    """Queue a notice to the operators' role by email (a message failed for good, an input not recorded in time)."""
+    return enqueue(
+        session, idempotency_key=idempotency_key, review_id=review_id, kind=kind, channel="email",
+        recipient_role=str(Role.OPERATORS),
+    )  # fmt: skip
 
 def claim(session: Session, notification_id: int) -> Notification | None:
     """Lock an unsent notification for delivery and count the attempt; None if it is sent or unknown."""

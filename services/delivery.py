@@ -29,10 +29,9 @@ from notices.planning import OutboxChannel, delivery_failed_key
 from notices.recipients import LaDirectory
 from records import audit
 from records.models import Notification, Review
-from records.outbox import claim, enqueue, mark_failed, mark_sent
+from records.outbox import claim, enqueue_for_operators, mark_failed, mark_sent
 from reports.terms import Term
 from rules.calendar import IsWorkingDay
-from rules.ladder import Role
 from rules.rule_set import RuleSet
 from services.rendering import prepare_notice
 
@@ -129,13 +128,8 @@ def _report_to_operators(session: Session, row: Notification) -> None:
     """Queue the operators' notice that ``row`` failed for good (never for an operators' notice itself)."""
     if row.template == MessageKind.DELIVERY_FAILED:
         return
-    enqueue(
-        session,
-        idempotency_key=delivery_failed_key(row.id),
-        review_id=row.review_id,
-        kind=MessageKind.DELIVERY_FAILED,
-        channel=OutboxChannel.EMAIL,
-        recipient_role=Role.OPERATORS,
+    enqueue_for_operators(
+        session, idempotency_key=delivery_failed_key(row.id), review_id=row.review_id, kind=MessageKind.DELIVERY_FAILED
     )
 
 

@@ -33,6 +33,8 @@ from typing import Any, Final
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from notices.kinds import MessageKind
+from notices.planning import input_not_applied_key
 from records import audit
 from records.inbox import (
     AlreadyReceived,
@@ -46,6 +48,7 @@ from records.inbox import (
     store,
 )
 from records.models import InboxEntry, InboxStatus, Review
+from records.outbox import enqueue_for_operators
 from records.review_facts import review_facts
 from records.review_progress import review_by_reference, year_group_of
 from records.review_runs import run_key, set_flow_run
@@ -295,24 +298,15 @@ class InboxSweep:
 
 def _report(factory: SessionFactory, entry: InboxLine, now: datetime, actor: str) -> bool:
     """Tell the operators once that an input has waited too long, with the reason; False if told already."""
-    from notices.kinds import MessageKind
-    from notices.planning import OutboxChannel, input_not_applied_key
-    from records.outbox import enqueue
-    from rules.ladder import Role
-
     with session_scope(factory) as session:
         row = session.get(InboxEntry, entry.entry_id)
         if row is None or row.status != InboxStatus.RECEIVED or row.reported_at is not None:
             return False
         row.reported_at = now
-        enqueue(
-            session,
-            idempotency_key=input_not_applied_key(row.id),
-            review_id=row.review_id,
+        enqueue_for_operators(
+            session, idempotency_key=input_not_applied_key(row.id), review_id=row.review_id,
             kind=MessageKind.INPUT_NOT_APPLIED,
-            channel=OutboxChannel.EMAIL,
-            recipient_role=Role.OPERATORS,
-        )
+        )  # fmt: skip
         detail = {
             "reference": entry.reference,
             "wait": entry.wait_key,

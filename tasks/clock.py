@@ -29,7 +29,7 @@ from services.runs import PrefectBridge
 from services.setup import rule_set, session_factory, settings, working_days
 from services.termly import caseload_rows, queue_termly_lists
 from services.timeline import refresh_review_runs
-from tasks.policies import DB_RETRIES, retry_if_transient
+from tasks.policies import records_task
 
 __all__ = [
     "deliver_outbox",
@@ -42,13 +42,7 @@ __all__ = [
 ]
 
 
-@task(
-    name="record due events",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=DB_RETRIES,
-    retry_condition_fn=retry_if_transient,
-)
+@records_task("record due events")
 def record_clock_events(today: date) -> ClockRecord:
     """Record every ladder event and ended wait due on or before ``today``, each once, and the clock run itself
     (its business date is what later inputs are judged on: ``services.setup``)."""

@@ -12,15 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import get_run_logger
 from prefect.events import emit_event
 
 from notices.kinds import MessageKind, kind_for_event
 from rules.catch_up import Sending
 from services.escalation import EscalationSummary, plan_reviews, raise_event, settle
 from services.setup import rule_set
-from tasks.policies import DB_RETRIES, retry_if_transient
+from tasks.policies import records_task
 
 __all__ = ["announce", "escalate_reviews", "raise_escalation"]
 
@@ -60,14 +59,7 @@ def announce(review_ref: str, flow_run_id: str | None, sending: Sending, today: 
     return names
 
 
-@task(
-    name="raise escalation",
-    task_run_name="{review_ref} · {sending.event.deadline_key} {sending.event.step}",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=DB_RETRIES,
-    retry_condition_fn=retry_if_transient,
-)
+@records_task("raise escalation", "{review_ref} · {sending.event.deadline_key} {sending.event.step}")
 def raise_escalation(
     review_ref: str, review_id: int, flow_run_id: str | None, event_id: int, sending: Sending, today: date
 ) -> int | None:

@@ -15,9 +15,8 @@ from datetime import date
 from functools import cache
 from typing import Any, Final
 
-from prefect import Task, get_run_logger, task
+from prefect import Task, get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.exceptions import MissingContextError
 from prefect.input import RunInput
@@ -30,7 +29,7 @@ from services import stages
 from services.forms import FORMS
 from services.runs import read_wait_input
 from services.timeline import artifact_key, form_description, refresh_run
-from tasks.policies import DB_RETRIES, retry_if_transient
+from tasks.policies import records_task
 
 __all__ = ["STAGE_TASKS", "OpenWait", "form_for", "next_cycle", "open_wait", "refused_form"]
 
@@ -142,43 +141,22 @@ def apply_stage(review_ref: str, wait_key: str, given: dict[str, Any] | None = N
 
 def _stage_task(stage: Stage) -> Task[..., InputOutcome]:
     name = STAGE_TASK_NAMES[stage]
-    decorate = task(
-        name=name,
-        task_run_name="{review_ref} · " + name,
-        cache_policy=NO_CACHE,
-        persist_result=False,
-        retries=DB_RETRIES,
-        retry_condition_fn=retry_if_transient,
-    )
-    return decorate(apply_stage)
+    stage_task: Task[..., InputOutcome] = records_task(name, "{review_ref} · " + name)(apply_stage)
+    return stage_task
 
 
 STAGE_TASKS: Final[dict[Stage, Task[..., InputOutcome]]] = {stage: _stage_task(stage) for stage in Stage}
 """One task per statutory stage; the flow calls the one for the stage the review is waiting at."""
 
 
-@task(
-    name="refused form",
-    task_run_name="{review_ref} · refused form",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=DB_RETRIES,
-    retry_condition_fn=retry_if_transient,
-)
+@records_task("refused form", "{review_ref} · refused form")
 def refused_form(review_ref: str, wait_key: str, problems: list[tuple[str, str]]) -> InputOutcome:
     """Record once that a form given through Prefect did not validate, naming each field; the run asks again."""
     outcome = stages.record_form_refusal(review_ref, wait_key, [Problem(f, m) for f, m in problems])
     return _report(outcome, wait_key)
 
 
-@task(
-    name="next cycle",
-    task_run_name="{review_ref} · next cycle",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=DB_RETRIES,
-    retry_condition_fn=retry_if_transient,
-)
+@records_task("next cycle", "{review_ref} · next cycle")
 def next_cycle(review_ref: str) -> str | None:
     """Create the next cycle's review of a completed one (idempotent); None when the plan ceased."""
     return stages.open_next_review(review_ref)
