@@ -226,6 +226,7 @@ class Drills:
                 self.stack.start_server()
             say(f"  {down[0][0]}: decision sent while Prefect was down: HTTP {status}")
             problems += self._recorded_in_time(down[0][0], "sent while Prefect was down", status)
+        self.sweep()  # the clock's outbox sweep delivers the decision letters the stages queued
         return problems
 
     def _portal_up(self) -> bool:
