@@ -48,11 +48,20 @@ def _save_webhook_block(webhook_url: str, env: dict[str, str]) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def _replace(client: httpx.Client, spec: dict[str, Any]) -> None:
-    found = client.post("/automations/filter", json={"automations": {"name": {"any_": [spec["name"]]}}})
+RETIRED: Final = ("ehcp run heartbeat lost",)
+"""Automations an earlier version created and this one deletes: the heartbeat-lost automation crashed healthy runs
+that had just suspended (a late heartbeat opened a new window); the liveness flow reads heartbeats itself."""
+
+
+def _delete(client: httpx.Client, name: str) -> None:
+    found = client.post("/automations/filter", json={"automations": {"name": {"any_": [name]}}})
     found.raise_for_status()
     for existing in found.json():
         client.delete(f"/automations/{existing['id']}").raise_for_status()
+
+
+def _replace(client: httpx.Client, spec: dict[str, Any]) -> None:
+    _delete(client, spec["name"])
     client.post("/automations/", content=json.dumps(spec)).raise_for_status()
 
 
@@ -65,6 +74,8 @@ def create_operator_alerts(api_url: str, api_auth: tuple[str, str] | None, webho
     specs = automation_specs(block_id)
     headers = {"Content-Type": "application/json"}
     with httpx.Client(base_url=api_url, auth=api_auth, timeout=30, headers=headers) as client:
+        for name in RETIRED:
+            _delete(client, name)
         for spec in specs:
             _replace(client, spec)
     return [spec["name"] for spec in specs]
