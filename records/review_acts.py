@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import audit
+from records.ceased_plans import CEASED, effective_from_appeal
 from records.models import Review, Setting
 from records.models.caseload import NO_SETTING_URN
 from records.review_facts import review_facts
@@ -30,7 +31,7 @@ from rules.calendar import IsWorkingDay
 from rules.consistency import order_problems
 from rules.deadlines import appeal_letter_on, due_dates
 from rules.errors import Problem
-from rules.facts import ReviewFacts
+from rules.facts import Outcome, ReviewFacts
 from rules.rule_set import RuleSet
 
 __all__ = [
@@ -105,6 +106,8 @@ def record_mediation_certificate(
     if before.mediation_certificate_on == issued_on:
         return ActOutcome(reference, review.id, False, appeal)
     _rewrite(session, review, after, rule_set, is_working_day)
+    if review.plan.status == CEASED and review.decision_outcome == Outcome.CEASE.value:
+        review.plan.ceased_on = effective_from_appeal(appeal)  # a later appeal date keeps the plan in force longer
     detail = {"reference": reference, "issued_on": issued_on.isoformat(), "appeal_due": str(appeal)}
     audit.record(session, actor=actor, action="review.mediation_certificate", review_id=review.id, detail=detail)
     return ActOutcome(reference, review.id, True, appeal)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -57,10 +57,15 @@ def _histories(row: Mapping[str, Any]) -> list[ReviewHistory]:
     return found
 
 
-def _in_force_until(status: str, reviews: Sequence[Mapping[str, Any]]) -> date | None:
-    """Return the last day a ceased plan was in force (its appeal period, CFA s45); None while in force."""
+def _in_force_until(status: str, ceased_on: date | None, reviews: Sequence[Mapping[str, Any]]) -> date | None:
+    """Return the last day a ceased plan was in force (CFA s45); None while in force.
+
+    The day before ``plans.ceased_on`` when the records hold it (``records.ceased_plans``); else, for a plan ceased
+    before that column was kept, the appeal date of its cease notice, or an imported cease's decision date."""
     if status != PlanStatus.CEASED.value:
         return None
+    if ceased_on is not None:
+        return ceased_on - timedelta(days=1)
     ceased = [row for row in reviews if row["decision_outcome"] == Outcome.CEASE.value]
     if ceased:
         last = max(ceased, key=lambda row: row["cycle_number"])
@@ -80,7 +85,8 @@ def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
     """Return every plan first issued on or before the census date with its reviews, by child reference."""
     reviews = _review_rows(session, census_on)
     query = (
-        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.la_request_id, Child.child_ref, Child.la_person_id)
+        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.ceased_on, Plan.la_request_id, Child.child_ref,
+               Child.la_person_id)
         .join(Child, Child.id == Plan.child_id)
         .where(Plan.first_issued_on <= census_on)
         .order_by(Child.child_ref)
@@ -90,11 +96,11 @@ def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
         rows = reviews.get(row.id, [])
         found.append(PlanHistory(
             row.child_ref, row.la_person_id, row.la_request_id, row.first_issued_on,
-            _in_force_until(row.status, rows), tuple(review for r in rows for review in _histories(r)),
+            _in_force_until(row.status, row.ceased_on, rows), tuple(review for r in rows for review in _histories(r)),
         ))
     return found
 
 
 def sen2_items(session: Session, census_on: date) -> list[Sen2Item]:
-    """Return the SEN2 items of every plan in force at the census date, by child reference."""
+    """Return the SEN2 items of every plan in force during the collection year up to the census, by child reference."""
     return items_at(plan_histories(session, census_on), census_on)

@@ -3,9 +3,13 @@
 Pure: plan histories in, items out; no database, no clock. ``reports.sen2`` reads the histories from
 the records. The interpretations, also in README "Reports":
 
-* A plan is reported when it was first issued on or before the census date and was still in force
-  on it: active, or ceased but still within its appeal period (CFA s45; STATUTORY.md s6), or with
-  its cease notice not yet sent.
+* A plan is reported when it was first issued on or before the census date and was in force on some
+  day of the collection year (1 January of the year before the census, up to the census): the
+  supplier's reading of the Active plans module ("active EHC plan on census day; active EHC plan at
+  any time during the collection year", README "Reports"). A ceased plan is in force until its cease
+  takes effect (CFA s45; STATUTORY.md s6: the appeal period over, or the cease notice not yet sent
+  keeps it in force). A plan that ceased before the census carries ``ceased_on``, the first day it was
+  no longer in force; the measures count only plans in force at the census.
 * The reported review is the one whose meeting is the latest held on or before the census date,
   among the stored reviews and the imported previous review (a stored review wins a tie).
 * ``ReviewMeeting``: that meeting. ``ReviewOutcome``: that review's decision (``OUTCOME_CODES``) and
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 __all__ = [
@@ -31,6 +35,8 @@ __all__ = [
     "PlanHistory",
     "ReviewHistory",
     "Sen2Item",
+    "collection_year_starts",
+    "is_reported",
     "item_at",
     "items_at",
 ]
@@ -81,7 +87,7 @@ class PlanHistory:
 
 @dataclass(frozen=True, slots=True)
 class Sen2Item:
-    """One plan's row at the census: its identifiers, its start date (NamedPlan StartDate) and the six items."""
+    """One plan's row at the census: identifiers, start date (NamedPlan StartDate), when it ceased, and the items."""
 
     child_ref: str
     la_person_id: str | None
@@ -93,6 +99,8 @@ class Sen2Item:
     phase_transfer_due: date | None = None
     phase_transfer_final: date | None = None
     last_review: date | None = None
+    ceased_on: date | None = None
+    """The first day the plan was no longer in force, when that is on or before the census (else None)."""
 
     def __post_init__(self) -> None:
         if self.review_outcome and self.review_outcome not in OUTCOME_CODES.values():
@@ -101,6 +109,11 @@ class Sen2Item:
             raise ValueError("LastReview needs a ReviewMeeting on or before it")
         if self.review_outcome and self.last_review is None:
             raise ValueError("ReviewOutcome needs the LastReview date it was notified on")
+
+    @property
+    def in_force_at_census(self) -> bool:
+        """Whether the plan was in force on the census date (a plan that ceased in the collection year was not)."""
+        return self.ceased_on is None
 
     def values(self) -> tuple[date | str | None, ...]:
         """Return the six items in ``ITEM_NAMES`` order."""
@@ -131,19 +144,36 @@ def is_in_force(plan: PlanHistory, census_on: date) -> bool:
     return plan.start_on <= census_on and (plan.in_force_until is None or plan.in_force_until >= census_on)
 
 
+def collection_year_starts(census_on: date) -> date:
+    """Return the first day of the collection year the census closes: 1 January of the year before it."""
+    return date(census_on.year - 1, 1, 1)
+
+
+def is_reported(plan: PlanHistory, census_on: date) -> bool:
+    """Return whether the plan was in force on any day from the collection year's start to the census."""
+    ended = plan.in_force_until
+    return plan.start_on <= census_on and (ended is None or ended >= collection_year_starts(census_on))
+
+
+def _ceased_on(plan: PlanHistory, census_on: date) -> date | None:
+    ended = plan.in_force_until
+    return ended + timedelta(days=1) if ended is not None and ended < census_on else None
+
+
 def _latest(reviews: Iterable[ReviewHistory], census_on: date) -> ReviewHistory | None:
     held = [review for review in reviews if review.meeting_on <= census_on]
     return max(held, key=lambda review: (review.meeting_on, not review.imported), default=None)
 
 
 def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
-    """Return the plan's items at the census date, or None when the plan was not in force on it."""
-    if not is_in_force(plan, census_on):
+    """Return the plan's items at the census date, or None when the plan was not in force in the collection year."""
+    if not is_reported(plan, census_on):
         return None
     review = _latest(plan.reviews, census_on)
     ids = (plan.child_ref, plan.la_person_id, plan.la_request_id, plan.start_on)
+    ceased_on = _ceased_on(plan, census_on)
     if review is None:
-        return Sen2Item(*ids)
+        return Sen2Item(*ids, ceased_on=ceased_on)
     decided = _by(review.decided_on, census_on)
     transfer = is_transfer_review(review)
     return Sen2Item(
@@ -154,6 +184,7 @@ def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
         phase_transfer_due=review.transfer_due_on if transfer else None,
         phase_transfer_final=_by(review.final_on, census_on) if transfer else None,
         last_review=decided,
+        ceased_on=ceased_on,
     )
 
 

@@ -1,7 +1,8 @@
 """DfE's published annual-review measures for calendar year Y, reproduced from the SEN2 items alone.
 
 Pure: items in (those at the census of January Y+1), counts out. Each measure is a test on one
-item, so every figure can list the plans it counts (``plans_counted``). Definitions (README
+item, so every figure can list the plans it counts (``plans_counted``). Only plans in force at the
+census are counted (the items also list plans that ceased during the collection year). Definitions (README
 "Reports"; STATUTORY.md s7; DfE's methodology text was not at hand, see the README's assumptions):
 
 * ``total_ehc_plans``: plans in force at the census.
@@ -173,10 +174,14 @@ class Sen2Measures:
                 "measures": {**self.counts, **self.percentages}}
 
 
+def _at_census(items: Iterable[Sen2Item]) -> list[Sen2Item]:
+    return [item for item in items if item.in_force_at_census]
+
+
 def measures_for(items: Iterable[Sen2Item], year: int, census_on: date) -> Sen2Measures:
     """Return the measures for calendar year ``year`` from the items at ``census_on``."""
     counts = dict.fromkeys(MEASURE_NAMES, 0)
-    for item in items:
+    for item in _at_census(items):
         for name, test in TESTS.items():
             counts[name] += test(item, year)
     return Sen2Measures(year, census_on, counts)
@@ -190,4 +195,4 @@ def identities(measures: Sen2Measures) -> list[tuple[Identity, bool]]:
 def plans_counted(items: Sequence[Sen2Item], measure: str, year: int) -> list[Sen2Item]:
     """Return the items a measure counts for ``year``; raise KeyError for an unknown measure."""
     test = TESTS[measure]
-    return [item for item in items if test(item, year)]
+    return [item for item in _at_census(items) if test(item, year)]

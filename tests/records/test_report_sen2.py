@@ -16,8 +16,8 @@ import pytest
 from tests.records.sen2_caseload import CENSUS, load_sen2_caseload
 from tests.records.support import run
 
-HEADER = ["la_person_id", "la_request_id", "child_ref", "ReviewMeeting", "ReviewOutcome", "ReviewDraft",
-          "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
+HEADER = ["la_person_id", "la_request_id", "child_ref", "plan_ceased_on", "ReviewMeeting", "ReviewOutcome",
+          "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
 
 
 @pytest.fixture
@@ -29,7 +29,14 @@ def _items(census: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
     result = run("report", "sen2", "--census-date", census)
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    return rows[0], {row[2]: tuple(row[3:]) for row in rows[1:]}
+    return rows[0], {row[2]: tuple(row[4:]) for row in rows[1:] if not row[3]}  # in force at the census
+
+
+def _ceased(census: str) -> dict[str, str]:
+    """The plans that ceased during the collection year, with the first day each was no longer in force."""
+    result = run("report", "sen2", "--census-date", census)
+    return {row["child_ref"]: row["plan_ceased_on"] for row in csv.DictReader(io.StringIO(result.stdout))
+            if row["plan_ceased_on"]}
 
 
 @pytest.mark.usefixtures("caseload")
@@ -52,6 +59,7 @@ def test_items_at_the_january_2026_census() -> None:
         "S14": ("2025-08-01", "M", "", "", "", "2025-08-20"),
         "S15": ("", "", "", "", "", ""),
     }  # S9 ceased before the census (appeal period over), S11 first issued after it
+    assert _ceased(CENSUS) == {"S9": "2025-06-03"}  # notice 1 Apr 2025: appeal until Mon 2 Jun (1 Jun a Sunday)
 
 
 @pytest.mark.usefixtures("caseload")
@@ -68,6 +76,7 @@ def test_items_after_the_census_move_on_to_the_later_meeting() -> None:
     _, items = _items("2026-03-02")
     assert items["S4"] == ("2026-01-20", "A", "", "", "", "2026-02-10")  # no draft recorded
     assert "S8" not in items  # appeal period ended Mon 2 Feb 2026
+    assert _ceased("2026-03-02") == {"S8": "2026-02-03", "S9": "2025-06-03"}  # both in the collection year 2025
 
 
 @pytest.mark.usefixtures("caseload")
@@ -77,7 +86,8 @@ def test_xml_fragment_has_the_items_in_order_and_leaves_out_blanks() -> None:
     root = ElementTree.fromstring(result.stdout.encode())
     assert root.tag == "SEN2AnnualReviewItems" and root.get("ReferenceDate") == CENSUS
     people = {person.findtext("ChildRef"): person for person in root.findall("Person")}
-    assert len(people) == 13
+    assert len(people) == 14  # the 13 in force and S9, which ceased during 2025
+    assert people["S9"].findtext("Requests/PlanCeasedOn") == "2025-06-03"
     s12 = people["S12"]
     assert s12.findtext("LAPersonID") == "PER-S12" and s12.findtext("Requests/LARequestID") == "REQ/S12"
     plans = s12.find("Requests/ActivePlans")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.sen2_census import census_day, latest_measures_year, measures_census_day
-from reports.sen2_items import OUTCOME_CODES, PlanHistory, ReviewHistory, Sen2Item, item_at, items_at
+from reports.sen2_items import OUTCOME_CODES, PlanHistory, ReviewHistory, Sen2Item, is_in_force, item_at, items_at
 from reports.sen2_measures import IDENTITIES, MEASURE_NAMES, identities, measures_for, plans_counted
 
 CENSUS = date(2026, 1, 15)
@@ -42,12 +42,29 @@ def test_a_transfer_more_than_12_months_after_the_meeting_is_not_this_review_s()
 
 
 @pytest.mark.parametrize(
-    ("until", "in_force"),
-    [(None, True), (date(2026, 1, 15), True), (date(2026, 1, 14), False), (date.min, False)],
-    ids=["active", "appeal-ends-on-census-day", "appeal-ended-the-day-before", "ceased-date-unknown"],
+    ("until", "ceased_on"),
+    [(None, None), (date(2026, 1, 15), None), (date(2026, 1, 14), date(2026, 1, 15)),
+     (date(2025, 1, 1), date(2025, 1, 2))],
+    ids=["active", "appeal-ends-on-census-day", "appeal-ended-the-day-before", "ceased-on-the-first-day"],
 )
-def test_a_ceased_plan_counts_while_in_force(until: date | None, in_force: bool) -> None:
-    assert (item_at(_plan(until=until), CENSUS) is not None) is in_force
+def test_a_plan_in_force_during_the_collection_year_is_reported(until: date | None, ceased_on: date | None) -> None:
+    item = item_at(_plan(until=until), CENSUS)
+    assert item is not None and item.ceased_on == ceased_on
+    assert item.in_force_at_census is (ceased_on is None)
+
+
+@pytest.mark.parametrize(
+    "until", [date(2024, 12, 31), date.min], ids=["ceased-before-the-collection-year", "ceased-date-unknown"]
+)
+def test_a_plan_not_in_force_in_the_collection_year_is_not_reported(until: date) -> None:
+    assert item_at(_plan(until=until), CENSUS) is None
+
+
+def test_measures_count_only_plans_in_force_at_the_census() -> None:
+    items = items_at([_plan(), _plan(until=date(2025, 6, 30))], CENSUS)
+    assert len(items) == 2
+    assert measures_for(items, 2025, CENSUS).counts["total_ehc_plans"] == 1
+    assert plans_counted(items, "total_ehc_plans", 2025) == [items[0]]
 
 
 def test_a_plan_first_issued_after_the_census_is_not_reported() -> None:
@@ -153,8 +170,8 @@ def test_for_random_caseloads_every_identity_holds(plans: list[PlanHistory], yea
     items = items_at(plans, census_on)
     measures = measures_for(items, year, census_on)
     assert all(holds for _, holds in identities(measures)), [i.text(measures.counts) for i in IDENTITIES]
-    assert measures.counts["total_ehc_plans"] == len(items) == sum(
-        1 for plan in plans if item_at(plan, census_on) is not None)
+    assert len(items) == sum(1 for plan in plans if item_at(plan, census_on) is not None)
+    assert measures.counts["total_ehc_plans"] == sum(1 for plan in plans if is_in_force(plan, census_on))
     for name in MEASURE_NAMES:
         assert len(plans_counted(items, name, year)) == measures.counts[name]
     for item in items:
