@@ -40,7 +40,7 @@ def sen2(
     output_format: Annotated[Sen2Format, typer.Option("--format", help="csv or xml (the fragment).")] = Sen2Format.CSV,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")] = None,
 ) -> None:
-    """Write the six Active plans annual-review items per plan in force at the census, with the council's ids."""
+    """Write the Active plans annual-review items per plan in force in the collection year, with the council's ids."""
     census_on = date_option("--census-date", census_date)
     if census_on is None:
         raise fail("missing option", [Problem("--census-date", "give the census date, YYYY-MM-DD")])

@@ -85,8 +85,8 @@ def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
     """Return every plan first issued on or before the census date with its reviews, by child reference."""
     reviews = _review_rows(session, census_on)
     query = (
-        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.ceased_on, Plan.la_request_id, Child.child_ref,
-               Child.la_person_id)
+        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.ceased_on, Plan.la_request_id, Plan.transferred_in_on,
+               Plan.transferred_from_la, Child.child_ref, Child.la_person_id)
         .join(Child, Child.id == Plan.child_id)
         .where(Plan.first_issued_on <= census_on)
         .order_by(Child.child_ref)
@@ -97,6 +97,7 @@ def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
         found.append(PlanHistory(
             row.child_ref, row.la_person_id, row.la_request_id, row.first_issued_on,
             _in_force_until(row.status, row.ceased_on, rows), tuple(review for r in rows for review in _histories(r)),
+            row.transferred_in_on, row.transferred_from_la,
         ))
     return found
 

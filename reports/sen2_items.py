@@ -1,4 +1,4 @@
-"""The six annual-review items of SEN2's Active plans module, per plan active at the census (STATUTORY.md s7).
+"""The annual-review items of SEN2's Active plans module, per plan active in the collection year (STATUTORY.md s7).
 
 Pure: plan histories in, items out; no database, no clock. ``reports.sen2`` reads the histories from
 the records. The interpretations, also in README "Reports":
@@ -16,6 +16,9 @@ the records. The interpretations, also in README "Reports":
   ``LastReview`` the date it was notified, both only when notified on or before the census date.
   ``ReviewDraft``: the date the draft amended plan (the Reg 22 amendment notice) was issued, on or
   before the census date.
+* ``TransferLA`` ("EHC plan transferred in from another LA during calendar year"): the old council's
+  three-digit number when the plan was transferred in (SEND Regs 2014 reg 15) during the calendar year
+  before the census; blank otherwise. DfE's value format was not at hand (README "Reports").
 * ``PhaseTransferDueDate``: when that review is a phase-transfer review (the transfer's Reg 18 date
   falls within the 12 months starting with the meeting), the last day for the amended plan (section 4),
   which may lie after the census. ``PhaseTransferFinalDate``: the date that review's final plan was
@@ -42,6 +45,7 @@ __all__ = [
 ]
 
 ITEM_NAMES: Final = (
+    "TransferLA",
     "ReviewMeeting",
     "ReviewOutcome",
     "ReviewDraft",
@@ -83,6 +87,9 @@ class PlanHistory:
     start_on: date
     in_force_until: date | None
     reviews: tuple[ReviewHistory, ...] = ()
+    transferred_in_on: date | None = None
+    transferred_from_la: str | None = None
+    """When the plan was transferred in from another council (SEND Regs 2014 reg 15), and that council's number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,8 @@ class Sen2Item:
     last_review: date | None = None
     ceased_on: date | None = None
     """The first day the plan was no longer in force, when that is on or before the census (else None)."""
+    transfer_la: str = ""
+    """TransferLA: the old council's number when the plan was transferred in during the calendar year."""
 
     def __post_init__(self) -> None:
         if self.review_outcome and self.review_outcome not in OUTCOME_CODES.values():
@@ -116,8 +125,8 @@ class Sen2Item:
         return self.ceased_on is None
 
     def values(self) -> tuple[date | str | None, ...]:
-        """Return the six items in ``ITEM_NAMES`` order."""
-        return (self.review_meeting, self.review_outcome, self.review_draft, self.phase_transfer_due,
+        """Return the items in ``ITEM_NAMES`` order."""
+        return (self.transfer_la, self.review_meeting, self.review_outcome, self.review_draft, self.phase_transfer_due,
                 self.phase_transfer_final, self.last_review)
 
 
@@ -155,6 +164,12 @@ def is_reported(plan: PlanHistory, census_on: date) -> bool:
     return plan.start_on <= census_on and (ended is None or ended >= collection_year_starts(census_on))
 
 
+def _transfer_la(plan: PlanHistory, census_on: date) -> str:
+    """The old council's number when the plan came in during the calendar year before the census, else blank."""
+    moved = plan.transferred_in_on
+    return plan.transferred_from_la or "" if moved is not None and moved.year == census_on.year - 1 else ""
+
+
 def _ceased_on(plan: PlanHistory, census_on: date) -> date | None:
     ended = plan.in_force_until
     return ended + timedelta(days=1) if ended is not None and ended < census_on else None
@@ -171,9 +186,9 @@ def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
         return None
     review = _latest(plan.reviews, census_on)
     ids = (plan.child_ref, plan.la_person_id, plan.la_request_id, plan.start_on)
-    ceased_on = _ceased_on(plan, census_on)
+    ceased_on, transfer_la = _ceased_on(plan, census_on), _transfer_la(plan, census_on)
     if review is None:
-        return Sen2Item(*ids, ceased_on=ceased_on)
+        return Sen2Item(*ids, ceased_on=ceased_on, transfer_la=transfer_la)
     decided = _by(review.decided_on, census_on)
     transfer = is_transfer_review(review)
     return Sen2Item(
@@ -185,6 +200,7 @@ def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
         phase_transfer_final=_by(review.final_on, census_on) if transfer else None,
         last_review=decided,
         ceased_on=ceased_on,
+        transfer_la=transfer_la,
     )
 
 

@@ -170,7 +170,7 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int], today: date | N
     _pairs(reader, review)
     _not_after(reader, review, today)
     read_sen2_columns(reader, child, plan, review)
-    read_plan_columns(reader, plan)
+    read_plan_columns(reader, plan, today)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None
     facts = facts_from_columns(plan, review, child["date_of_birth"])

@@ -16,8 +16,8 @@ import pytest
 from tests.records.sen2_caseload import CENSUS, load_sen2_caseload
 from tests.records.support import run
 
-HEADER = ["la_person_id", "la_request_id", "child_ref", "plan_ceased_on", "ReviewMeeting", "ReviewOutcome",
-          "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
+HEADER = ["la_person_id", "la_request_id", "child_ref", "plan_ceased_on", "TransferLA", "ReviewMeeting",
+          "ReviewOutcome", "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def _items(census: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
     result = run("report", "sen2", "--census-date", census)
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    return rows[0], {row[2]: tuple(row[4:]) for row in rows[1:] if not row[3]}  # in force at the census
+    assert all(row[4] == "" for row in rows[1:])  # no plan here was transferred in (test_transfer_in.py)
+    return rows[0], {row[2]: tuple(row[5:]) for row in rows[1:] if not row[3]}  # in force at the census
 
 
 def _ceased(census: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ def test_decision_draft_and_final_after_the_census_are_left_blank() -> None:
                            transfer_due_on=date(2026, 2, 14))
     item = item_at(_plan(review), CENSUS)
     assert item is not None
-    assert item.values() == (date(2025, 12, 1), "", None, date(2026, 2, 14), None, None)
+    assert item.values() == ("", date(2025, 12, 1), "", None, date(2026, 2, 14), None, None)
 
 
 def test_a_transfer_more_than_12_months_after_the_meeting_is_not_this_review_s() -> None:
