@@ -12,10 +12,12 @@ the records. The interpretations, also in README "Reports":
   no longer in force; the measures count only plans in force at the census.
 * The reported review is the one whose meeting is the latest held on or before the census date,
   among the stored reviews and the imported previous review (a stored review wins a tie).
-* ``ReviewMeeting``: that meeting. ``ReviewOutcome``: that review's decision (``OUTCOME_CODES``) and
-  ``LastReview`` the date it was notified, both only when notified on or before the census date.
-  ``ReviewDraft``: the date the draft amended plan (the Reg 22 amendment notice) was issued, on or
-  before the census date.
+* ``ReviewMeeting``: that meeting. ``ReviewOutcome``: that review's decision (``OUTCOME_CODES``), only
+  when notified on or before the census date. ``LastReview``: the most recent decision date on or before
+  the census among all the plan's reviews, so an earlier review's decision is given while the latest
+  meeting's decision is pending (the supplier's reading of items 5.4-5.6; DfE's 2026/27 text was not
+  found, README "Reports"). ``ReviewDraft``: the date the draft amended plan (the Reg 22 amendment
+  notice) of the latest meeting's review was issued, on or before the census date.
 * ``TransferLA`` ("EHC plan transferred in from another LA during calendar year"): the old council's
   three-digit number when the plan was transferred in (SEND Regs 2014 reg 15) during the calendar year
   before the census; blank otherwise. DfE's value format was not at hand (README "Reports").
@@ -114,8 +116,8 @@ class Sen2Item:
     def __post_init__(self) -> None:
         if self.review_outcome and self.review_outcome not in OUTCOME_CODES.values():
             raise ValueError(f"ReviewOutcome {self.review_outcome!r} is not one of {sorted(OUTCOME_CODES.values())}")
-        if self.last_review is not None and (self.review_meeting is None or self.last_review < self.review_meeting):
-            raise ValueError("LastReview needs a ReviewMeeting on or before it")
+        if self.last_review is not None and self.review_meeting is None:
+            raise ValueError("LastReview needs a ReviewMeeting (a decision follows a meeting)")
         if self.review_outcome and self.last_review is None:
             raise ValueError("ReviewOutcome needs the LastReview date it was notified on")
 
@@ -190,6 +192,7 @@ def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
     if review is None:
         return Sen2Item(*ids, ceased_on=ceased_on, transfer_la=transfer_la)
     decided = _by(review.decided_on, census_on)
+    last_review = max((day for each in plan.reviews if (day := _by(each.decided_on, census_on))), default=None)
     transfer = is_transfer_review(review)
     return Sen2Item(
         *ids,
@@ -198,7 +201,7 @@ def item_at(plan: PlanHistory, census_on: date) -> Sen2Item | None:
         review_draft=_by(review.draft_on, census_on),
         phase_transfer_due=review.transfer_due_on if transfer else None,
         phase_transfer_final=_by(review.final_on, census_on) if transfer else None,
-        last_review=decided,
+        last_review=last_review,
         ceased_on=ceased_on,
         transfer_la=transfer_la,
     )

@@ -16,6 +16,9 @@ census are counted (the items also list plans that ceased during the collection 
   ReviewMeeting + 28 days (``decision_due``, STATUTORY.md s3), ``decision_over_4_weeks`` = later.
 * Phase transfers (all plans at the census): PhaseTransferDueDate in Y / in Y+1 and
   PhaseTransferFinalDate in Y / in Y+1 (DfE's ``due_YY`` and ``final_YY``).
+* Not DfE's, to show what the supplier's ``LastReview`` does to the 4-week split:
+  ``decision_before_meeting`` = completed in Y with LastReview before ReviewMeeting (the latest meeting's
+  decision is pending and LastReview is an earlier review's); by the arithmetic they are within 4 weeks.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = [
     "DECISION_WEEKS_DAYS",
     "MEASURE_LABELS",
     "MEASURE_NAMES",
+    "NOT_DFE",
     "Identity",
     "Sen2Measures",
     "identities",
@@ -64,6 +68,10 @@ def _outcome(code: str) -> Test:
     return lambda item, year: _completed(item, year) and item.review_outcome == code
 
 
+def _before_meeting(item: Sen2Item) -> bool:
+    return item.last_review is not None and item.review_meeting is not None and item.last_review < item.review_meeting
+
+
 def _within_4_weeks(item: Sen2Item, year: int) -> bool:
     meeting, decided = item.review_meeting, item.last_review
     return _completed(item, year) and meeting is not None and decided is not None and (
@@ -90,6 +98,7 @@ TESTS: Final[dict[str, Test]] = {
     "phase_transfer_due_next_year": lambda item, year: _in(item.phase_transfer_due, year + 1),
     "phase_transfer_final": lambda item, year: _in(item.phase_transfer_final, year),
     "phase_transfer_final_next_year": lambda item, year: _in(item.phase_transfer_final, year + 1),
+    "decision_before_meeting": lambda item, year: _completed(item, year) and _before_meeting(item),
 }
 MEASURE_NAMES: Final = tuple(TESTS)
 MEASURE_LABELS: Final = {
@@ -109,7 +118,10 @@ MEASURE_LABELS: Final = {
     "phase_transfer_due_next_year": "Phase transfer: amended plan due the next year",
     "phase_transfer_final": "Phase transfer: final plan issued in the year",
     "phase_transfer_final_next_year": "Phase transfer: final plan issued the next year (to the census)",
+    "decision_before_meeting": "Not a DfE measure: completed, LastReview before ReviewMeeting (within 4 weeks)",
 }
+NOT_DFE: Final = frozenset({"decision_before_meeting"})
+"""Measures the engine adds to explain DfE's; pages that show DfE's figures leave them out."""
 
 PERCENT_OF: Final = {
     "review_expected": "total_ehc_plans",

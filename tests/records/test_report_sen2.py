@@ -52,7 +52,7 @@ def test_items_at_the_january_2026_census() -> None:
         "S4": ("2025-01-10", "M", "", "", "", "2025-02-01"),  # this cycle's meeting is after the census
         "S5": ("2025-12-15", "M", "", "", "", "2026-01-09"),  # January decision before the census
         "S6": ("2024-10-01", "A", "2024-10-20", "", "", "2024-10-20"),
-        "S7": ("2025-11-10", "", "", "", "", ""),  # meeting held, decision pending
+        "S7": ("2025-11-10", "", "", "", "", "2024-11-25"),  # decision pending: LastReview is the earlier one
         "S8": ("2025-11-03", "C", "", "", "", "2025-12-01"),  # ceased, still in its appeal period
         "S10": ("", "", "", "", "", ""),
         "S12": ("2025-10-06", "A", "2025-10-27", "2026-02-14", "2026-01-12", "2025-10-27"),
@@ -99,7 +99,7 @@ def test_xml_fragment_has_the_items_in_order_and_leaves_out_blanks() -> None:
         ("LastReview", "2025-10-27"),
     ]
     s7 = people["S7"].find("Requests/ActivePlans")
-    assert s7 is not None and [child.tag for child in s7] == ["ReviewMeeting"]
+    assert s7 is not None and [child.tag for child in s7] == ["ReviewMeeting", "LastReview"]
 
 
 MEASURES_2025 = {
@@ -107,8 +107,8 @@ MEASURES_2025 = {
     "review_expected": 11,  # all but S10 and S14 (first issued in 2025)
     "review_not_expected": 2,
     "review_completed": 6,  # S1 S2 S3 S4 S8 S12
-    "review_completed_prior": 2,  # S6 S13
-    "review_not_completed": 3,  # S5 (decided Jan 2026), S7 (pending), S15 (none)
+    "review_completed_prior": 3,  # S6 S13, S7 (its Nov 2025 decision pending: LastReview 25 Nov 2024)
+    "review_not_completed": 2,  # S5 (decided Jan 2026), S15 (none)
     "outcome_amended": 2,  # S2 S12
     "outcome_ceased": 1,  # S8
     "outcome_maintained": 2,  # S1 S4
@@ -138,7 +138,7 @@ def test_measures_print_and_check_every_identity() -> None:
     result = run("report", "sen2-measures", "--year", "2025")
     assert result.exit_code == 0, result.output
     assert "ok     total_ehc_plans 13 = review_expected 11 + review_not_expected 2" in result.stdout
-    assert "ok     review_expected 11 = review_completed 6 + review_completed_prior 2 + review_not_completed 3" in (
+    assert "ok     review_expected 11 = review_completed 6 + review_completed_prior 3 + review_not_completed 2" in (
         result.stdout
     )
     assert "ok     review_completed 6 = decision_4_weeks 5 + decision_over_4_weeks 1" in result.stdout
@@ -159,7 +159,8 @@ def test_a_january_decision_counts_for_the_year_it_was_made() -> None:
 @pytest.mark.parametrize(
     ("measure", "plans"),
     [
-        ("review_not_completed", ["S15", "S5", "S7"]),
+        ("review_not_completed", ["S15", "S5"]),
+        ("review_completed_prior", ["S13", "S6", "S7"]),
         ("no_outcome_recorded", ["S3"]),
         ("decision_over_4_weeks", ["S2"]),
         ("review_not_expected", ["S10", "S14"]),

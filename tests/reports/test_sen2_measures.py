@@ -80,6 +80,26 @@ def test_items_refuse_a_decision_without_its_meeting() -> None:
         Sen2Item("R1", None, None, date(2020, 1, 1), review_outcome="X")
 
 
+def test_last_review_is_the_latest_decision_of_any_review_while_the_latest_is_pending() -> None:
+    """Supplier's item 5.6: the most recent decision on or before the census among all the person's reviews."""
+    earlier = ReviewHistory(date(2024, 11, 5), "maintain", date(2024, 11, 25), imported=True)
+    pending = ReviewHistory(date(2025, 11, 10))
+    after = ReviewHistory(date(2025, 12, 1), "amend", date(2026, 1, 20))  # decided after the census
+    item = item_at(_plan(earlier, pending), CENSUS)
+    assert item is not None
+    assert (item.review_meeting, item.review_outcome, item.last_review) == (date(2025, 11, 10), "", date(2024, 11, 25))
+    late = item_at(_plan(earlier, after), CENSUS)
+    assert late is not None and (late.review_outcome, late.last_review) == ("", date(2024, 11, 25))
+    assert measures_for([item], 2025, CENSUS).counts["review_completed_prior"] == 1  # its 2024 decision
+
+
+def test_a_completed_plan_whose_decision_precedes_its_latest_meeting_is_shown() -> None:
+    item = Sen2Item("R1", None, None, date(2020, 1, 10), date(2025, 11, 10), "", last_review=date(2025, 2, 1))
+    counts = measures_for([item], 2025, CENSUS).counts
+    assert (counts["review_completed"], counts["no_outcome_recorded"], counts["decision_4_weeks"]) == (1, 1, 1)
+    assert counts["decision_before_meeting"] == 1
+
+
 def _item(ref: str, start: str, meeting: str = "", outcome: str = "", decided: str = "", **dates: str) -> Sen2Item:
     def day(text: str) -> date | None:
         return date.fromisoformat(text) if text else None
@@ -104,7 +124,7 @@ EXPECTED = {
     "review_completed_prior": 1, "review_not_completed": 2, "outcome_amended": 2, "outcome_ceased": 1,
     "outcome_maintained": 1, "no_outcome_recorded": 1, "decision_4_weeks": 4, "decision_over_4_weeks": 1,
     "phase_transfer_due": 1, "phase_transfer_due_next_year": 1, "phase_transfer_final": 1,
-    "phase_transfer_final_next_year": 1,
+    "phase_transfer_final_next_year": 1, "decision_before_meeting": 0,
 }
 
 
