@@ -112,6 +112,7 @@ def compliance_html(report: ComplianceReport, pictures: CompliancePictures | Non
         sen2=None if pictures is None else {
             "year": pictures.this_year.year, "census_on": pictures.this_year.census_on,
             "last_census_on": pictures.last_year.census_on, "rows": sen2_rows(pictures),
+            "warnings": pictures.warnings,
         },
         backlog=None if pictures is None else {
             "total": len(pictures.months_overdue), "chart": backlog_chart(pictures.months_overdue),

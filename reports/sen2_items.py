@@ -41,6 +41,7 @@ __all__ = [
     "ReviewHistory",
     "Sen2Item",
     "collection_year_starts",
+    "first_review_due",
     "is_reported",
     "item_at",
     "items_at",
@@ -92,6 +93,8 @@ class PlanHistory:
     transferred_in_on: date | None = None
     transferred_from_la: str | None = None
     """When the plan was transferred in from another council (SEND Regs 2014 reg 15), and that council's number."""
+    earliest_cycle: int = 1
+    """The earliest review cycle the records hold anything of (1: the plan's first review, or none is held)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,11 @@ def _year_on(day: date) -> date:
         return day.replace(year=day.year + 1)
     except ValueError:
         return date(day.year + 1, 2, 28)
+
+
+def first_review_due(start_on: date) -> date:
+    """Return the last day of the 12 months starting with the plan's first issue (CFA s44(1))."""
+    return _year_on(start_on) - timedelta(days=1)
 
 
 def is_transfer_review(review: ReviewHistory) -> bool:
