@@ -60,7 +60,8 @@ def compliance(request: Request) -> Response:
     with session_scope(portal.factory) as session:
         report = compliance_report(session, _year_period(portal.today()))
     rows = [line_values(line) for line in report.by_stage]
-    return page(request, "compliance.html.j2", rows=rows, period=report.period)
+    imported = [line_values(line) for line in report.imported]
+    return page(request, "compliance.html.j2", rows=rows, imported=imported, period=report.period)
 
 
 @router.get("/manage/compliance.{fmt}")

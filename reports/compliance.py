@@ -17,9 +17,11 @@ as ceased owes nothing after its cease, ``records.ceased_plans``); those met bef
 
 Every date is the rules' own (``decision_due`` is the meeting + 28 days, uncapped), so a decision on
 day 21 after a late meeting is within 4 weeks here as in ``ehcp deadlines``.
-The on-time rate is met / (met + met_late + missed + breach). Median and worst lateness are over the late
-deadlines (met late and missed) only. Everything is counted in SQL; Python folds one grouped row per
-(setting, deadline, owner, category, days late), never one row per deadline.
+The previous reviews imported with the caseload have no deadline rows; their LA duties are counted apart,
+in ``imported`` (``reports.compliance_history``). The on-time rate is met / (met + met_late + missed +
+breach). Median and worst lateness are over the late deadlines (met late and missed) only. Everything is
+counted in SQL; Python folds one grouped row per (setting, deadline, owner, category, days late), never one
+row per deadline.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ class ComplianceReport:
     by_stage: list[ComplianceLine]
     by_setting: list[ComplianceLine]
     by_month: list[MonthCell]
+    imported: list[ComplianceLine] = field(default_factory=list)
+    """The LA duties of the previous reviews imported with the caseload (``reports.compliance_history``)."""
 
 
 def _median(histogram: Counter[int]) -> float | None:
@@ -200,9 +204,12 @@ def compliance_report(session: Session, period: Period) -> ComplianceReport:
             line.counts[category] += number
             if late is not None:
                 line.late_days[int(late)] += number
+    from reports.compliance_history import imported_duties, imported_lines  # it builds on this module's lines
+
     return ComplianceReport(
         period,
         sorted(totals.values(), key=_order),
         sorted(per_setting.values(), key=_order),
         _monthly(session, period),
+        imported_lines(imported_duties(session), period),
     )

@@ -123,6 +123,7 @@ class Sen2Census:
     completeness: Completeness
     lacking: list[Sen2Item]
     """The items of the plans lacking history (blank for want of data)."""
+    plans: list[PlanHistory]
 
 
 def sen2_census(session: Session, census_on: date, as_of: date) -> Sen2Census:
@@ -131,4 +132,4 @@ def sen2_census(session: Session, census_on: date, as_of: date) -> Sen2Census:
     items = items_at(plans, census_on)
     verdict = completeness(plans, census_on, as_of)
     lacking = set(verdict.lacking)
-    return Sen2Census(items, verdict, [item for item in items if item.child_ref in lacking])
+    return Sen2Census(items, verdict, [item for item in items if item.child_ref in lacking], plans)

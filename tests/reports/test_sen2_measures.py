@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from reports.sen2_census import census_day, latest_measures_year, measures_census_day
 from reports.sen2_items import OUTCOME_CODES, PlanHistory, ReviewHistory, Sen2Item, is_in_force, item_at, items_at
 from reports.sen2_measures import IDENTITIES, MEASURE_NAMES, identities, measures_for, plans_counted
+from reports.sen2_reconcile import reconcile
 
 CENSUS = date(2026, 1, 15)
 
@@ -194,6 +195,8 @@ def test_for_random_caseloads_every_identity_holds(plans: list[PlanHistory], yea
     assert measures.counts["total_ehc_plans"] == sum(1 for plan in plans if is_in_force(plan, census_on))
     for name in MEASURE_NAMES:
         assert len(plans_counted(items, name, year)) == measures.counts[name]
+    reconciled = reconcile(plans, census_on, year)  # every decision of the year is accounted for, once
+    assert reconciled.holds and reconciled.sen2_completed == measures.counts["review_completed"]
     for item in items:
         assert item.last_review is None or item.last_review <= census_on
         assert item.review_meeting is None or item.review_meeting <= census_on
