@@ -17,6 +17,7 @@ from cli.report_command import report_app
 from cli.reviews_command import reviews
 from cli.run_commands import start, status
 from cli.termly_command import termly_list_command
+from cli.transfer_command import transfer_in
 from cli.users_command import portal, users_app
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ app.command("amendment-notice")(amendment_notice)
 app.command("mediation-certificate")(mediation_certificate)
 app.command("interim-review")(interim_review)
 app.command("named-institution")(named_institution)
+app.command("transfer-in")(transfer_in)
 app.command("escalations")(escalations)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")

@@ -15,7 +15,7 @@ from records.session import session_scope
 from records.settings import get_settings
 from reports.compliance import Period, compliance_report
 from reports.rendering import compliance_csv, compliance_html, line_values
-from reports.sen2 import sen2_items
+from reports.sen2 import sen2_census
 from reports.sen2_census import latest_measures_year, measures_census_day
 from reports.sen2_measures import measures_for
 from reports.termly import termly_list
@@ -60,7 +60,8 @@ def compliance(request: Request) -> Response:
     with session_scope(portal.factory) as session:
         report = compliance_report(session, _year_period(portal.today()))
     rows = [line_values(line) for line in report.by_stage]
-    return page(request, "compliance.html.j2", rows=rows, period=report.period)
+    imported = [line_values(line) for line in report.imported]
+    return page(request, "compliance.html.j2", rows=rows, imported=imported, period=report.period)
 
 
 @router.get("/manage/compliance.{fmt}")
@@ -83,10 +84,12 @@ def sen2(request: Request, year: int | None = None) -> Response:
     chosen = year if year is not None and 2014 <= year <= latest else latest
     census_on = measures_census_day(chosen)
     with session_scope(portal.factory) as session:
-        measures = measures_for(sen2_items(session, census_on), chosen, census_on)
+        census = sen2_census(session, census_on, today)
+    measures = measures_for(census.items, chosen, census_on)
     rows = [(label, measures.counts.get(name, 0)) for name, label in SEN2_LABELS.items()]
     csv = "\n".join(f"{name},{measures.counts.get(name, 0)}" for name in SEN2_LABELS)
-    return page(request, "sen2.html.j2", rows=rows, year=chosen, census_on=census_on, csv=csv)
+    return page(request, "sen2.html.j2", rows=rows, year=chosen, census_on=census_on, csv=csv,
+                warnings=census.completeness.warnings())
 
 
 @router.get("/manage/termly", response_class=HTMLResponse)

@@ -4,7 +4,9 @@ Persistence only: the clock's service layer (``services.escalation``) decides wh
 
 Selection is an indexed query: only open deadlines whose next ladder step has
 come (``next_step_on`` <= the business date, ``ix_deadlines_open_next_step_on``),
-never a scan of every review; the ladder itself is applied by
+never a scan of every review. A ceased plan (CFA s45) has no ladder: its
+deadlines record no event and leave the work list, and an event recorded
+before the cease is no longer due (``records.ceased_plans``). The ladder itself is applied by
 ``rules.escalations`` to those few rows, and each one's ``next_step_on`` moves
 on to its next step (or None when its ladder is done). Each event
 is inserted with ON CONFLICT DO NOTHING on its unique (review, deadline key,
@@ -22,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from records.models import ClockEvent, DeadlineRecord, EventStatus, Review
+from records.models import ClockEvent, DeadlineRecord, EventStatus, Plan, PlanStatus, Review
 from records.queries import chunked
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Deadline, Owner, gets_family_letter
@@ -64,8 +66,9 @@ def _candidates(session: Session, today: date) -> list[Any]:
         DeadlineRecord.stage,
         DeadlineRecord.advisory,
         DeadlineRecord.earliest_lawful_on,
-    ).where(DeadlineRecord.is_open, DeadlineRecord.next_step_on <= today)
-    return list(session.execute(query))
+        (Plan.status == PlanStatus.CEASED.value).label("ceased"),
+    ).join(Review, Review.id == DeadlineRecord.review_id).join(Plan, Plan.id == Review.plan_id)
+    return list(session.execute(query.where(DeadlineRecord.is_open, DeadlineRecord.next_step_on <= today)))
 
 
 def _as_deadline(row: Any) -> Deadline:
@@ -101,9 +104,15 @@ class DueEvents:
 def due_ladder_events(
     session: Session, today: date, ladder: Sequence[LadderStep], is_working_day: IsWorkingDay
 ) -> DueEvents:
-    """Return (review id, event) for every ladder step due on or before ``today`` of the candidate deadlines."""
-    found, next_steps = [], {}
+    """Return (review id, event) for every ladder step due on or before ``today`` of the candidate deadlines.
+
+    A ceased plan's deadline gives no event and leaves the work list (its next step becomes None)."""
+    found: list[tuple[int, LadderEvent]] = []
+    next_steps: dict[int, date | None] = {}
     for row in _candidates(session, today):
+        if row.ceased:
+            next_steps[row.id] = None
+            continue
         deadline = _as_deadline(row)
         for event in escalations_due([deadline], frozenset(), today, ladder, is_working_day=is_working_day):
             found.append((row.review_id, event))
@@ -231,10 +240,12 @@ def _pending_query(*where: Any) -> Any:
         DeadlineRecord.advisory,
         DeadlineRecord.is_open,
         DeadlineRecord.stage,
+        Plan.status,
     )
     return (
         select(ClockEvent, Review.reference, Review.flow_run_id, *columns)
         .join(Review, Review.id == ClockEvent.review_id)
+        .join(Plan, Plan.id == Review.plan_id)
         .outerjoin(DeadlineRecord, deadline)
         .where(ClockEvent.status == EventStatus.PENDING.value, *where)
         .order_by(Review.reference, ClockEvent.due_on, ClockEvent.id)
@@ -242,9 +253,10 @@ def _pending_query(*where: Any) -> Any:
 
 
 def _pending(row: Any) -> PendingEvent:
-    event, _, _, deadline_due_on, owner, advisory, is_open, stage = row
+    event, _, _, deadline_due_on, owner, advisory, is_open, stage, plan_status = row
     audience = tuple(event.recipient_roles.split(",")) if event.recipient_roles else ()
-    still_open = bool(is_open) or event.ladder_step == WAIT_ENDED
+    ceased = plan_status == PlanStatus.CEASED.value  # the cease ended every duty: the event is no longer due
+    still_open = (bool(is_open) and not ceased) or event.ladder_step == WAIT_ENDED
     return PendingEvent(
         event.id,
         event.deadline_key,

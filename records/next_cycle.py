@@ -2,7 +2,9 @@
 
 Idempotent: the unique (plan, cycle number) pair means a replayed flow finds the
 review it created before. A ceased plan gets no next review; the plan is marked
-ceased instead (it stays in force until the appeal period ends, CFA s45).
+ceased instead, its open deadlines are closed and the day the cease takes effect
+is kept (the day after the cease notice's appeal period: it stays in force until
+then, CFA s45; ``records.ceased_plans``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import audit
+from records.ceased_plans import close_deadlines, effective_from_appeal
 from records.derived import derived_from
 from records.importing.caseload_import import reference_of
 from records.models import DeadlineRecord, PlanStatus, Review
@@ -25,6 +28,16 @@ class ReviewNotComplete(RuntimeError):
     """The next cycle can only follow a completed review."""
 
 
+def _cease(session: Session, review: Review, actor: str) -> None:
+    plan = review.plan
+    plan.status = PlanStatus.CEASED.value
+    appeal = next((d.due_on for d in review.deadlines if d.key == "appeal_due"), None)
+    plan.ceased_on = plan.ceased_on or effective_from_appeal(appeal)
+    closed = close_deadlines(session, plan)
+    detail = {"reference": review.reference, "ceased_on": str(plan.ceased_on), "deadlines_closed": closed}
+    audit.record(session, actor=actor, action="plan.ceased", review_id=review.id, detail=detail)
+
+
 def open_next_cycle(
     session: Session, reference: str, *, rule_set: RuleSet, is_working_day: IsWorkingDay, actor: str
 ) -> str | None:
@@ -35,11 +48,10 @@ def open_next_cycle(
     plan = review.plan
     if review.decision_outcome == Outcome.CEASE.value:
         if plan.status != PlanStatus.CEASED.value:
-            plan.status = PlanStatus.CEASED.value
-            audit.record(
-                session, actor=actor, action="plan.ceased", review_id=review.id, detail={"reference": reference}
-            )
+            _cease(session, review, actor)
         return None
+    if plan.status == PlanStatus.CEASED.value:
+        return None  # ceased by the caseload file: no cycle opens after the cease
     existing = session.scalar(
         select(Review).where(Review.plan_id == plan.id, Review.cycle_number == review.cycle_number + 1)
     )

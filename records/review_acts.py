@@ -7,6 +7,10 @@
 - The **institution the amended plan names** when it is not the current setting (a phase transfer's next school): the
   final plan and the cease notice go to it too (Regs 22(3)(b), 31(2)). Naming the current setting clears it.
 
+- A **transfer in** from another council (SEND Regs 2014 reg 15): the day the plan was transferred and the old
+  council's three-digit LA number, on the plan. The plan keeps its first-issue date; its first review after the
+  transfer falls due by the later of the 12 months and 3 months from the transfer (``rules.cycle``).
+
 Each writes the fact, recomputes the deadlines with ``rules/`` (``records.review_progress.write_facts``) and writes an
 audit row, in the caller's transaction. Recording the same fact again changes nothing. A refusal raises ``ActRefused``
 with every problem and writes nothing. The letter a certificate calls for is queued by the caller (``records/`` knows
@@ -22,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import audit
+from records.ceased_plans import CEASED, effective_from_appeal
 from records.models import Review, Setting
 from records.models.caseload import NO_SETTING_URN
 from records.review_facts import review_facts
@@ -30,7 +35,7 @@ from rules.calendar import IsWorkingDay
 from rules.consistency import order_problems
 from rules.deadlines import appeal_letter_on, due_dates
 from rules.errors import Problem
-from rules.facts import ReviewFacts
+from rules.facts import Outcome, ReviewFacts
 from rules.rule_set import RuleSet
 
 __all__ = [
@@ -39,6 +44,7 @@ __all__ = [
     "record_interim_review",
     "record_mediation_certificate",
     "record_named_institution",
+    "record_transfer_in",
 ]
 
 
@@ -105,6 +111,8 @@ def record_mediation_certificate(
     if before.mediation_certificate_on == issued_on:
         return ActOutcome(reference, review.id, False, appeal)
     _rewrite(session, review, after, rule_set, is_working_day)
+    if review.plan.status == CEASED and review.decision_outcome == Outcome.CEASE.value:
+        review.plan.ceased_on = effective_from_appeal(appeal)  # a later appeal date keeps the plan in force longer
     detail = {"reference": reference, "issued_on": issued_on.isoformat(), "appeal_due": str(appeal)}
     audit.record(session, actor=actor, action="review.mediation_certificate", review_id=review.id, detail=detail)
     return ActOutcome(reference, review.id, True, appeal)
@@ -151,4 +159,46 @@ def record_named_institution(session: Session, reference: str, urn: str, *, acto
     review.named_setting_id = named
     detail = {"reference": reference, "urn": wanted if named is not None else None}
     audit.record(session, actor=actor, action="review.named_institution", review_id=review.id, detail=detail)
+    return ActOutcome(reference, review.id, True)
+
+
+LA_NUMBER_LENGTH = 3
+
+
+def _transfer_problems(review: Review, transferred_on: date, from_la: str, today: date) -> list[Problem]:
+    problems = _after_today("transferred_on", transferred_on, today)
+    if transferred_on < review.plan.first_issued_on:
+        problems.append(Problem("transferred_on", f"a plan is transferred after it was first issued "
+                                                  f"({review.plan.first_issued_on})"))
+    if len(from_la) != LA_NUMBER_LENGTH or not from_la.isascii() or not from_la.isdigit():
+        problems.append(Problem("from_la", "the old council's three-digit LA number, e.g. 873"))
+    return problems
+
+
+def record_transfer_in(
+    session: Session,
+    reference: str,
+    transferred_on: date,
+    from_la: str,
+    *,
+    today: date,
+    actor: str,
+    rule_set: RuleSet,
+    is_working_day: IsWorkingDay,
+) -> ActOutcome:
+    """Record that the review's plan was transferred in from another council (Reg 15); raise ActRefused."""
+    review = review_by_reference(session, reference)
+    wanted = from_la.strip()
+    problems = _transfer_problems(review, transferred_on, wanted, today)
+    if problems:
+        raise ActRefused(reference, problems)
+    plan = review.plan
+    if (plan.transferred_in_on, plan.transferred_from_la) == (transferred_on, wanted):
+        return ActOutcome(reference, review.id, False)
+    plan.transferred_in_on, plan.transferred_from_la = transferred_on, wanted
+    current = max(plan.reviews, key=lambda each: each.cycle_number)  # the open cycle's dates move (Reg 15)
+    if current.stage is not None:
+        write_facts(session, current, review_facts(current), rule_set, is_working_day)
+    detail = {"reference": reference, "transferred_on": transferred_on.isoformat(), "from_la": wanted}
+    audit.record(session, actor=actor, action="plan.transferred_in", review_id=review.id, detail=detail)
     return ActOutcome(reference, review.id, True)

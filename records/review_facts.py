@@ -14,7 +14,7 @@ from records.models import Review
 from records.models.reviews import REVIEW_DATES
 from rules.facts import Decision, LedBy, Outcome, PhaseTransfer, PreviousReview, ReviewFacts, TransferKind
 
-PLAN_FACT_COLUMNS = ("first_issued_on", "transfer_kind", "transfer_year", "transfer_on")
+PLAN_FACT_COLUMNS = ("first_issued_on", "transfer_kind", "transfer_year", "transfer_on", "transferred_in_on")
 REVIEW_FACT_COLUMNS = (
     "previous_meeting_on",
     "previous_decision_on",
@@ -55,6 +55,7 @@ def facts_from_columns(plan: Mapping[str, Any], review: Mapping[str, Any], date_
         interim_review_held_on=review.get("interim_review_held_on"),
         led_by=LedBy(review.get("led_by") or LedBy.SETTING),
         report_sent_on=review.get("report_sent_on"),
+        transferred_in_on=plan.get("transferred_in_on"),
     )
 
 

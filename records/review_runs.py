@@ -1,7 +1,8 @@
 """Which reviews should have a live Prefect run, the run id each review keeps, and the key that starts one.
 
 A review's run starts when someone may act on it (its preparation has opened, it is past stage 1,
-or an input waits in its inbox) and lives until the review completes.
+or an input waits in its inbox) and lives until the review completes. A ceased plan's review wants
+no run once the cease has taken effect (``plans.ceased_on`` passed, or not held: CFA s45).
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from records import audit
-from records.models import DeadlineRecord, InboxEntry, InboxStatus, Plan, Review, Setting
+from records.models import DeadlineRecord, InboxEntry, InboxStatus, Plan, PlanStatus, Review, Setting
 from records.models.reviews import wait_key
 from records.review_progress import review_by_reference
 
@@ -43,12 +44,14 @@ def reviews_needing_runs(session: Session, as_of: date) -> list[ReviewRun]:
     autumn, an early review the council called), or a person's input waits in its inbox."""
     opened = (DeadlineRecord.review_id == Review.id) & (DeadlineRecord.key == "preparation_opens")
     waiting_input = exists().where(InboxEntry.review_id == Review.id, InboxEntry.status == InboxStatus.RECEIVED.value)
+    in_force = or_(Plan.status != PlanStatus.CEASED.value, and_(Plan.ceased_on.is_not(None), Plan.ceased_on > as_of))
     query = (
         select(Review.reference, Setting.urn, Review.stage, Review.cycle_number, Review.flow_run_id, Review.wait_number)
         .join(Plan, Plan.id == Review.plan_id)
         .join(Setting, Setting.id == Plan.setting_id)
         .outerjoin(DeadlineRecord, opened)
-        .where(Review.stage.is_not(None), or_(Review.stage > 1, DeadlineRecord.due_on <= as_of, waiting_input))
+        .where(Review.stage.is_not(None), in_force)
+        .where(or_(Review.stage > 1, DeadlineRecord.due_on <= as_of, waiting_input))
         .order_by(Review.id)
     )
     return [

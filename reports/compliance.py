@@ -12,11 +12,16 @@ the LA (not windows, forecasts or advisory dates) whose last compliant day falls
 * ``breach``: done unlawfully (a final plan issued inside the family's representation window,
   ``rules.consistency.breaches``, stored as ``deadlines.breach``): kept as history, never counted met.
 
+A ceased plan's deadlines that were never met are not counted: the cease ended them (CFA s45; a plan imported
+as ceased owes nothing after its cease, ``records.ceased_plans``); those met before the cease count as usual.
+
 Every date is the rules' own (``decision_due`` is the meeting + 28 days, uncapped), so a decision on
 day 21 after a late meeting is within 4 weeks here as in ``ehcp deadlines``.
-The on-time rate is met / (met + met_late + missed + breach). Median and worst lateness are over the late
-deadlines (met late and missed) only. Everything is counted in SQL; Python folds one grouped row per
-(setting, deadline, owner, category, days late), never one row per deadline.
+The previous reviews imported with the caseload have no deadline rows; their LA duties are counted apart,
+in ``imported`` (``reports.compliance_history``). The on-time rate is met / (met + met_late + missed +
+breach). Median and worst lateness are over the late deadlines (met late and missed) only. Everything is
+counted in SQL; Python folds one grouped row per (setting, deadline, owner, category, days late), never one
+row per deadline.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Any, Final
 from sqlalchemy import Date, Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from records.models import DeadlineRecord, Plan, Review, Setting
+from records.models import DeadlineRecord, Plan, PlanStatus, Review, Setting
 from records.queries import chunked
 from records.sql_dates import days_between, year_month
 
@@ -103,6 +108,8 @@ class ComplianceReport:
     by_stage: list[ComplianceLine]
     by_setting: list[ComplianceLine]
     by_month: list[MonthCell]
+    imported: list[ComplianceLine] = field(default_factory=list)
+    """The LA duties of the previous reviews imported with the caseload (``reports.compliance_history``)."""
 
 
 def _median(histogram: Counter[int]) -> float | None:
@@ -147,6 +154,7 @@ def _counted(period: Period) -> Select[Any]:
         .join(Plan, Plan.id == Review.plan_id)
         .where(d.due_on >= period.from_on, d.due_on <= period.to_on, d.owner.in_(OWED_BY), d.stage.is_not(None),
                d.advisory == false())
+        .where(or_(Plan.status != PlanStatus.CEASED.value, d.met_on.is_not(None)))  # the cease ended the rest
     )
     if period.setting_id is not None:
         query = query.where(Plan.setting_id == period.setting_id)
@@ -196,9 +204,12 @@ def compliance_report(session: Session, period: Period) -> ComplianceReport:
             line.counts[category] += number
             if late is not None:
                 line.late_days[int(late)] += number
+    from reports.compliance_history import imported_duties, imported_lines  # it builds on this module's lines
+
     return ComplianceReport(
         period,
         sorted(totals.values(), key=_order),
         sorted(per_setting.values(), key=_order),
         _monthly(session, period),
+        imported_lines(imported_duties(session), period),
     )

@@ -5,8 +5,6 @@ The HTML page is self-contained: inline CSS and server-drawn SVG, no script and 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Final
@@ -16,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from reports.charts import backlog_chart, bar_chart, label_of, month_grid, percent
 from reports.compliance import ComplianceLine, ComplianceReport
 from reports.compliance_pictures import CompliancePictures
+from reports.csv_safety import csv_text
 from reports.sen2_measures import MEASURE_LABELS, PERCENT_OF
 
 COMPLIANCE_COLUMNS: Final = (
@@ -63,13 +62,11 @@ def line_values(line: ComplianceLine) -> dict[str, Any]:
 
 
 def compliance_csv(report: ComplianceReport) -> str:
-    """Return the report as CSV: the authority lines first, then each setting's."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COMPLIANCE_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for line in (*report.by_stage, *report.by_setting):
-        writer.writerow(line_values(line))
-    return out.getvalue()
+    """Return the report as CSV: the authority lines, each setting's, then the imported history's (level
+    ``imported``: the previous reviews imported with the caseload, ``reports.compliance_history``)."""
+    rows = [line_values(line) for line in (*report.by_stage, *report.by_setting)]
+    rows += [{**line_values(line), "level": "imported"} for line in report.imported]
+    return csv_text(COMPLIANCE_COLUMNS, ([row[name] for name in COMPLIANCE_COLUMNS] for row in rows))
 
 
 def _rows(lines: Sequence[ComplianceLine]) -> list[dict[str, Any]]:
@@ -107,11 +104,14 @@ def compliance_html(report: ComplianceReport, pictures: CompliancePictures | Non
         as_of=period.as_of,
         by_stage=_rows(report.by_stage),
         by_setting=_rows(report.by_setting),
+        imported=_rows(report.imported),
         bars=bar_chart(report.by_stage),
         grid=month_grid(report.by_stage, report.by_month),
         sen2=None if pictures is None else {
             "year": pictures.this_year.year, "census_on": pictures.this_year.census_on,
             "last_census_on": pictures.last_year.census_on, "rows": sen2_rows(pictures),
+            "warnings": pictures.warnings,
+            "reconciliation": pictures.reconciliation.rows() if pictures.reconciliation else [],
         },
         backlog=None if pictures is None else {
             "total": len(pictures.months_overdue), "chart": backlog_chart(pictures.months_overdue),

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
 from records.models import Child, DeadlineRecord, Plan, PlanStatus, Review
+from reports.sen2_completeness import Completeness, completeness
 from reports.sen2_items import PlanHistory, ReviewHistory, Sen2Item, items_at
 from rules.facts import Outcome
 
-__all__ = ["plan_histories", "sen2_items"]
+__all__ = ["Sen2Census", "plan_histories", "sen2_census", "sen2_items"]
 
 
 def _review_rows(session: Session, census_on: date) -> dict[int, list[Mapping[str, Any]]]:
@@ -57,10 +59,15 @@ def _histories(row: Mapping[str, Any]) -> list[ReviewHistory]:
     return found
 
 
-def _in_force_until(status: str, reviews: Sequence[Mapping[str, Any]]) -> date | None:
-    """Return the last day a ceased plan was in force (its appeal period, CFA s45); None while in force."""
+def _in_force_until(status: str, ceased_on: date | None, reviews: Sequence[Mapping[str, Any]]) -> date | None:
+    """Return the last day a ceased plan was in force (CFA s45); None while in force.
+
+    The day before ``plans.ceased_on`` when the records hold it (``records.ceased_plans``); else, for a plan ceased
+    before that column was kept, the appeal date of its cease notice, or an imported cease's decision date."""
     if status != PlanStatus.CEASED.value:
         return None
+    if ceased_on is not None:
+        return ceased_on - timedelta(days=1)
     ceased = [row for row in reviews if row["decision_outcome"] == Outcome.CEASE.value]
     if ceased:
         last = max(ceased, key=lambda row: row["cycle_number"])
@@ -76,11 +83,18 @@ def _in_force_until(status: str, reviews: Sequence[Mapping[str, Any]]) -> date |
     return date.min  # ceased at a date the records do not hold
 
 
+def _earliest_cycle(reviews: Sequence[Mapping[str, Any]]) -> int:
+    """The earliest cycle held: a stored review's number, or one less for the previous review imported with it."""
+    cycles = [row["cycle_number"] - (1 if row["previous_meeting_on"] is not None else 0) for row in reviews]
+    return max(1, min(cycles, default=1))
+
+
 def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
     """Return every plan first issued on or before the census date with its reviews, by child reference."""
     reviews = _review_rows(session, census_on)
     query = (
-        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.la_request_id, Child.child_ref, Child.la_person_id)
+        select(Plan.id, Plan.first_issued_on, Plan.status, Plan.ceased_on, Plan.la_request_id, Plan.transferred_in_on,
+               Plan.transferred_from_la, Child.child_ref, Child.la_person_id)
         .join(Child, Child.id == Plan.child_id)
         .where(Plan.first_issued_on <= census_on)
         .order_by(Child.child_ref)
@@ -90,11 +104,32 @@ def plan_histories(session: Session, census_on: date) -> list[PlanHistory]:
         rows = reviews.get(row.id, [])
         found.append(PlanHistory(
             row.child_ref, row.la_person_id, row.la_request_id, row.first_issued_on,
-            _in_force_until(row.status, rows), tuple(review for r in rows for review in _histories(r)),
+            _in_force_until(row.status, row.ceased_on, rows), tuple(review for r in rows for review in _histories(r)),
+            row.transferred_in_on, row.transferred_from_la, _earliest_cycle(rows),
         ))
     return found
 
 
 def sen2_items(session: Session, census_on: date) -> list[Sen2Item]:
-    """Return the SEN2 items of every plan in force at the census date, by child reference."""
+    """Return the SEN2 items of every plan in force during the collection year up to the census, by child reference."""
     return items_at(plan_histories(session, census_on), census_on)
+
+
+@dataclass(frozen=True, slots=True)
+class Sen2Census:
+    """One census as the records answer it: the items, and whether the records can answer it (``completeness``)."""
+
+    items: list[Sen2Item]
+    completeness: Completeness
+    lacking: list[Sen2Item]
+    """The items of the plans lacking history (blank for want of data)."""
+    plans: list[PlanHistory]
+
+
+def sen2_census(session: Session, census_on: date, as_of: date) -> Sen2Census:
+    """Return the census's items and what the records lack for it, on the business date ``as_of``."""
+    plans = plan_histories(session, census_on)
+    items = items_at(plans, census_on)
+    verdict = completeness(plans, census_on, as_of)
+    lacking = set(verdict.lacking)
+    return Sen2Census(items, verdict, [item for item in items if item.child_ref in lacking], plans)

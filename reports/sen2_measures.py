@@ -1,7 +1,8 @@
 """DfE's published annual-review measures for calendar year Y, reproduced from the SEN2 items alone.
 
 Pure: items in (those at the census of January Y+1), counts out. Each measure is a test on one
-item, so every figure can list the plans it counts (``plans_counted``). Definitions (README
+item, so every figure can list the plans it counts (``plans_counted``). Only plans in force at the
+census are counted (the items also list plans that ceased during the collection year). Definitions (README
 "Reports"; STATUTORY.md s7; DfE's methodology text was not at hand, see the README's assumptions):
 
 * ``total_ehc_plans``: plans in force at the census.
@@ -15,6 +16,9 @@ item, so every figure can list the plans it counts (``plans_counted``). Definiti
   ReviewMeeting + 28 days (``decision_due``, STATUTORY.md s3), ``decision_over_4_weeks`` = later.
 * Phase transfers (all plans at the census): PhaseTransferDueDate in Y / in Y+1 and
   PhaseTransferFinalDate in Y / in Y+1 (DfE's ``due_YY`` and ``final_YY``).
+* Not DfE's, to show what the supplier's ``LastReview`` does to the 4-week split:
+  ``decision_before_meeting`` = completed in Y with LastReview before ReviewMeeting (the latest meeting's
+  decision is pending and LastReview is an earlier review's); by the arithmetic they are within 4 weeks.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "DECISION_WEEKS_DAYS",
     "MEASURE_LABELS",
     "MEASURE_NAMES",
+    "NOT_DFE",
     "Identity",
     "Sen2Measures",
     "identities",
@@ -63,6 +68,10 @@ def _outcome(code: str) -> Test:
     return lambda item, year: _completed(item, year) and item.review_outcome == code
 
 
+def _before_meeting(item: Sen2Item) -> bool:
+    return item.last_review is not None and item.review_meeting is not None and item.last_review < item.review_meeting
+
+
 def _within_4_weeks(item: Sen2Item, year: int) -> bool:
     meeting, decided = item.review_meeting, item.last_review
     return _completed(item, year) and meeting is not None and decided is not None and (
@@ -89,6 +98,7 @@ TESTS: Final[dict[str, Test]] = {
     "phase_transfer_due_next_year": lambda item, year: _in(item.phase_transfer_due, year + 1),
     "phase_transfer_final": lambda item, year: _in(item.phase_transfer_final, year),
     "phase_transfer_final_next_year": lambda item, year: _in(item.phase_transfer_final, year + 1),
+    "decision_before_meeting": lambda item, year: _completed(item, year) and _before_meeting(item),
 }
 MEASURE_NAMES: Final = tuple(TESTS)
 MEASURE_LABELS: Final = {
@@ -108,7 +118,10 @@ MEASURE_LABELS: Final = {
     "phase_transfer_due_next_year": "Phase transfer: amended plan due the next year",
     "phase_transfer_final": "Phase transfer: final plan issued in the year",
     "phase_transfer_final_next_year": "Phase transfer: final plan issued the next year (to the census)",
+    "decision_before_meeting": "Not a DfE measure: completed, LastReview before ReviewMeeting (within 4 weeks)",
 }
+NOT_DFE: Final = frozenset({"decision_before_meeting"})
+"""Measures the engine adds to explain DfE's; pages that show DfE's figures leave them out."""
 
 PERCENT_OF: Final = {
     "review_expected": "total_ehc_plans",
@@ -173,10 +186,14 @@ class Sen2Measures:
                 "measures": {**self.counts, **self.percentages}}
 
 
+def _at_census(items: Iterable[Sen2Item]) -> list[Sen2Item]:
+    return [item for item in items if item.in_force_at_census]
+
+
 def measures_for(items: Iterable[Sen2Item], year: int, census_on: date) -> Sen2Measures:
     """Return the measures for calendar year ``year`` from the items at ``census_on``."""
     counts = dict.fromkeys(MEASURE_NAMES, 0)
-    for item in items:
+    for item in _at_census(items):
         for name, test in TESTS.items():
             counts[name] += test(item, year)
     return Sen2Measures(year, census_on, counts)
@@ -190,4 +207,4 @@ def identities(measures: Sen2Measures) -> list[tuple[Identity, bool]]:
 def plans_counted(items: Sequence[Sen2Item], measure: str, year: int) -> list[Sen2Item]:
     """Return the items a measure counts for ``year``; raise KeyError for an unknown measure."""
     test = TESTS[measure]
-    return [item for item in items if test(item, year)]
+    return [item for item in _at_census(items) if test(item, year)]

@@ -13,7 +13,8 @@ from datetime import date
 from rules.facts import ReviewFacts
 from rules.rule_set import CycleAnchor, RuleSet
 
-__all__ = ["cycle_anchor_on", "interim_review_due", "next_cycle_anchor_on", "review_due"]
+__all__ = ["cycle_anchor_on", "interim_review_due", "next_cycle_anchor_on", "review_due", "review_due_of",
+           "transfer_in_extends"]
 
 UNDER_FIVE_YEARS = 5
 
@@ -36,6 +37,23 @@ def next_cycle_anchor_on(facts: ReviewFacts, anchor: CycleAnchor) -> date | None
 def review_due(anchor_on: date, rule_set: RuleSet) -> date:
     """Return the last day on which the review may be completed (CFA s44(1))."""
     return rule_set.periods.review_cycle.apply(anchor_on)
+
+
+def transfer_in_extends(facts: ReviewFacts, anchor_on: date, rule_set: RuleSet) -> date | None:
+    """Return the later review date a transfer in gives this review (Reg 15), or None when it gives none.
+
+    Only the first review after the transfer: one whose 12 months began before the transfer day."""
+    moved = facts.transferred_in_on
+    if moved is None or anchor_on >= moved:
+        return None
+    extended = rule_set.periods.transfer_in_review.apply(moved)
+    return extended if extended > review_due(anchor_on, rule_set) else None
+
+
+def review_due_of(facts: ReviewFacts, rule_set: RuleSet) -> date:
+    """Return this review's last day (CFA s44(1)), moved later for the first review after a transfer in (Reg 15)."""
+    anchor_on = cycle_anchor_on(facts, rule_set.cycle_anchor)
+    return transfer_in_extends(facts, anchor_on, rule_set) or review_due(anchor_on, rule_set)
 
 
 def _fifth_birthday(date_of_birth: date) -> date:

@@ -23,7 +23,7 @@ from typing import Final
 from rules.appeals import appeal_due
 from rules.calendar import IsWorkingDay
 from rules.consistency import BREACHED_BY_FINAL_PLAN, earliest_lawful_issue_on, window_closes_on
-from rules.cycle import cycle_anchor_on, next_cycle_anchor_on, review_due
+from rules.cycle import cycle_anchor_on, next_cycle_anchor_on, review_due, review_due_of, transfer_in_extends
 from rules.facts import LedBy, Outcome, ReviewFacts
 from rules.phase_transfers import transfer_cap_on
 from rules.rule_set import RuleSet
@@ -137,7 +137,7 @@ def _amend_only(facts: ReviewFacts, due: date | None) -> date | None:
 def due_dates(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkingDay) -> dict[str, date | None]:
     """Return every deadline key with its last compliant day, or None where facts do not fix it."""
     periods = rule_set.periods
-    review = review_due(cycle_anchor_on(facts, rule_set.cycle_anchor), rule_set)
+    review = review_due_of(facts, rule_set)
     meeting_due = periods.meeting_lead.apply(review)
     meeting_on = _meeting_on(facts)
     held = facts.meeting_held_on
@@ -240,6 +240,10 @@ def _unlawful_from(key: str, due: date, facts: ReviewFacts, rule_set: RuleSet) -
     return earliest if earliest is not None and due < earliest else None
 
 
+def _transferred_in(facts: ReviewFacts, rule_set: RuleSet) -> bool:
+    return transfer_in_extends(facts, cycle_anchor_on(facts, rule_set.cycle_anchor), rule_set) is not None
+
+
 def deadlines_for(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWorkingDay) -> tuple[Deadline, ...]:
     """Return the dated deadlines of a review with owner, stage and citation, in contract order."""
     found = []
@@ -249,6 +253,8 @@ def deadlines_for(facts: ReviewFacts, rule_set: RuleSet, *, is_working_day: IsWo
             continue
         info = _KEY_INFO[key]
         citation = _REG_21_CITATIONS[key] if reg_21 and key in LED_BY_REG_21 else citation_of(key, rule_set)
+        if key == "review_due" and _transferred_in(facts, rule_set):
+            citation = rule_set.periods.transfer_in_review.citation
         found.append(
             Deadline(
                 key,

@@ -89,3 +89,6 @@ class ReviewFacts:
     report_received_on: date | None = None
     interim_review_held_on: date | None = None
     """A child under 5: the interim review held between annual reviews (CoP 9.178, guidance)."""
+    transferred_in_on: date | None = None
+    """The day the plan was transferred to this council from another (SEND Regs 2014 reg 15): the plan counts as
+    made on the old council's date, and the first review after the transfer may fall later (``rules.cycle``)."""

@@ -55,6 +55,11 @@ class StatutoryPeriods:
         1, Unit.MONTHS, Counting.AFTER, "Tribunal Procedure (HESC) Rules 2008 rule 20(1)(c)"
     )
     mediation_contact: Period = Period(2, Unit.MONTHS, Counting.AFTER, "Reg 33")
+    transfer_in_review: Period = Period(
+        3, Unit.MONTHS, Counting.AFTER,
+        "SEND Regs 2014 reg 15 (plan transferred in): the review is due by the later of the 12 months (CFA s44(1)) "
+        "and 3 months from the transfer",
+    )
     transfer_notice_lead: Period = Period(
         15, Unit.DAYS, Counting.BEFORE, "Reg 22(2)(c) worked back from the Reg 18 cap (risk warning)"
     )

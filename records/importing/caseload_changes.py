@@ -14,6 +14,7 @@ from typing import Any
 
 from records.derived import Derived
 from records.importing.caseload_rows import CaseloadRow
+from records.models import PlanStatus
 from records.queries import StoredCase
 
 DAYS_PER_YEAR = 365.25
@@ -71,6 +72,13 @@ def _new_case(changes: Changes, row: CaseloadRow, derived: Derived, cycle: int) 
     changes.created += 1
 
 
+def _count_plan_only(changes: Changes, changed: bool) -> None:
+    if changed:
+        changes.updated += 1
+    else:
+        changes.unchanged += 1
+
+
 def add_row(changes: Changes, row: CaseloadRow, derived: Derived, stored: StoredCase | None) -> None:
     """Add what ``row`` changes to ``changes``."""
     if stored is None:
@@ -87,6 +95,9 @@ def add_row(changes: Changes, row: CaseloadRow, derived: Derived, stored: Stored
     if plan_changed:
         changes.plan_updates.append({**row.plan, "id": stored.plan["id"]})
     review = stored.review
+    if review is not None and row.plan["status"] == PlanStatus.CEASED.value and _starts_next_cycle(review, row.review):
+        _count_plan_only(changes, plan_changed or child_changed)  # a ceased plan opens no next cycle (CFA s45)
+        return
     if review is None or _starts_next_cycle(review, row.review):
         cycle = review["cycle_number"] + 1 if review else _estimated_cycle(row, derived)
         changes.new_reviews.append(NewReview(row.child["child_ref"], {**row.review, "cycle_number": cycle}, derived))

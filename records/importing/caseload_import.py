@@ -17,9 +17,15 @@ from sqlalchemy.orm import Session
 
 from records.audit import record, record_many
 from records.bulk import bulk_insert
-from records.derived import derived_from
+from records.ceased_plans import CEASED, history_only, imported_cease_takes_effect_on
+from records.derived import Derived, derived_from
 from records.importing.caseload_changes import Changes, add_row
-from records.importing.caseload_rows import CASELOAD_COLUMNS, CASELOAD_OPTIONAL_COLUMNS, caseload_rows
+from records.importing.caseload_rows import (
+    CASELOAD_COLUMNS,
+    CASELOAD_OPTIONAL_COLUMNS,
+    CaseloadRow,
+    caseload_rows,
+)
 from records.importing.csv_file import CsvRows, read_csv
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
@@ -74,12 +80,24 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
     stored = stored_cases(session, [row.child["child_ref"] for row in parsed])
     changes = Changes()
     for row in parsed:
-        derived = derived_from(row.facts, context.rule_set, is_working_day=context.is_working_day)
+        derived = _derived(row, context)
         add_row(changes, row, derived, stored.get(row.child["child_ref"]))
         if on_row is not None:
             on_row()
     _apply(session, changes, stored, context.actor)
     return ImportSummary(changes.created, changes.updated, changes.unchanged)
+
+
+def _derived(row: CaseloadRow, context: CaseloadContext) -> Derived:
+    """The row's stage and deadlines; a ceased plan's review is history only, and its cease date is worked out."""
+    derived = derived_from(row.facts, context.rule_set, is_working_day=context.is_working_day)
+    if row.plan["status"] != CEASED:
+        return derived
+    if row.plan["ceased_on"] is None:
+        row.plan["ceased_on"] = imported_cease_takes_effect_on(
+            row.review, derived, context.rule_set, context.is_working_day
+        )
+    return history_only(derived)
 
 
 def _without_setting(cells: dict[str, str]) -> bool:

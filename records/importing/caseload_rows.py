@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from records.importing.cells import RowReader
 from records.importing.csv_file import CsvRows
+from records.importing.plan_columns import PLAN_COLUMNS, read_plan_columns
 from records.importing.problems import ImportRejected, RowProblem
 from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
 from records.models import PlanStatus
@@ -42,6 +43,7 @@ CASELOAD_OPTIONAL_COLUMNS: Final = (
     "named_setting_urn",
     "interim_review_held_on",
     "plan_status",
+    *PLAN_COLUMNS,
     "transfer_kind",
     "transfer_year",
     "transfer_on",
@@ -153,6 +155,7 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int], today: date | N
     _pairs(reader, review)
     _not_after(reader, review, today)
     read_sen2_columns(reader, child, plan, review)
+    read_plan_columns(reader, plan, today)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None
     facts = facts_from_columns(plan, review, child["date_of_birth"])

@@ -93,6 +93,13 @@ class Plan(Base):
     transfer_on: Mapped[date | None] = mapped_column(Date)
     la_request_id: Mapped[str | None] = mapped_column(String(50))
     """The council's own identifier of the request the plan answers (its SEN2 Requests record)."""
+    ceased_on: Mapped[date | None] = mapped_column(Date)
+    """A ceased plan: the first day it was no longer maintained (CFA s45: the appeal period over, or the Tribunal's
+    decision). NULL while in force, or when the records do not hold the date."""
+    transferred_in_on: Mapped[date | None] = mapped_column(Date)
+    """The day the plan was transferred to this council from another (SEND Regs 2014 reg 15)."""
+    transferred_from_la: Mapped[str | None] = mapped_column(String(3))
+    """The three-digit LA number of the council the plan came from (SEN2's ``TransferLA``)."""
 
     child: Mapped[Child] = relationship(back_populates="plan")
     setting: Mapped[Setting] = relationship()

@@ -52,3 +52,24 @@ def test_demo_data_out_writes_the_same_files_for_the_same_seed(tmp_path: Path) -
         assert result.exit_code == 0, result.output
     for name in ("settings.csv", "caseload.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_demo_has_ceased_plans_and_transfers_in_that_owe_nothing_after_the_cease(
+    cli_env: str, factory: SessionFactory
+) -> None:
+    """Issue 23: the demo shows ceased plans (no cycle, no open deadline, a cease date) and transfers in."""
+    from sqlalchemy import func, select
+
+    from records.models import DeadlineRecord, Plan, Review
+    from records.session import session_scope
+
+    assert run("demo-data", "--plans", "600", "--seed", "3", "--as-of", "2026-12-04").exit_code == 0
+    with session_scope(factory) as session:
+        ceased = session.scalars(select(Plan).where(Plan.status == "ceased")).all()
+        moved = session.scalar(select(func.count()).where(Plan.transferred_in_on.is_not(None)))
+        owed = session.scalar(
+            select(func.count()).select_from(DeadlineRecord).join(Review).join(Plan)
+            .where(Plan.status == "ceased", DeadlineRecord.is_open)
+        )
+    assert len(ceased) >= 3 and moved >= 5 and owed == 0
+    assert all(plan.ceased_on is not None for plan in ceased)

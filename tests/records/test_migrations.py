@@ -81,3 +81,28 @@ def test_db_upgrade_command_brings_an_empty_database_up_to_date(
     assert result.exit_code == 0, result.output
     assert again.exit_code == 0, again.output
     ensure_current(get_engine(empty_database_url))
+
+
+def test_migration_0014_keeps_every_row_both_ways(cli_env: str, database_url: str) -> None:
+    """0014 adds the plans' cease and transfer-in columns in place: rows and their children survive both ways."""
+    from sqlalchemy import text
+
+    from records.schema import downgrade
+
+    assert run("demo-data", "--plans", "12", "--seed", "1", "--as-of", "2026-12-01").exit_code == 0
+    engine = get_engine(database_url)
+    counts = ("SELECT (SELECT count(*) FROM plans), (SELECT count(*) FROM reviews), (SELECT count(*) FROM deadlines),"
+              " (SELECT count(*) FROM audit_log)")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE plans SET ceased_on = '2026-02-02', transferred_in_on = '2025-09-01',"
+                                " transferred_from_la = '873' WHERE id = (SELECT min(id) FROM plans)"))
+        before = tuple(connection.execute(text(counts)).one())
+    downgrade(engine, "0013")
+    assert "ceased_on" not in {column["name"] for column in inspect(engine).get_columns("plans")}
+    with engine.connect() as connection:
+        assert tuple(connection.execute(text(counts)).one()) == before
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert tuple(connection.execute(text(counts)).one()) == before
+        assert connection.execute(text("SELECT count(*) FROM plans WHERE ceased_on IS NOT NULL")).scalar() == 0
+    assert current_revision(engine) == head_revision(engine) == "0014"

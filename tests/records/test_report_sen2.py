@@ -16,8 +16,8 @@ import pytest
 from tests.records.sen2_caseload import CENSUS, load_sen2_caseload
 from tests.records.support import run
 
-HEADER = ["la_person_id", "la_request_id", "child_ref", "ReviewMeeting", "ReviewOutcome", "ReviewDraft",
-          "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
+HEADER = ["la_person_id", "la_request_id", "child_ref", "plan_ceased_on", "TransferLA", "ReviewMeeting",
+          "ReviewOutcome", "ReviewDraft", "PhaseTransferDueDate", "PhaseTransferFinalDate", "LastReview"]
 
 
 @pytest.fixture
@@ -29,7 +29,15 @@ def _items(census: str) -> tuple[list[str], dict[str, tuple[str, ...]]]:
     result = run("report", "sen2", "--census-date", census)
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    return rows[0], {row[2]: tuple(row[3:]) for row in rows[1:]}
+    assert all(row[4] == "" for row in rows[1:])  # no plan here was transferred in (test_transfer_in.py)
+    return rows[0], {row[2]: tuple(row[5:]) for row in rows[1:] if not row[3]}  # in force at the census
+
+
+def _ceased(census: str) -> dict[str, str]:
+    """The plans that ceased during the collection year, with the first day each was no longer in force."""
+    result = run("report", "sen2", "--census-date", census)
+    return {row["child_ref"]: row["plan_ceased_on"] for row in csv.DictReader(io.StringIO(result.stdout))
+            if row["plan_ceased_on"]}
 
 
 @pytest.mark.usefixtures("caseload")
@@ -44,7 +52,7 @@ def test_items_at_the_january_2026_census() -> None:
         "S4": ("2025-01-10", "M", "", "", "", "2025-02-01"),  # this cycle's meeting is after the census
         "S5": ("2025-12-15", "M", "", "", "", "2026-01-09"),  # January decision before the census
         "S6": ("2024-10-01", "A", "2024-10-20", "", "", "2024-10-20"),
-        "S7": ("2025-11-10", "", "", "", "", ""),  # meeting held, decision pending
+        "S7": ("2025-11-10", "", "", "", "", "2024-11-25"),  # decision pending: LastReview is the earlier one
         "S8": ("2025-11-03", "C", "", "", "", "2025-12-01"),  # ceased, still in its appeal period
         "S10": ("", "", "", "", "", ""),
         "S12": ("2025-10-06", "A", "2025-10-27", "2026-02-14", "2026-01-12", "2025-10-27"),
@@ -52,6 +60,7 @@ def test_items_at_the_january_2026_census() -> None:
         "S14": ("2025-08-01", "M", "", "", "", "2025-08-20"),
         "S15": ("", "", "", "", "", ""),
     }  # S9 ceased before the census (appeal period over), S11 first issued after it
+    assert _ceased(CENSUS) == {"S9": "2025-06-03"}  # notice 1 Apr 2025: appeal until Mon 2 Jun (1 Jun a Sunday)
 
 
 @pytest.mark.usefixtures("caseload")
@@ -68,6 +77,7 @@ def test_items_after_the_census_move_on_to_the_later_meeting() -> None:
     _, items = _items("2026-03-02")
     assert items["S4"] == ("2026-01-20", "A", "", "", "", "2026-02-10")  # no draft recorded
     assert "S8" not in items  # appeal period ended Mon 2 Feb 2026
+    assert _ceased("2026-03-02") == {"S8": "2026-02-03", "S9": "2025-06-03"}  # both in the collection year 2025
 
 
 @pytest.mark.usefixtures("caseload")
@@ -77,7 +87,8 @@ def test_xml_fragment_has_the_items_in_order_and_leaves_out_blanks() -> None:
     root = ElementTree.fromstring(result.stdout.encode())
     assert root.tag == "SEN2AnnualReviewItems" and root.get("ReferenceDate") == CENSUS
     people = {person.findtext("ChildRef"): person for person in root.findall("Person")}
-    assert len(people) == 13
+    assert len(people) == 14  # the 13 in force and S9, which ceased during 2025
+    assert people["S9"].findtext("Requests/PlanCeasedOn") == "2025-06-03"
     s12 = people["S12"]
     assert s12.findtext("LAPersonID") == "PER-S12" and s12.findtext("Requests/LARequestID") == "REQ/S12"
     plans = s12.find("Requests/ActivePlans")
@@ -88,7 +99,7 @@ def test_xml_fragment_has_the_items_in_order_and_leaves_out_blanks() -> None:
         ("LastReview", "2025-10-27"),
     ]
     s7 = people["S7"].find("Requests/ActivePlans")
-    assert s7 is not None and [child.tag for child in s7] == ["ReviewMeeting"]
+    assert s7 is not None and [child.tag for child in s7] == ["ReviewMeeting", "LastReview"]
 
 
 MEASURES_2025 = {
@@ -96,8 +107,8 @@ MEASURES_2025 = {
     "review_expected": 11,  # all but S10 and S14 (first issued in 2025)
     "review_not_expected": 2,
     "review_completed": 6,  # S1 S2 S3 S4 S8 S12
-    "review_completed_prior": 2,  # S6 S13
-    "review_not_completed": 3,  # S5 (decided Jan 2026), S7 (pending), S15 (none)
+    "review_completed_prior": 3,  # S6 S13, S7 (its Nov 2025 decision pending: LastReview 25 Nov 2024)
+    "review_not_completed": 2,  # S5 (decided Jan 2026), S15 (none)
     "outcome_amended": 2,  # S2 S12
     "outcome_ceased": 1,  # S8
     "outcome_maintained": 2,  # S1 S4
@@ -127,7 +138,7 @@ def test_measures_print_and_check_every_identity() -> None:
     result = run("report", "sen2-measures", "--year", "2025")
     assert result.exit_code == 0, result.output
     assert "ok     total_ehc_plans 13 = review_expected 11 + review_not_expected 2" in result.stdout
-    assert "ok     review_expected 11 = review_completed 6 + review_completed_prior 2 + review_not_completed 3" in (
+    assert "ok     review_expected 11 = review_completed 6 + review_completed_prior 3 + review_not_completed 2" in (
         result.stdout
     )
     assert "ok     review_completed 6 = decision_4_weeks 5 + decision_over_4_weeks 1" in result.stdout
@@ -148,7 +159,8 @@ def test_a_january_decision_counts_for_the_year_it_was_made() -> None:
 @pytest.mark.parametrize(
     ("measure", "plans"),
     [
-        ("review_not_completed", ["S15", "S5", "S7"]),
+        ("review_not_completed", ["S15", "S5"]),
+        ("review_completed_prior", ["S13", "S6", "S7"]),
         ("no_outcome_recorded", ["S3"]),
         ("decision_over_4_weeks", ["S2"]),
         ("review_not_expected", ["S10", "S14"]),

@@ -152,3 +152,6 @@ def test_a_ceased_plan_gets_no_next_cycle(factory: SessionFactory, reference: st
         )
         assert session.scalar(select(Plan.status)) == "ceased"
         assert session.scalar(select(func.count()).select_from(Review)) == 1
+        # in force until the appeal period of the notice ends (Tue 5 Jan 2027, CFA s45); nothing owed after the cease
+        assert session.scalar(select(Plan.ceased_on)) == date(2027, 1, 6)
+        assert session.scalar(select(func.count()).where(DeadlineRecord.is_open)) == 0

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reports.sen2_census import census_day, latest_measures_year, measures_census_day
-from reports.sen2_items import OUTCOME_CODES, PlanHistory, ReviewHistory, Sen2Item, item_at, items_at
+from reports.sen2_items import OUTCOME_CODES, PlanHistory, ReviewHistory, Sen2Item, is_in_force, item_at, items_at
 from reports.sen2_measures import IDENTITIES, MEASURE_NAMES, identities, measures_for, plans_counted
+from reports.sen2_reconcile import reconcile
 
 CENSUS = date(2026, 1, 15)
 
@@ -32,7 +33,7 @@ def test_decision_draft_and_final_after_the_census_are_left_blank() -> None:
                            transfer_due_on=date(2026, 2, 14))
     item = item_at(_plan(review), CENSUS)
     assert item is not None
-    assert item.values() == (date(2025, 12, 1), "", None, date(2026, 2, 14), None, None)
+    assert item.values() == ("", date(2025, 12, 1), "", None, date(2026, 2, 14), None, None)
 
 
 def test_a_transfer_more_than_12_months_after_the_meeting_is_not_this_review_s() -> None:
@@ -42,12 +43,29 @@ def test_a_transfer_more_than_12_months_after_the_meeting_is_not_this_review_s()
 
 
 @pytest.mark.parametrize(
-    ("until", "in_force"),
-    [(None, True), (date(2026, 1, 15), True), (date(2026, 1, 14), False), (date.min, False)],
-    ids=["active", "appeal-ends-on-census-day", "appeal-ended-the-day-before", "ceased-date-unknown"],
+    ("until", "ceased_on"),
+    [(None, None), (date(2026, 1, 15), None), (date(2026, 1, 14), date(2026, 1, 15)),
+     (date(2025, 1, 1), date(2025, 1, 2))],
+    ids=["active", "appeal-ends-on-census-day", "appeal-ended-the-day-before", "ceased-on-the-first-day"],
 )
-def test_a_ceased_plan_counts_while_in_force(until: date | None, in_force: bool) -> None:
-    assert (item_at(_plan(until=until), CENSUS) is not None) is in_force
+def test_a_plan_in_force_during_the_collection_year_is_reported(until: date | None, ceased_on: date | None) -> None:
+    item = item_at(_plan(until=until), CENSUS)
+    assert item is not None and item.ceased_on == ceased_on
+    assert item.in_force_at_census is (ceased_on is None)
+
+
+@pytest.mark.parametrize(
+    "until", [date(2024, 12, 31), date.min], ids=["ceased-before-the-collection-year", "ceased-date-unknown"]
+)
+def test_a_plan_not_in_force_in_the_collection_year_is_not_reported(until: date) -> None:
+    assert item_at(_plan(until=until), CENSUS) is None
+
+
+def test_measures_count_only_plans_in_force_at_the_census() -> None:
+    items = items_at([_plan(), _plan(until=date(2025, 6, 30))], CENSUS)
+    assert len(items) == 2
+    assert measures_for(items, 2025, CENSUS).counts["total_ehc_plans"] == 1
+    assert plans_counted(items, "total_ehc_plans", 2025) == [items[0]]
 
 
 def test_a_plan_first_issued_after_the_census_is_not_reported() -> None:
@@ -61,6 +79,26 @@ def test_items_refuse_a_decision_without_its_meeting() -> None:
         Sen2Item("R1", None, None, date(2020, 1, 1), last_review=date(2025, 1, 1))
     with pytest.raises(ValueError, match="ReviewOutcome"):
         Sen2Item("R1", None, None, date(2020, 1, 1), review_outcome="X")
+
+
+def test_last_review_is_the_latest_decision_of_any_review_while_the_latest_is_pending() -> None:
+    """Supplier's item 5.6: the most recent decision on or before the census among all the person's reviews."""
+    earlier = ReviewHistory(date(2024, 11, 5), "maintain", date(2024, 11, 25), imported=True)
+    pending = ReviewHistory(date(2025, 11, 10))
+    after = ReviewHistory(date(2025, 12, 1), "amend", date(2026, 1, 20))  # decided after the census
+    item = item_at(_plan(earlier, pending), CENSUS)
+    assert item is not None
+    assert (item.review_meeting, item.review_outcome, item.last_review) == (date(2025, 11, 10), "", date(2024, 11, 25))
+    late = item_at(_plan(earlier, after), CENSUS)
+    assert late is not None and (late.review_outcome, late.last_review) == ("", date(2024, 11, 25))
+    assert measures_for([item], 2025, CENSUS).counts["review_completed_prior"] == 1  # its 2024 decision
+
+
+def test_a_completed_plan_whose_decision_precedes_its_latest_meeting_is_shown() -> None:
+    item = Sen2Item("R1", None, None, date(2020, 1, 10), date(2025, 11, 10), "", last_review=date(2025, 2, 1))
+    counts = measures_for([item], 2025, CENSUS).counts
+    assert (counts["review_completed"], counts["no_outcome_recorded"], counts["decision_4_weeks"]) == (1, 1, 1)
+    assert counts["decision_before_meeting"] == 1
 
 
 def _item(ref: str, start: str, meeting: str = "", outcome: str = "", decided: str = "", **dates: str) -> Sen2Item:
@@ -87,7 +125,7 @@ EXPECTED = {
     "review_completed_prior": 1, "review_not_completed": 2, "outcome_amended": 2, "outcome_ceased": 1,
     "outcome_maintained": 1, "no_outcome_recorded": 1, "decision_4_weeks": 4, "decision_over_4_weeks": 1,
     "phase_transfer_due": 1, "phase_transfer_due_next_year": 1, "phase_transfer_final": 1,
-    "phase_transfer_final_next_year": 1,
+    "phase_transfer_final_next_year": 1, "decision_before_meeting": 0,
 }
 
 
@@ -153,10 +191,12 @@ def test_for_random_caseloads_every_identity_holds(plans: list[PlanHistory], yea
     items = items_at(plans, census_on)
     measures = measures_for(items, year, census_on)
     assert all(holds for _, holds in identities(measures)), [i.text(measures.counts) for i in IDENTITIES]
-    assert measures.counts["total_ehc_plans"] == len(items) == sum(
-        1 for plan in plans if item_at(plan, census_on) is not None)
+    assert len(items) == sum(1 for plan in plans if item_at(plan, census_on) is not None)
+    assert measures.counts["total_ehc_plans"] == sum(1 for plan in plans if is_in_force(plan, census_on))
     for name in MEASURE_NAMES:
         assert len(plans_counted(items, name, year)) == measures.counts[name]
+    reconciled = reconcile(plans, census_on, year)  # every decision of the year is accounted for, once
+    assert reconciled.holds and reconciled.sen2_completed == measures.counts["review_completed"]
     for item in items:
         assert item.last_review is None or item.last_review <= census_on
         assert item.review_meeting is None or item.review_meeting <= census_on

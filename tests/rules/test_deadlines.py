@@ -214,3 +214,37 @@ def test_deadlines_for_names_owner_and_citation(is_working_day: IsWorkingDay) ->
     assert "Devon" in by_key["decision_due"].citation
     assert by_key["decision_due"].family_letter
     assert "final_plan_due" not in by_key  # not yet fixed by the facts
+
+
+@pytest.mark.parametrize(
+    ("first_issued", "previous", "transferred_in", "review_due"),
+    [
+        # 12 months from the plan end Tue 9 Mar 2027; 3 months from Mon 1 Feb 2027 end Sat 1 May 2027: the later
+        ("Tue 2026-03-10", None, "Mon 2027-02-01", "Sat 2027-05-01"),
+        # transferred early in the cycle: the 12 months (Tue 9 Mar 2027) are later than 3 months (Sat 1 Aug 2026)
+        ("Tue 2026-03-10", None, "Fri 2026-05-01", "Tue 2027-03-09"),
+        # the plan keeps the old council's review: 12 months from its decision of Mon 2 Nov 2026 end Mon 1 Nov 2027
+        ("Mon 2022-01-10", ("Mon 2026-10-12", "Mon 2026-11-02"), "Tue 2027-09-14", "Tue 2027-12-14"),
+        # a review the new council held after the transfer starts the ordinary cycle again
+        ("Mon 2022-01-10", ("Mon 2026-10-12", "Mon 2026-11-02"), "Tue 2026-09-01", "Mon 2027-11-01"),
+        # 3 months from Sat 30 Nov 2024 clamp to Fri 28 Feb 2025, the same day as the 12 months: no later date
+        ("Fri 2024-03-01", None, "Sat 2024-11-30", "Fri 2025-02-28"),
+    ],
+    ids=["transfer-late-in-cycle", "transfer-early-in-cycle", "kept-old-council-review", "after-a-new-review",
+         "month-end-clamp-tie"],
+)
+def test_first_review_after_a_transfer_in_is_due_by_the_later_of_12_months_and_3_months_from_it(
+    first_issued: str, previous: tuple[str, str] | None, transferred_in: str, review_due: str,
+    is_working_day: IsWorkingDay,
+) -> None:
+    """SEND Regs 2014 reg 15: the plan counts as made on the old council's date; the review after the transfer is
+    due by the later of the 12 months (CFA s44(1)) and 3 months from the transfer day."""
+    previous_review = PreviousReview(d(previous[0]), d(previous[1])) if previous else None
+    facts = ReviewFacts(d(first_issued), previous_review=previous_review, transferred_in_on=d(transferred_in))
+    got = dates_of(facts, is_working_day)
+    assert got["review_due"] == d(review_due)
+    assert got["meeting_due"] == d(review_due) - timedelta(days=28)
+    citation = next(x.citation for x in deadlines_for(facts, RULES, is_working_day=is_working_day)
+                    if x.key == "review_due")
+    assert ("reg 15" in citation) is (d(review_due) != dates_of(ReviewFacts(d(first_issued), previous_review),
+                                                               is_working_day)["review_due"])
