@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from portal import api, auth_pages, feedback, manager_pages, mediation_pages, review_pages
+from portal import api, auth_pages, family_pages, feedback, manager_pages, mediation_pages, review_pages
 from portal.oidc import oidc_client
 from portal.security import LoginThrottle
 from portal.settings import PortalSettings, get_portal_settings
@@ -112,7 +112,7 @@ def create_app(portal: Portal) -> FastAPI:
     )
     _mount_assets(app, settings)
     _error_pages(app)
-    for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages):
+    for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, family_pages):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")

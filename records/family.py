@@ -302,7 +302,9 @@ def _wanted(family: FamilyValues) -> dict[str, dict[str, object]]:
     return wanted
 
 
-def save_family(session: Session, plan_id: int, family: FamilyValues, *, actor: str, source: str) -> bool:
+def save_family(
+    session: Session, plan_id: int, family: FamilyValues, *, actor: str, source: str, review_id: int | None = None
+) -> bool:
     """Make the plan's stored family what ``family`` says (rows updated in place by slot); return whether it changed.
 
     The audit log names the plan, the slots and the source, never a value.
@@ -322,6 +324,6 @@ def save_family(session: Session, plan_id: int, family: FamilyValues, *, actor: 
             changed.append(slot)
     if changed:
         session.flush()
-        record(session, actor=actor, action="family.updated", detail={"plan_id": plan_id, "slots": sorted(set(changed)),
-                                                                       "source": source})  # fmt: skip
+        detail = {"plan_id": plan_id, "slots": sorted(set(changed)), "source": source}
+        record(session, actor=actor, action="family.updated", review_id=review_id, detail=detail)
     return bool(changed)
