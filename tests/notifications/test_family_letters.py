@@ -185,6 +185,12 @@ def test_a_year_4_pupils_letter_goes_to_each_parent_by_their_channel(
     with session_scope(factory) as session:
         kept = session.get_one(LetterCopy, posted.id)
         assert kept.media_type == "application/pdf" and kept.content == pdf.read_bytes()
+    listed = run("letters", "batch", TODAY.isoformat())
+    assert listed.exit_code == 0 and pdf.name in listed.stdout and "not yet posted" in listed.stdout
+    assert "Synthetic" not in listed.stdout and "Example Street" not in listed.stdout
+    assert "1 letter(s) of the print batch" in run("letters", "posted", TODAY.isoformat()).stdout
+    assert _row(factory, posted.id).posted_at is not None
+    assert "0 letter(s)" in run("letters", "posted", TODAY.isoformat()).stdout  # once
 
 
 @pytest.mark.parametrize(
