@@ -239,13 +239,17 @@ def preview_family_letter(
     rule_set: RuleSet,
     is_working_day: IsWorkingDay,
 ) -> RenderedMessage | str:
-    """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter.
+    """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter,
+    as its first lawful addressee would have it.
 
     Returns why there is none when the input sends the family no letter, or the letter cannot be told."""
     kind = letter_kind(given)
     if kind is None:
         return "This stage sends the family no letter."
-    people = review_context(review, la, on=_letter_day(facts, kind) or business_date(session))
+    on = _letter_day(facts, kind) or business_date(session)
+    first = next(iter(addressing_of(session, review, on).addressees), None)
+    contact = session.get(FamilyContact, first.contact_id) if first is not None else None
+    people = review_context(review, la, on=on, contact=contact, copy=first is not None and first.copied)
     try:
         extras = _extras(session, review, _letter_copy(Role.FAMILY, review, la, kind), None)
         context = stage_letter(kind, facts, people, extras, rule_set=rule_set, is_working_day=is_working_day)
