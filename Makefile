@@ -16,7 +16,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Posted letters are laid out by WeasyPrint, which needs Debian's Pango (and a font with Arial's metrics).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+
 $(STAMP): pyproject.toml | $(BIN)/python
+	@ldconfig -p 2>/dev/null | grep 'libpangoft2-1.0' >/dev/null || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PANGO_PACKAGES) >/dev/null; \
+		else echo "posted letters need Pango: apt-get install $(PANGO_PACKAGES)"; fi; }
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

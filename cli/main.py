@@ -12,6 +12,7 @@ from cli.doctor_command import doctor
 from cli.escalations_command import escalations
 from cli.import_command import import_app
 from cli.input_commands import decide, issue, submit_app
+from cli.letters_command import letters_app
 from cli.record_commands import amendment_notice, interim_review, mediation_certificate, named_institution
 from cli.report_command import report_app
 from cli.reviews_command import reviews
@@ -49,6 +50,7 @@ app.command("termly-list")(termly_list_command)
 app.add_typer(users_app, name="users")
 app.command("portal")(portal)
 app.command("doctor")(doctor)
+app.add_typer(letters_app, name="letters")
 
 
 @app.callback()

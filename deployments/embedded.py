@@ -198,6 +198,7 @@ def main() -> None:
         if env["EHCP_SMTP_PORT"] == str(MAIL_PORT):
             mailbox = start_mailbox(DATA / "mailbox", MAIL_PORT)
             say(f"mail from the demo lands in {DATA / 'mailbox'}/ (a local SMTP sink on port {MAIL_PORT})")
+            say(f"posted letters (PDF) land in {DATA / 'print-batches'}/<date>/ (EHCP_PRINT_BATCH_DIR)")
         ehcp(env, "db", "upgrade")
         if not has_reviews(env):
             say(f"loading a synthetic demo caseload of {DEMO_PLANS} plans (invented names)")

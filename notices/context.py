@@ -67,6 +67,8 @@ class AuthorityContext:
     local_offer: str
     """Where families find information about the schools and colleges available (Reg 22(2)(d)): the Local Offer."""
     tribunal_url: str = TRIBUNAL_URL
+    postal_address: str = ""
+    """The council's return address on a posted letter (lines separated by ``|``); needed only for post."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,20 @@ class ReviewContext:
     family_addressee: str = field(metadata=PERSONAL)
     named_institution_name: str = ""
     """The school or college an amended plan names when it is not the current setting (a phase transfer)."""
+    to_young_person: bool = False
+    """The letter speaks to the young person (over compulsory school age): "your EHC plan" (CFA 2014 s83(2))."""
+    addressed_as: str = "parent"
+    """Whom the letter is written to: ``parent`` (a child's parent or carer), ``young_person`` or
+    ``representative`` (acting for a young person who lacks capacity, SEND Regs 2014 reg 64)."""
+    family_copy: bool = False
+    """A parent's copy of the young person's letter (the young person chose to copy them in)."""
+    plans_owner: str = field(default="", metadata=PERSONAL)
+    """Whose plan the letter says it is: "your" or "Sam's" (filled from the other fields when empty)."""
+
+    def __post_init__(self) -> None:
+        if not self.plans_owner:
+            owner = "your" if self.to_young_person else f"{self.child_first_name}'s"
+            object.__setattr__(self, "plans_owner", owner)
 
 
 @dataclass(frozen=True, slots=True)

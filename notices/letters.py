@@ -10,9 +10,9 @@ copied, whether the amendment notice went apart) comes in ``LetterExtras``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from notices.context import (
     DecisionLetterContext,
@@ -32,7 +32,7 @@ from rules.facts import ReviewFacts
 from rules.rule_set import RuleSet
 from rules.transitions import DecisionTaken, PlanIssued, StageInput
 
-__all__ = ["PLAN_DOCUMENT_KINDS", "STAGE_LETTERS", "LetterExtras", "letter_kind", "stage_letter"]
+__all__ = ["PLAN_DOCUMENT_KINDS", "STAGE_LETTERS", "LetterExtras", "facts_as_sent", "letter_kind", "stage_letter"]
 
 PLAN_DOCUMENT_KINDS: Final = {
     "amendment-notice": MessageKind.AMENDMENT_NOTICE,
@@ -54,6 +54,9 @@ class LetterExtras:
     """False once the amendment notice went as its own letter after the decision."""
     letter_on: date | None = None
     """The appeal-after-mediation letter's own date (the day the certificate was recorded)."""
+    sent_on: date | None = None
+    """The day the letter is sent (the outbox row's sending date): a letter sent after the date the records give
+    its act bears the day it was sent, and its appeal and mediation dates count from that day (HESC rule 20)."""
 
 
 Builder = Callable[[ReviewFacts, ReviewContext, LetterExtras, RuleSet, IsWorkingDay], DecisionLetterContext]
@@ -120,6 +123,43 @@ STAGE_LETTERS: Final[dict[MessageKind, Builder]] = {
 """Every letter a recorded stage or act sends the family, and what builds it."""
 
 
+_SENT_FACT: Final = {
+    MessageKind.AMENDMENT_NOTICE: "amendment_notice_sent_on",
+    MessageKind.FINAL_PLAN_ISSUED: "final_plan_issued_on",
+    MessageKind.NOT_AMENDING_NOTICE: "amendments_withdrawn_on",
+    MessageKind.CEASE_NOTICE: "cease_notice_sent_on",
+}
+"""The fact each stage-5 letter's date is (its act is the letter: the notice served, the plan issued)."""
+
+
+_DECISIONS: Final = frozenset({MessageKind.DECISION_MAINTAIN, MessageKind.DECISION_AMEND, MessageKind.DECISION_CEASE})
+
+
+def _later(recorded: date | None, sent_on: date) -> date | None:
+    return max(recorded, sent_on) if recorded is not None else None
+
+
+def facts_as_sent(kind: MessageKind, facts: ReviewFacts, sent_on: date | None) -> ReviewFacts:
+    """Return the facts as the letter of ``kind`` sent on ``sent_on`` tells them: its own date moved to the sending
+    day when that is later, so ``rules/`` counts its appeal, mediation and representation dates from the day it
+    was sent. The records are not changed; a letter sent on the day recorded reads exactly as before."""
+    if sent_on is None:
+        return facts
+    field = _SENT_FACT.get(kind)
+    if field is not None:
+        changes: dict[str, Any] = {field: _later(getattr(facts, field), sent_on)}
+        return replace(facts, **changes)
+    if kind in _DECISIONS and facts.decision is not None:
+        decided = facts.decision.notified_on
+        moved = replace(facts, decision=replace(facts.decision, notified_on=max(decided, sent_on)))
+        if kind is MessageKind.DECISION_AMEND and facts.amendment_notice_sent_on == decided:
+            moved = replace(moved, amendment_notice_sent_on=max(decided, sent_on))
+        if kind is MessageKind.DECISION_CEASE and facts.cease_notice_sent_on == decided:  # the notice itself
+            moved = replace(moved, cease_notice_sent_on=max(decided, sent_on))
+        return moved
+    return facts
+
+
 def letter_kind(given: StageInput) -> MessageKind | None:
     """The family's letter a stage input sends: the decision's (stage 4) or the document's (stage 5); else None."""
     if isinstance(given, DecisionTaken):
@@ -143,4 +183,6 @@ def stage_letter(
         build = STAGE_LETTERS[kind]
     except KeyError:
         raise RenderError("not a stage letter", kind=kind) from None
-    return build(facts, people, extras, rule_set, is_working_day)
+    if extras.sent_on is not None and extras.letter_on is not None:
+        extras = replace(extras, letter_on=max(extras.letter_on, extras.sent_on))
+    return build(facts_as_sent(kind, facts, extras.sent_on), people, extras, rule_set, is_working_day)

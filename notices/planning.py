@@ -53,6 +53,7 @@ class OutboxChannel(StrEnum):
 
     EMAIL = "email"
     WEBHOOK = "webhook"
+    POST = "post"  # a family letter on paper (``notices.paper``, ``notices.channels.post``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,10 @@ class Recipient:
     email: str | None = None
     name: str | None = None
     webhook_url: str | None = None
+    postal_address: tuple[str, ...] = ()
+    """A family member's postal address lines, the postcode last (a posted letter's window)."""
+    large_print: bool = False
+    """The person needs large print: a posted letter is set at 16 pt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,8 @@ def la_directory_from(data: Mapping[str, Any]) -> LaDirectory:
     """Return the directory described by a parsed roles file; raise ValueError naming what is wrong."""
     known = {f.name for f in fields(AuthorityContext)}
     authority = data.get("authority", {})
-    missing = {f.name for f in fields(AuthorityContext) if f.name != "tribunal_url"} - set(authority)
+    optional = ("tribunal_url", "postal_address")
+    missing = {f.name for f in fields(AuthorityContext) if f.name not in optional} - set(authority)
     if missing or set(authority) - known:
         raise ValueError(f"authority: missing {sorted(missing)}, unknown {sorted(set(authority) - known)}")
     roles = {}

@@ -71,6 +71,10 @@ class RenderedMessage:
     body_text: str
     body_html: str
     summary: str
+    pdf: bytes | None = None
+    """A posted letter's PDF (``notices.paper``), made just before it is posted."""
+    dated: date | None = None
+    """The date a posted letter bears: the print batch it goes into."""
 
 
 def london_date(day: date | None) -> str:
@@ -88,6 +92,11 @@ def _role_name(role: Role) -> str:
 
 def _weekday(day: date) -> str:
     return _WEEKDAYS[day.weekday()]
+
+
+def _upper_first(text: str) -> str:
+    """Return ``text`` with its first letter in capitals and the rest as it was ("your" -> "Your")."""
+    return text[:1].upper() + text[1:]
 
 
 def _day_before(day: date) -> date:
@@ -109,6 +118,7 @@ def template_environment() -> Environment:
         london_date=london_date,
         weekday=_weekday,
         day_before=_day_before,
+        upper_first=_upper_first,
         role_list=role_list,
         role_name=_role_name,
         duty=deadline_duty,

@@ -62,5 +62,10 @@ class NoticeSettings(BaseSettings):
     delivery_max_age_hours: float = Field(default=48.0, gt=0)
     """How long a message that keeps failing for a passing reason is retried before it is failed for good
     and reported to the operators (``EHCP_DELIVERY_MAX_AGE_HOURS``)."""
+    print_batch_dir: Path = Path("data/print-batches")
+    """Where posted letters' PDFs go, one folder per day for the post room to print (``EHCP_PRINT_BATCH_DIR``);
+    with ``EHCP_EMAIL_CHANNEL=notify`` they go to GOV.UK Notify's precompiled-letter API instead."""
+    letter_postage: str = Field(default="second", pattern="^(first|second|economy)$")
+    """GOV.UK Notify's postage for posted letters: first, second or economy."""
     la_roles_file: Path = Path("examples/la_roles.toml")
     """The council's roles file (TOML or JSON): its details and who holds each LA role."""

@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from portal import (
     api,
     auth_pages,
+    family_pages,
     feedback,
     manager_pages,
     mediation_pages,
@@ -121,7 +122,8 @@ def create_app(portal: Portal) -> FastAPI:
     )
     _mount_assets(app, settings)
     _error_pages(app)
-    for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages):
+    for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages,
+                   family_pages):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from portal import family_pages
 from portal.handover import follow_up, hand_over_now, said
 from portal.review_service import (
     NotInScope,
@@ -121,6 +122,7 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             data = review_page(session, principal, reference, portal.today())
         except NotInScope:
             raise NotFound from None
+        family = family_pages.panel_for(request, session, principal, reference)
     planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
     entered = dict(result.entered) if result else record_form_values(data.record, planned)
     recorded, refused = _sent_outcome(request, data)
@@ -128,7 +130,7 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
     problems = [*(result.problems if result else []), *refused]
     status = 400 if result and result.problems else 200
     return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
-                preview=preview, documents=plan_documents(), **FORM_PARTS)
+                preview=preview, documents=plan_documents(), family=family, **FORM_PARTS)
 
 
 @router.get("/reviews/{reference}", response_class=HTMLResponse)

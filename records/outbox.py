@@ -50,6 +50,8 @@ def enqueue(
     as_of: date | None = None,
     setting_id: int | None = None,
     term_id: str | None = None,
+    family_contact_id: int | None = None,
+    family_copy: bool | None = None,
 ) -> Notification:
     """Return the queued notification with this key, inserting it only if no row has the key yet."""
     row = Notification(
@@ -71,6 +73,8 @@ def enqueue(
         as_of=as_of,
         setting_id=setting_id,
         term_id=term_id,
+        family_contact_id=family_contact_id,
+        family_copy=family_copy,
         queued_at=system_now(),
     )
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from notices.kinds import MessageKind
-from records.outbox import enqueue
+from records.models import Review
 from records.review_acts import (
     ActOutcome,
     record_interim_review,
@@ -22,6 +22,7 @@ from records.session import SessionFactory, session_scope
 from rules.calendar import IsWorkingDay
 from rules.ladder import Role
 from rules.rule_set import RuleSet
+from services.family_letters import enqueue_family_letter
 from services.setup import business_date
 
 __all__ = ["interim_review", "mediation_certificate", "mediation_letter_key", "named_institution"]
@@ -52,13 +53,12 @@ def mediation_certificate(
             session, reference, issued_on, today=today, actor=actor, rule_set=rule_set, is_working_day=is_working_day
         )
         if outcome.changed:
-            enqueue(
+            enqueue_family_letter(
                 session,
+                session.get_one(Review, outcome.review_id),
                 idempotency_key=mediation_letter_key(reference, issued_on),
-                review_id=outcome.review_id,
+                on=today,
                 kind=MessageKind.APPEAL_AFTER_MEDIATION,
-                channel="email",
-                recipient_role=Role.FAMILY,
                 as_of=today,
             )
     return outcome

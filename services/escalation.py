@@ -116,7 +116,7 @@ def raise_event(review_ref: str, review_id: int, event_id: int, sending: Sending
             ladder=rule_set().ladder,
             webhook_roles=webhook_roles(),
         )
-        return RaiseOutcome(True, tuple(enqueue_planned(session, item).id for item in planned))
+        return RaiseOutcome(True, tuple(row.id for item in planned for row in enqueue_planned(session, item)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,16 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from notices.planning import PlannedNotification
-from records.models import Notification, NotificationStatus
+from records.models import Notification, NotificationStatus, Review
 from records.outbox import enqueue, pending
 from records.session import session_scope
 from records.system_time import system_now
+from rules.ladder import Role
 from services.delivery import DeliveryOutcome, RetryPolicy, deliver
+from services.family_letters import enqueue_family_letter
 from services.setup import (
     authority_terms,
     la_directory,
@@ -40,25 +42,41 @@ __all__ = ["SweepSummary", "deliver_now", "enqueue_planned", "retry_policy", "sw
 SWEEP_BATCH: Final = 200
 
 
-def enqueue_planned(session: Session, planned: PlannedNotification) -> Notification:
-    """Return the outbox row of a planned notification (inserted once, keyed by its idempotency key)."""
-    return enqueue(
-        session,
-        idempotency_key=planned.idempotency_key,
-        review_id=planned.review_id,
-        kind=planned.kind,
-        channel=planned.channel,
-        recipient_role=planned.recipient_role,
-        deadline_key=planned.deadline_key,
-        ladder_step=planned.ladder_step,
-        deadline_due_on=planned.deadline_due_on,
-        due_on=planned.due_on,
-        owner=planned.owner,
-        audience=planned.audience,
-        advisory=planned.advisory,
-        expected_on=planned.expected_on,
-        as_of=planned.as_of,
-    )
+def enqueue_planned(session: Session, planned: PlannedNotification) -> list[Notification]:
+    """Return the outbox rows of a planned notification (each inserted once, keyed by its idempotency key).
+
+    A family letter becomes one row per lawful addressee and channel (``services.family_letters``), decided on
+    the business date the notification speaks for."""
+    columns = _event_columns(planned)
+    if planned.recipient_role is Role.FAMILY:
+        review = session.get_one(Review, planned.review_id)
+        on = planned.as_of or planned.due_on
+        return enqueue_family_letter(session, review, idempotency_key=planned.idempotency_key, on=on, **columns)
+    return [
+        enqueue(
+            session,
+            idempotency_key=planned.idempotency_key,
+            review_id=planned.review_id,
+            channel=planned.channel,
+            recipient_role=planned.recipient_role,
+            **columns,
+        )
+    ]
+
+
+def _event_columns(planned: PlannedNotification) -> dict[str, Any]:
+    return {
+        "kind": planned.kind,
+        "deadline_key": planned.deadline_key,
+        "ladder_step": planned.ladder_step,
+        "deadline_due_on": planned.deadline_due_on,
+        "due_on": planned.due_on,
+        "owner": planned.owner,
+        "audience": planned.audience,
+        "advisory": planned.advisory,
+        "expected_on": planned.expected_on,
+        "as_of": planned.as_of,
+    }
 
 
 def retry_policy() -> RetryPolicy:

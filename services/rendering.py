@@ -1,11 +1,15 @@
 """A queued notification rendered from the records at send time: the message and its one recipient.
 
-Personal data (the child's first name, addresses) is read here, at the last moment, and goes
-only into the message body and the recipient; the outbox row and everything Prefect sees hold
-the review reference, kind, role and dates only (STATUTORY.md section 8). Only the child's
-first name reaches a body; the family is addressed as the child's parent or carer because the
-records hold no parent's name. A termly list (no review) and the operators' notice of a failed
-message are rendered here too.
+Personal data (names, addresses) is read here, at the last moment, and goes only into the message body and the
+recipient; the outbox row and everything Prefect sees hold the review reference, kind, role, ids and dates only
+(STATUTORY.md section 8). A family letter is written to the person its row was queued for
+(``services.family_letters``): a parent or carer by name ("Sam's EHC plan"), a young person over compulsory
+school age by first name ("your EHC plan"), a representative by name, naming the young person they act for,
+a parent copied by the young person's choice with the young person's own letter and a note saying why. A row
+queued with no person (no family contact on record) is addressed as before and goes to the roles file's post
+room; if contacts are on record but not the lawful addressee, it fails saying who is missing. A letter bears
+the day it is sent (``sent_on``), and its appeal dates count from it. A termly list (no review) and the
+operators' notice of a failed message are rendered here too.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from notices.context import (
+    DecisionLetterContext,
     DeliveryFailedContext,
     InputNotAppliedContext,
     LetterCopy,
@@ -35,20 +41,25 @@ from notices.render import RenderedMessage, render_message
 from notices.stage_letters import LetterReach, copy_roles
 from notices.termly import render_termly_list
 from notices.wording import ROLE_NAMES
+from records.family import family_of
 from records.inbox import london_time
-from records.models import InboxEntry, Notification, NotificationStatus, Review, Setting
+from records.models import FamilyContact, InboxEntry, Notification, NotificationStatus, Review, Setting
 from records.models.caseload import NO_SETTING_URN
 from records.outbox import ROLE_SEPARATOR
 from records.review_facts import review_facts
 from reports.termly import termly_list
 from reports.terms import Term, term_by_id
+from rules.addressees import ContactRole
 from rules.calendar import IsWorkingDay
 from rules.deadlines import Owner, deadlines_for
 from rules.escalations import LadderEvent
 from rules.facts import LedBy, ReviewFacts
 from rules.ladder import DEFAULT_LADDER, LadderStep, Role
 from rules.rule_set import RuleSet
+from rules.school_age import is_young_person
 from rules.transitions import StageInput
+from services.family_letters import addressing_of
+from services.setup import business_date
 
 __all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
 
@@ -60,6 +71,8 @@ class PreparedNotice:
     reference: str
     message: RenderedMessage
     recipient: Recipient
+    letter_on: date | None = None
+    """The date a review's letter bears (the day it is sent): recorded on the outbox row."""
 
 
 def letter_reach(review: Review) -> LetterReach:
@@ -74,18 +87,37 @@ def letter_reach(review: Review) -> LetterReach:
     return LetterReach(has_setting=has_setting, named_institution=named)
 
 
-def review_context(review: Review, la: LaDirectory) -> ReviewContext:
-    """Return what the letters may say about a stored review, read from the records now."""
+def _addressed(child_name: str, young: bool, contact: FamilyContact | None, copy: bool) -> dict[str, Any]:
+    """How a family letter speaks: to whom ("Dear ..."), as whom, and whether it is a parent's copy."""
+    if contact is not None and contact.role == ContactRole.REPRESENTATIVE:
+        return {"family_addressee": contact.full_name(), "addressed_as": "representative", "to_young_person": False}
+    if young or copy or (contact is not None and contact.role == ContactRole.YOUNG_PERSON):
+        return {"family_addressee": child_name, "addressed_as": "young_person", "to_young_person": True,
+                "family_copy": copy}  # fmt: skip
+    name = contact.full_name() if contact is not None else ""
+    return {"family_addressee": name or f"parent or carer of {child_name}", "addressed_as": "parent"}
+
+
+def review_context(
+    review: Review, la: LaDirectory, *, on: date | None = None, contact: FamilyContact | None = None,
+    copy: bool = False,
+) -> ReviewContext:
+    """Return what the letters may say about a stored review, read from the records now.
+
+    ``on`` is the letter's date: over compulsory school age by then, the letter speaks to the young person
+    (staff copies too: they are copies of that letter); ``contact`` is the family member the letter is for.
+    """
     child = review.plan.child
     reach = letter_reach(review)
     named = review.named_setting
+    young = on is not None and contact is None and is_young_person(child.date_of_birth, on)
     return ReviewContext(
         reference=review.reference,
         setting_name=review.plan.setting.name if reach.has_setting else "",
         authority=la.authority,
         child_first_name=child.given_name,
-        family_addressee=f"parent or carer of {child.given_name}",
         named_institution_name=named.name if reach.named_institution and named is not None else "",
+        **_addressed(child.given_name, young, contact, copy),
     )
 
 
@@ -150,6 +182,11 @@ class _Render:
     rule_set: RuleSet
     is_working_day: IsWorkingDay
     ladder: tuple[LadderStep, ...]
+    today: date
+    """The business date (who the letter speaks to, if its row names no person)."""
+    contact: FamilyContact | None = None
+    sent_on: date | None = None
+    """The sending date of a delivery: the letter bears it when it is later than the recorded date."""
 
 
 def _family_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: ReviewContext) -> NoticeContext:
@@ -172,12 +209,15 @@ def _family_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: R
     )
 
 
-def _extras(session: Session, review: Review, copy: LetterCopy, letter_on: date | None) -> LetterExtras:
+def _extras(
+    session: Session, review: Review, copy: LetterCopy, letter_on: date | None, sent_on: date | None = None
+) -> LetterExtras:
     return LetterExtras(
         copy=copy,
         reasons=review.amendments_withdrawn_reasons or "",
         notice_with_decision=not _notice_sent_apart(session, review),
         letter_on=letter_on,
+        sent_on=sent_on,
     )
 
 
@@ -185,7 +225,7 @@ def _stage_letter(at: _Render, kind: MessageKind, facts: ReviewFacts, people: Re
     copy = _letter_copy(Role(at.row.recipient_role), at.review, at.la, kind)
     if kind is MessageKind.DECISION_CEASE and facts.cease_notice_sent_on == _decided_on(facts):
         copy = _letter_copy(Role(at.row.recipient_role), at.review, at.la, MessageKind.CEASE_NOTICE)  # it is the notice
-    extras = _extras(at.session, at.review, copy, at.row.as_of)
+    extras = _extras(at.session, at.review, copy, at.row.as_of, at.sent_on)
     return stage_letter(kind, facts, people, extras, rule_set=at.rule_set, is_working_day=at.is_working_day)
 
 
@@ -199,13 +239,17 @@ def preview_family_letter(
     rule_set: RuleSet,
     is_working_day: IsWorkingDay,
 ) -> RenderedMessage | str:
-    """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter.
+    """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter,
+    as its first lawful addressee would have it.
 
     Returns why there is none when the input sends the family no letter, or the letter cannot be told."""
     kind = letter_kind(given)
     if kind is None:
         return "This stage sends the family no letter."
-    people = review_context(review, la)
+    on = _letter_day(facts, kind) or business_date(session)
+    first = next(iter(addressing_of(session, review, on).addressees), None)
+    contact = session.get(FamilyContact, first.contact_id) if first is not None else None
+    people = review_context(review, la, on=on, contact=contact, copy=first is not None and first.copied)
     try:
         extras = _extras(session, review, _letter_copy(Role.FAMILY, review, la, kind), None)
         context = stage_letter(kind, facts, people, extras, rule_set=rule_set, is_working_day=is_working_day)
@@ -218,9 +262,21 @@ def _decided_on(facts: ReviewFacts) -> date | None:
     return facts.decision.notified_on if facts.decision is not None else None
 
 
+def _letter_day(facts: ReviewFacts, kind: MessageKind) -> date | None:
+    """The date the records give a stage letter's act (the decision, the notice, the plan), if any."""
+    dates = {
+        MessageKind.AMENDMENT_NOTICE: facts.amendment_notice_sent_on,
+        MessageKind.FINAL_PLAN_ISSUED: facts.final_plan_issued_on,
+        MessageKind.NOT_AMENDING_NOTICE: facts.amendments_withdrawn_on,
+        MessageKind.CEASE_NOTICE: facts.cease_notice_sent_on,
+    }
+    return dates.get(kind, _decided_on(facts))
+
+
 def _context(at: _Render) -> NoticeContext:
     kind = MessageKind(at.row.template)
-    people = review_context(at.review, at.la)
+    copy = bool(at.row.family_copy) and at.row.recipient_role == Role.FAMILY
+    people = review_context(at.review, at.la, on=at.today, contact=at.contact, copy=copy)
     facts = review_facts(at.review)
     if kind in FAMILY_LETTER_KINDS:
         return _family_letter(at, kind, facts, people)
@@ -245,7 +301,34 @@ def _contacts(setting: Setting) -> SettingContacts:
     )
 
 
-def _recipient(row: Notification, review: Review, la: LaDirectory) -> Recipient:
+def _family_contact(session: Session, row: Notification, review: Review, today: date) -> FamilyContact | None:
+    """The family member a family row was queued for; a row with no person fails when the law's addressee is
+    missing from contacts on record (no contacts at all: the roles file's post room, as before)."""
+    if row.recipient_role != Role.FAMILY:
+        return None
+    if row.family_contact_id is not None:
+        contact = session.get(FamilyContact, row.family_contact_id)
+        if contact is None or contact.plan_id != review.plan_id:
+            raise RenderError("the family contact this letter was queued for has been removed", kind=row.template)
+        return contact
+    found = addressing_of(session, review, today)
+    if family_of(session, review.plan_id) and found.missing is not None:
+        raise RenderError(f"no one to address it to: {found.missing}", kind=row.template)
+    return None
+
+
+def _family_recipient(contact: FamilyContact, review: Review) -> Recipient:
+    """The family member's email or postal address; a young person's name is the child's own."""
+    postal = (*contact.address_lines(), contact.postcode) if contact.postcode else ()
+    child = review.plan.child
+    young = contact.role == ContactRole.YOUNG_PERSON
+    name = f"{child.given_name} {child.family_name}" if young else contact.full_name()
+    return Recipient(Role.FAMILY, contact.email, name or None, postal_address=postal, large_print=contact.large_print)
+
+
+def _recipient(row: Notification, review: Review, la: LaDirectory, contact: FamilyContact | None = None) -> Recipient:
+    if contact is not None:
+        return _family_recipient(contact, review)
     owner = Owner(row.owner) if row.owner else Owner.LA
     named = _contacts(review.named_setting) if review.named_setting is not None else None
     role = Role(row.recipient_role)
@@ -334,8 +417,13 @@ def prepare_notice(
     is_working_day: IsWorkingDay,
     ladder: tuple[LadderStep, ...] = DEFAULT_LADDER,
     terms: Sequence[Term] = (),
+    today: date | None = None,
 ) -> PreparedNotice:
-    """Return the notification rendered from the records as they stand now, with its recipient."""
+    """Return the notification rendered from the records as they stand now, with its recipient.
+
+    ``today`` is the sending date (the delivery passes the business date): a review's letter bears it when that
+    is later than the date the records give its act. Without it (a test, a re-render) the letter bears the
+    recorded date."""
     if row.template == MessageKind.DELIVERY_FAILED:
         return _delivery_failed(session, row, la)
     if row.template == MessageKind.INPUT_NOT_APPLIED:
@@ -345,6 +433,9 @@ def prepare_notice(
     if row.review_id is None:
         raise RenderError("the notification names no review", kind=row.template)
     review = session.get_one(Review, row.review_id)
-    context = _context(_Render(session, row, review, la, rule_set, is_working_day, ladder))
+    on = today or business_date(session)
+    contact = _family_contact(session, row, review, on)
+    context = _context(_Render(session, row, review, la, rule_set, is_working_day, ladder, on, contact, today))
     message = render_message(MessageKind(row.template), context)
-    return PreparedNotice(review.reference, message, _recipient(row, review, la))
+    letter_on = context.letter_on if isinstance(context, DecisionLetterContext) else on
+    return PreparedNotice(review.reference, message, _recipient(row, review, la, contact), letter_on)

@@ -18,7 +18,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from notices.channels import Channel, email_channel_from, webhook_channel_from
+from notices.channels import Channel, email_channel_from, post_channel_from, webhook_channel_from
 from notices.planning import WEBHOOK_ROLES, OutboxChannel
 from notices.recipients import LaDirectory, load_la_directory
 from notices.settings import NoticeSettings
@@ -107,10 +107,12 @@ def webhook_roles() -> frozenset[Role]:
 
 @contextmanager
 def open_channel(name: str) -> Iterator[Channel]:
-    """Yield the channel for an outbox channel name (``email`` or ``webhook``), closed afterwards."""
+    """Yield the channel for an outbox channel name (``email``, ``post`` or ``webhook``), closed afterwards."""
     configured = notice_settings()
     if name == OutboxChannel.WEBHOOK:
         channel: Channel = webhook_channel_from(configured)
+    elif name == OutboxChannel.POST:
+        channel = post_channel_from(configured)
     else:
         channel = email_channel_from(configured, now=system_now)  # the mail's Date header: system time
     try:

@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from notices.stage_letters import StageLetter, letters_for_stage_input
+from notices.stage_letters import letters_for_stage_input
 from records.business_dates import latest_business_date
 from records.inbox import entry_for_wait, received_for_wait, settle
-from records.models import InboxEntry, InboxStatus, Notification, NotificationStatus, Review
+from records.models import InboxEntry, InboxStatus, Review
 from records.models.reviews import wait_number_of
 from records.outbox import enqueue
 from records.review_progress import InputOutcome, apply_input, record_refusal, review_by_reference
@@ -30,8 +30,10 @@ from records.review_view import ReviewView, review_view
 from records.session import session_scope
 from records.system_time import system_now
 from rules.errors import Problem
+from rules.ladder import Role
 from rules.stages import Stage
 from rules.transitions import StageInput
+from services.family_letters import carried_by_unsent, enqueue_family_letter
 from services.forms import FORMS, form_problems, to_stage_input
 from services.inbox import note_overtaken, take_from_run
 from services.rendering import letter_reach
@@ -74,32 +76,27 @@ def has_received_input(review_ref: str, wait_number: int) -> bool:
         return received_for_wait(session, review_id, wait_number) is not None
 
 
-def _carried_by_unsent(session: Session, letter: StageLetter) -> bool:
-    """Whether an earlier, still unsent letter to the same role will carry this one (it is rendered at send time).
-
-    Its row is locked first, so a delivery running at the same moment either sends it before (and this one is
-    queued) or after (and renders it as this one), never neither."""
-    if letter.unless_unsent is None:
-        return False
-    earlier = session.scalar(
-        select(Notification).where(Notification.idempotency_key == letter.unless_unsent).with_for_update()
-    )
-    return earlier is not None and earlier.status != NotificationStatus.SENT.value
-
-
-def queue_letters(session: Session, review_ref: str, given: StageInput) -> int:
+def queue_letters(session: Session, review_ref: str, given: StageInput, today: date | None = None) -> int:
     """Put the letters of an accepted stage input in the outbox (once each); return how many it queued.
 
     ``notices.stage_letters`` decides which letters go to whom from the records' reach (a setting to copy, a
-    school or college the plan names); a cease notice on the decision's own day rides on each role's unsent
-    decision letter."""
+    school or college the plan names); the family's letter goes to each lawful addressee by each channel
+    (``services.family_letters``, on the business date ``today``); a cease notice on the decision's own day rides
+    on each addressee's unsent decision letter."""
     review = session.scalars(select(Review).where(Review.reference == review_ref)).one()
     letters = letters_for_stage_input(
         review_ref, given, reach=letter_reach(review), decided_on=review.decision_notified_on
     )
+    on = today or business_date(session)
     queued = 0
     for letter in letters:
-        if _carried_by_unsent(session, letter):
+        if letter.recipient_role is Role.FAMILY:
+            queued += len(enqueue_family_letter(
+                session, review, idempotency_key=letter.idempotency_key, on=on, unless_unsent=letter.unless_unsent,
+                kind=letter.kind,
+            ))  # fmt: skip
+            continue
+        if letter.unless_unsent is not None and carried_by_unsent(session, letter.unless_unsent):
             continue
         enqueue(
             session,
@@ -135,7 +132,7 @@ def apply_entry(session: Session, review_ref: str, wait_key: str, entry: InboxEn
             is_working_day=working_days(),
         )
         if outcome.accepted:
-            queue_letters(session, review_ref, given)
+            queue_letters(session, review_ref, given, business_date(session))
     status = InboxStatus.APPLIED if outcome.accepted else InboxStatus.REFUSED
     settle(session, entry, status, now=now, outcome=outcome.to_detail())
     return outcome

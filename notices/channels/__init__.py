@@ -11,6 +11,7 @@ from datetime import datetime
 
 from notices.channels.base import Channel, DeliveryResult
 from notices.channels.notify import NotifyChannel
+from notices.channels.post import NotifyLetterChannel, PrintBatchChannel
 from notices.channels.smtp import SmtpChannel
 from notices.channels.webhook import WebhookChannel
 from notices.settings import ChannelName, NoticeSettings
@@ -19,9 +20,12 @@ __all__ = [
     "Channel",
     "DeliveryResult",
     "NotifyChannel",
+    "NotifyLetterChannel",
+    "PrintBatchChannel",
     "SmtpChannel",
     "WebhookChannel",
     "email_channel_from",
+    "post_channel_from",
     "webhook_channel_from",
 ]
 
@@ -55,3 +59,16 @@ def email_channel_from(settings: NoticeSettings, *, now: Callable[[], datetime])
 def webhook_channel_from(settings: NoticeSettings) -> WebhookChannel:
     """Return the staff alert channel with the settings' default webhook."""
     return WebhookChannel(default_url=settings.webhook_url, timeout_seconds=settings.webhook_timeout_seconds)
+
+
+def post_channel_from(settings: NoticeSettings) -> Channel:
+    """Return the channel that posts letters: the daily print batch, or GOV.UK Notify when the settings choose it."""
+    if settings.email_channel is ChannelName.NOTIFY:
+        if settings.notify_api_key is None:
+            raise ValueError("EHCP_NOTIFY_API_KEY is needed when EHCP_EMAIL_CHANNEL is notify")
+        return NotifyLetterChannel(
+            api_key=settings.notify_api_key.get_secret_value(),
+            base_url=settings.notify_base_url,
+            postage=settings.letter_postage,
+        )
+    return PrintBatchChannel(settings.print_batch_dir)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from records.demo.children import demo_child, transfer_cap_of, transfer_of
+from records.demo.families import family_columns
 from records.demo.moves import moves_columns
 from records.demo.reviews import review_columns
 from records.demo.sen2 import sen2_columns
@@ -52,5 +53,5 @@ def demo_caseload(plans: int, seed: int, today: date) -> DemoCaseload:
         review = review_columns(born, today, rng, transfer_cap_of(transfer))
         case = {**child, "setting_urn": setting["urn"], **_this_reviews(transfer, review), **review}
         case |= sen2_columns(case, number, seed, today)
-        cases.append(case | moves_columns(case, number, seed, today))
+        cases.append(case | moves_columns(case, number, seed, today) | family_columns(born, number, seed, today))
     return DemoCaseload(_as_rows(settings, SETTINGS_HEADER), _as_rows(cases, CASELOAD_HEADER))

@@ -27,6 +27,7 @@ from records.importing.caseload_rows import (
     caseload_rows,
 )
 from records.importing.csv_file import CsvRows, read_csv
+from records.importing.family_columns import write_families
 from records.importing.problems import ImportSummary
 from records.importing.transactions import in_one_transaction
 from records.models import Child, DeadlineRecord, Phase, Plan, Review, Setting
@@ -85,6 +86,8 @@ def write_caseload(session: Session, rows: CsvRows, context: CaseloadContext, on
         if on_row is not None:
             on_row()
     _apply(session, changes, stored, context.actor)
+    families = {row.child["child_ref"]: row.family for row in parsed if row.family is not None}
+    write_families(session, families, actor=context.actor)
     return ImportSummary(changes.created, changes.updated, changes.unchanged)
 
 

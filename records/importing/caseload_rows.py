@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from records.importing.cells import RowReader
 from records.importing.csv_file import CsvRows
+from records.importing.family_columns import FAMILY_COLUMNS, read_family_columns
 from records.importing.plan_columns import PLAN_COLUMNS, read_plan_columns
 from records.importing.problems import ImportRejected, RowProblem
 from records.importing.sen2_columns import SEN2_COLUMNS, read_sen2_columns
@@ -52,6 +53,7 @@ CASELOAD_OPTIONAL_COLUMNS: Final = (
     *_FROM_DECISION,
     "led_by",
     *SEN2_COLUMNS,
+    *FAMILY_COLUMNS,
 )
 YEAR_GROUPS: Final = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
 _CHILD_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
@@ -77,6 +79,8 @@ class CaseloadRow:
     plan: dict[str, Any]
     review: dict[str, Any]
     facts: ReviewFacts
+    family: Any = None
+    """The row's family (``records.family.FamilyValues``), or None when the file has no family column."""
 
 
 def _pairs(reader: RowReader, values: dict[str, Any]) -> None:
@@ -156,6 +160,7 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int], today: date | N
     _not_after(reader, review, today)
     read_sen2_columns(reader, child, plan, review)
     read_plan_columns(reader, plan, today)
+    family = read_family_columns(reader)
     if reader.has_problems() or plan["first_issued_on"] is None:
         return None
     facts = facts_from_columns(plan, review, child["date_of_birth"])
@@ -163,7 +168,7 @@ def _read_row(reader: RowReader, setting_ids: Mapping[str, int], today: date | N
         reader.problem(_FACT_COLUMN.get(problem.field, problem.field), problem.message)
     if reader.has_problems():
         return None
-    return CaseloadRow(reader.number, child, plan, review, facts)
+    return CaseloadRow(reader.number, child, plan, review, facts, family)
 
 
 def caseload_rows(rows: CsvRows, setting_ids: Mapping[str, int], today: date | None = None) -> list[CaseloadRow]:

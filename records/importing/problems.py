@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 # Columns whose values are personal data: a problem report names the column but never echoes the value.
 PERSONAL_COLUMNS = frozenset({"given_name", "family_name"})
+PERSONAL_SUFFIXES = ("_given_name", "_family_name", "_address", "_postcode", "_email", "_phone")
+"""The family columns' personal fields (``records.importing.family_columns``): withheld the same way."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +21,8 @@ class RowProblem:
 
     def detail(self) -> str:
         """Return the problem without its row number: column, value (unless personal) and reason."""
-        shown = "(withheld)" if self.column in PERSONAL_COLUMNS else repr(self.value)
+        personal = self.column in PERSONAL_COLUMNS or self.column.endswith(PERSONAL_SUFFIXES)
+        shown = "(withheld)" if personal else repr(self.value)
         return f"column {self.column}, value {shown}: {self.reason}"
 
     def __str__(self) -> str:

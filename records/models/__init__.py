@@ -5,6 +5,7 @@ from records.models.base import Base
 from records.models.business_date import ClockRun
 from records.models.caseload import Child, Phase, Plan, PlanStatus, Setting
 from records.models.clock import ClockEvent, EventStatus
+from records.models.family import ContactSlot, FamilyContact, LetterCopy
 from records.models.inbox import InboxEntry, InboxStatus
 from records.models.outbox import Notification, NotificationStatus
 from records.models.portal import ApiToken, Feedback, MeetingRecord, StaffSetting, StaffUser
@@ -24,6 +25,9 @@ __all__ = [
     "Child",
     "ClockEvent",
     "ClockRun",
+    "ContactSlot",
+    "FamilyContact",
+    "LetterCopy",
     "DeadlineRecord",
     "EventStatus",
     "Notification",

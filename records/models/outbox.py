@@ -36,7 +36,8 @@ class Notification(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="RESTRICT"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
-    """``email`` (SMTP or GOV.UK Notify, as the deployment's settings choose) or ``webhook``."""
+    """``email`` (SMTP or GOV.UK Notify, as the deployment's settings choose), ``post`` (a printed letter) or
+    ``webhook``."""
     recipient_role: Mapped[str] = mapped_column(String(40))
     template: Mapped[str] = mapped_column(String(80))
     """The message kind (``notices.kinds.MessageKind`` value), which names the template."""
@@ -71,3 +72,14 @@ class Notification(Base):
     """For a message about a setting rather than a review (a termly list)."""
     term_id: Mapped[str | None] = mapped_column(String(20))
     """For a termly list: the term's id (``reports.terms.Term.id``)."""
+    family_contact_id: Mapped[int | None] = mapped_column(Integer)
+    """A family letter's addressee (``family_contacts.id``), chosen when it was queued; no foreign key, so the
+    row outlives a contact removed later (it then fails, saying so). NULL: no family contact was on record."""
+    family_copy: Mapped[bool | None] = mapped_column(Boolean)
+    """The addressee has the letter as a copy (a young person's parents, copied by the young person's choice)."""
+    letter_on: Mapped[date | None] = mapped_column(Date)
+    """The business date the letter was sent and bears: an appeal date counts from it (HESC rule 20)."""
+    batched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """A posted letter: system time its PDF went into the day's print batch (or to GOV.UK Notify)."""
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """A posted letter: system time the post room (or GOV.UK Notify) confirmed it was posted."""

@@ -41,7 +41,7 @@ def queue(factory: SessionFactory, review: tuple[int, str], event: LadderEvent, 
     """Enqueue an event's notifications for the review; return their ids."""
     planned = notifications_for_event(event, review_id=review[0], review_ref=review[1], **options)  # type: ignore[arg-type]
     with session_scope(factory) as session:
-        return [enqueue_planned(session, item).id for item in planned]
+        return [row.id for item in planned for row in enqueue_planned(session, item)]
 
 
 def row(factory: SessionFactory, notification_id: int) -> Notification:

@@ -79,8 +79,8 @@ def test_enqueue_repeat_inside_one_transaction_returns_the_existing_row(
 ) -> None:
     planned = notifications_for_event(REMINDER, review_id=review[0], review_ref=review[1])
     with session_scope(factory) as session:
-        first = [enqueue_planned(session, p).id for p in planned]
-        second = [enqueue_planned(session, p).id for p in planned]
+        first = [row.id for p in planned for row in enqueue_planned(session, p)]
+        second = [row.id for p in planned for row in enqueue_planned(session, p)]
     assert first == second
     assert _count(factory) == 1
 

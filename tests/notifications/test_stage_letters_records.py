@@ -194,11 +194,12 @@ def test_n12_a_follow_up_names_the_date_the_first_letter_gave(factory: SessionFa
     ]
     with session_scope(factory) as session:
         ids = [
-            enqueue_planned(session, planned).id
+            row.id
             for sending in sendings
             for planned in notifications_for_sending(
                 sending, review_id=review_id, review_ref=reference, as_of=sending.event.due_on
             )
+            for row in enqueue_planned(session, planned)
         ]
     with session_scope(factory) as session:
         session.get_one(Notification, ids[0]).status = NotificationStatus.SENT.value
