@@ -119,6 +119,26 @@ def test_the_cli_starts_without_importing_prefect() -> None:
     assert _prefect_modules_after(code) == "0"
 
 
+def test_ehcp_deadlines_loads_only_the_date_rules() -> None:
+    """`ehcp deadlines` imports its own command, not the records database, Alembic or the other commands."""
+    code = (
+        "import sys\nimport cli.main\nfrom typer.testing import CliRunner\n"
+        "CliRunner().invoke(cli.main.app, ['deadlines', 'examples/review.json'])\n"
+        "heavy = ('sqlalchemy', 'alembic', 'prefect', 'records', 'cli.clock_command', 'cli.import_command')\n"
+        "print(sorted({n if n.startswith('cli.') else n.split('.')[0]\n"
+        "              for n in sys.modules if n.startswith(heavy)}))"
+    )
+    assert _prefect_modules_after(code) == "[]"
+
+
+def test_every_subcommand_is_listed_and_loads() -> None:
+    """The lazily wired command line still lists and loads every subcommand (a wrong module path fails here)."""
+    from cli.main import SUBCOMMANDS, load_subcommand
+
+    for name in SUBCOMMANDS:
+        assert load_subcommand(name).name == name
+
+
 def test_the_front_door_and_every_service_import_without_prefect() -> None:
     """`ehcp portal` starts without Prefect: it is loaded only when a page first talks to a review's run."""
     services = " ".join(f"services.{p.stem}" for p in _sources("services") if p.stem != "__init__")
