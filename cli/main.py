@@ -11,8 +11,8 @@ from collections.abc import Iterator, MutableMapping
 from importlib import import_module
 from typing import Any
 
-import click
 import typer
+from typer._click import Command  # typer's own click (it vendors one)
 from typer.core import TyperGroup
 
 # name -> (module, attribute): a function becomes a command, a typer.Typer a group. Listed in help order.
@@ -43,7 +43,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def load_subcommand(name: str) -> click.Command:
+def load_subcommand(name: str) -> Command:
     """Import one subcommand's module and return its click command (a group for a typer.Typer)."""
     module, attribute = SUBCOMMANDS[name]
     target: Any = getattr(import_module(module), attribute)
@@ -55,20 +55,20 @@ def load_subcommand(name: str) -> click.Command:
     return typer.main.get_command(single)
 
 
-class _Subcommands(MutableMapping[str, click.Command]):
+class _Subcommands(MutableMapping[str, Command]):
     """The group's commands by name, each loaded on first use."""
 
     def __init__(self) -> None:
-        self._loaded: dict[str, click.Command] = {}
+        self._loaded: dict[str, Command] = {}
 
-    def __getitem__(self, name: str) -> click.Command:
+    def __getitem__(self, name: str) -> Command:
         if name not in self._loaded:
             if name not in SUBCOMMANDS:
                 raise KeyError(name)
             self._loaded[name] = load_subcommand(name)
         return self._loaded[name]
 
-    def __setitem__(self, name: str, command: click.Command) -> None:
+    def __setitem__(self, name: str, command: Command) -> None:
         self._loaded[name] = command
 
     def __delitem__(self, name: str) -> None:
