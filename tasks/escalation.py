@@ -1,10 +1,12 @@
-"""The clock's escalations as Prefect sees them: one task run per raised ladder event, and its Prefect events.
+"""The clock's escalations as Prefect sees them: one task run and one Prefect event per review per pass.
 
 ``services.escalation`` decides what each review's pending events become and raises each in one transaction;
-this module makes each raise a task run named by the review and the step (``AR-2026-00123 · decision_due
-missed``), so an operator finds a review's escalations by searching its reference, and emits
-``ehcp.deadline.missed`` / ``ehcp.escalation.raised`` with the review's run as a related resource. Only the
-clock that claimed an event announces it (a lost race is a skip).
+this module raises all of one review's events in one task run named by the review (``AR-2026-00123 ·
+escalations``), so an operator finds a review's escalations by searching its reference, logs each step, and
+emits one event for the review: ``ehcp.deadline.missed`` when a step says a deadline was missed, else
+``ehcp.escalation.raised``; its payload lists every step raised. At England's size (100,000 plans) one event
+per raised step flooded Prefect's event queue (issue 22); one per review per pass does not. Only the clock
+that claimed an event announces it (a lost race is a skip).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from prefect.events import emit_event
 
 from notices.kinds import MessageKind, kind_for_event
 from rules.catch_up import Sending
-from services.escalation import EscalationSummary, plan_reviews, raise_event, settle
+from services.escalation import EscalationSummary, ReviewPlan, plan_reviews, raise_event, settle
 from services.setup import rule_set
 from tasks.policies import records_task
 
-__all__ = ["announce", "escalate_reviews", "raise_escalation"]
+__all__ = ["announce", "escalate_review", "escalate_reviews"]
 
 REVIEW_RUN_ROLE: Final = "review-run"
 MISSED_KINDS: Final = frozenset({MessageKind.SETTING_MISSED, MessageKind.LA_MISSED})
@@ -41,50 +43,60 @@ def _payload(sending: Sending, today: date) -> dict[str, Any]:
     }
 
 
-def announce(review_ref: str, flow_run_id: str | None, sending: Sending, today: date) -> list[str]:
-    """Emit ``ehcp.deadline.missed`` (for the step that says a deadline was missed) and ``ehcp.escalation.raised``.
+def announce(review_ref: str, flow_run_id: str | None, raised: list[Sending], today: date) -> str | None:
+    """Emit one event for the steps of one review raised in this pass, and return its name.
 
-    The missed step is known by its timing in the ladder (``notices.kinds.kind_for_event``), as its message is."""
+    ``ehcp.deadline.missed`` when one of them says a deadline was missed (known by its timing in the ladder,
+    ``notices.kinds.kind_for_event``, as its message is), else ``ehcp.escalation.raised``. The payload's top-level
+    fields are those of the missed step (else the last step), so an automation reads one deadline; ``steps`` has
+    them all."""
+    if not raised:
+        return None
+    ladder = rule_set().ladder
+    missed = [s for s in raised if kind_for_event(s.event, ladder) in MISSED_KINDS]
+    name = "ehcp.deadline.missed" if missed else "ehcp.escalation.raised"
     resource = {"prefect.resource.id": f"ehcp.review.{review_ref}", "prefect.resource.name": review_ref}
     related = (
         [{"prefect.resource.id": f"prefect.flow-run.{flow_run_id}", "prefect.resource.role": REVIEW_RUN_ROLE}]
         if flow_run_id
         else []
     )
-    names = ["ehcp.escalation.raised"]
-    if kind_for_event(sending.event, rule_set().ladder) in MISSED_KINDS:
-        names.insert(0, "ehcp.deadline.missed")
-    for name in names:
-        emit_event(event=name, resource=resource, related=related, payload=_payload(sending, today))
-    return names
+    payload = {**_payload((missed or raised)[-1], today), "steps": [_payload(s, today) for s in raised]}
+    emit_event(event=name, resource=resource, related=related, payload=payload)
+    return name
 
 
-@records_task("raise escalation", "{review_ref} · {sending.event.deadline_key} {sending.event.step}")
-def raise_escalation(
-    review_ref: str, review_id: int, flow_run_id: str | None, event_id: int, sending: Sending, today: date
-) -> int | None:
-    """Raise one ladder event of one review: queue its notifications once and announce it; return how many
-    (None when another clock run raised it first: a lost race is a skip)."""
-    outcome = raise_event(review_ref, review_id, event_id, sending, today)
+@records_task("escalate review", "{plan.reference} · escalations")
+def escalate_review(plan: ReviewPlan, today: date) -> tuple[int, int]:
+    """Raise every pending event of one review (each claimed and queued in its own transaction), then announce
+    the raised ones in one event; return (raised, notifications queued). A lost race is a skip; on a retry the
+    steps already raised are skipped, and what a failed attempt raised was announced before it failed."""
     logger = get_run_logger()
-    step = (sending.event.deadline_key, sending.event.step)
-    if not outcome.claimed:
-        logger.info("Review %s: %s %s already raised by another clock run", review_ref, *step)
-        return None
-    announce(review_ref, flow_run_id, sending, today)
-    queued = len(outcome.notification_ids)
-    logger.info("Review %s: %s %s to %s, %d notifications queued", review_ref, *step, ", ".join(sending.roles), queued)
-    return queued
+    raised: list[Sending] = []
+    queued = 0
+    try:
+        for event_id, sending in plan.raise_:
+            outcome = raise_event(plan.reference, plan.review_id, event_id, sending, today)
+            step = (sending.event.deadline_key, sending.event.step)
+            if not outcome.claimed:
+                logger.info("Review %s: %s %s already raised by another clock run", plan.reference, *step)
+                continue
+            raised.append(sending)
+            queued += len(outcome.notification_ids)
+            logger.info("Review %s: %s %s to %s, %d notifications queued", plan.reference, *step,
+                        ", ".join(sending.roles), len(outcome.notification_ids))
+    finally:
+        announce(plan.reference, plan.flow_run_id, raised, today)
+    return len(raised), queued
 
 
 def escalate_reviews(today: date) -> EscalationSummary:
-    """Raise every pending event of every review (oldest first), as task runs of the calling flow."""
+    """Raise every pending event of every review (oldest first): one task run of the calling flow per review."""
     plans = plan_reviews(today)
     settled = settle(plans)
     raised = queued = 0
     for plan in plans:
-        for event_id, sending in plan.raise_:
-            count = raise_escalation(plan.reference, plan.review_id, plan.flow_run_id, event_id, sending, today)
-            if count is not None:
-                raised, queued = raised + 1, queued + count
+        if plan.raise_:
+            counts = escalate_review(plan, today)
+            raised, queued = raised + counts[0], queued + counts[1]
     return EscalationSummary(tuple(p.reference for p in plans), raised, queued, settled)

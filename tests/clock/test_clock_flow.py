@@ -89,7 +89,27 @@ def test_escalation_task_runs_are_named_by_the_review_reference(
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(limit=200)
     named = [r.name for r in runs if r.name.startswith(f"{review[1]} · ")]
-    assert f"{review[1]} · {last.key} missed" in named
+    assert named and set(named) == {f"{review[1]} · escalations"}, "one task run per review, found by its reference"
+
+
+def test_a_pass_announces_each_review_once_with_every_step_it_raised(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+) -> None:
+    """Five weeks late, one pass raises several steps of the review: Prefect gets one event for them, not one each
+    (at 100,000 plans one per step flooded the server's event queue)."""
+    from datetime import UTC, datetime
+
+    last = _last_open_deadline(factory, review[0])
+    started = datetime.now(UTC).isoformat()  # the test server is shared: only this pass's events count
+    summary = _clock(last.due_on + timedelta(weeks=5))
+    assert summary["raised"] >= 2
+    names = ["ehcp.deadline.missed", "ehcp.escalation.raised"]
+    resource = f"ehcp.review.{review[1]}"
+    events = _events_named(names, lambda e: e["resource"]["prefect.resource.id"] == resource)
+    mine = [e for e in events if e["resource"]["prefect.resource.id"] == resource and e["occurred"] >= started]
+    assert [e["event"] for e in mine] == ["ehcp.deadline.missed"]
+    assert len(mine[0]["payload"]["steps"]) == summary["raised"]
+    assert mine[0]["payload"]["deadline"] in {step["deadline"] for step in mine[0]["payload"]["steps"]}
 
 
 def test_a_setting_without_a_senco_address_still_reaches_head_teacher_and_caseworker(
@@ -113,7 +133,14 @@ def test_a_setting_without_a_senco_address_still_reaches_head_teacher_and_casewo
 
 
 def _failed_events(wanted: Callable[[dict], bool], timeout_s: float = 30) -> list[dict]:  # type: ignore[type-arg]
-    """The ``ehcp.notification.failed`` events the Prefect server holds, once one it is awaited for is there.
+    """The ``ehcp.notification.failed`` events the Prefect server holds, once one it is awaited for is there."""
+    return _events_named(["ehcp.notification.failed"], wanted, timeout_s)
+
+
+def _events_named(
+    names: list[str], wanted: Callable[[dict], bool], timeout_s: float = 30  # type: ignore[type-arg]
+) -> list[dict]:  # type: ignore[type-arg]
+    """The events of these names the Prefect server holds, once one it is awaited for is there.
 
     The events client sends asynchronously and the server stores events in batches, a moment after it received
     them: read until the awaited event is stored (or the time is up), never once and hope."""
@@ -122,7 +149,7 @@ def _failed_events(wanted: Callable[[dict], bool], timeout_s: float = 30) -> lis
 
     EventsWorker.drain_all(timeout=10)
     deadline = time.monotonic() + timeout_s
-    body = {"filter": {"event": {"name": ["ehcp.notification.failed"]}, "any_resource": {}}, "limit": 50}
+    body = {"filter": {"event": {"name": names}, "any_resource": {}}, "limit": 50}
     while True:
         with get_client(sync_client=True) as client:
             events = list(client.request("POST", "/events/filter", json=body).json()["events"])
