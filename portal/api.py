@@ -17,9 +17,27 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import user_for_token
 from portal.handover import follow_up, hand_over_now, said
-from portal.review_service import NotInScope, StageResult, WrongRole, family_letter, listed, record_stage, review_page
+from portal.review_service import (
+    NotInScope,
+    StageResult,
+    WrongRole,
+    family_letter,
+    listed,
+    record_stage_entry,
+    review_page,
+)
 from portal.scope import Principal, principal_of
-from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
+from portal.stage_forms import (
+    INVITEES,
+    OUTCOME_ROWS,
+    RECORD_TEXTS,
+    StageEntry,
+    decision_entry,
+    meeting_entry,
+    plan_entry,
+    preparation_entry,
+    record_entry,
+)
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
 from records.session import session_scope
@@ -152,50 +170,33 @@ def api_principal(
 Who = Annotated[Principal, Depends(api_principal)]
 
 
-def _date_fields(name: str, day: date | None) -> dict[str, str]:
-    if day is None:
-        return {}
-    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+def _preparation(body: PreparationIn) -> tuple[StageEntry, bool]:
+    invited = {key: body.invited_on.get(key) for key, _ in INVITEES}  # type: ignore[call-overload]
+    return preparation_entry(StageEntry(), planned=body.meeting_planned_on, invited=invited,
+                             requested=body.advice_requested_on, circulated=body.advice_circulated_on,
+                             other_invitees=body.other_invitees, advice_from=body.advice_from), True
 
 
-def _preparation_form(body: PreparationIn) -> dict[str, str]:
-    form = {**_date_fields("meeting_planned_on", body.meeting_planned_on),
-            **_date_fields("advice_requested_on", body.advice_requested_on),
-            **_date_fields("advice_circulated_on", body.advice_circulated_on),
-            "other_invitees": body.other_invitees, "advice_from": body.advice_from}
-    for key, _ in INVITEES:
-        form.update(_date_fields(f"invited_{key}", body.invited_on.get(key)))  # type: ignore[call-overload]
-    return form
+def _meeting(body: MeetingIn) -> tuple[StageEntry, bool]:
+    return meeting_entry(StageEntry(), held=body.meeting_held_on, attended=body.attended,
+                         preparing_for_adulthood_discussed=body.preparing_for_adulthood_discussed,
+                         other_attendees=body.other_attendees), True
 
 
-def _meeting_form(body: MeetingIn) -> dict[str, str]:
-    form = {**_date_fields("meeting_held_on", body.meeting_held_on), "other_attendees": body.other_attendees,
-            "preparing_for_adulthood_discussed": "yes" if body.preparing_for_adulthood_discussed else ""}
-    form.update({f"attended_{key}": "yes" for key in body.attended})
-    return form
+def _record(body: RecordIn) -> tuple[StageEntry, bool]:
+    texts = {name: getattr(body, name) for name, _ in RECORD_TEXTS}
+    return record_entry(StageEntry(), texts=texts, outcomes=[(row.outcome, row.progress) for row in body.outcomes],
+                        sections={str(k): v for k, v in body.sections.items()}, sending=body.send,
+                        recommendation=body.recommendation.value if body.recommendation else ""), body.send
 
 
-def _record_form(body: RecordIn) -> dict[str, str]:
-    form = {name: getattr(body, name) for name in ("attendance", "child_views", "family_views", "changes",
-                                                    "recommendation_reasons", "disagreements", "agreed_actions")}
-    for i, row in enumerate(body.outcomes, start=1):
-        form[f"outcome_{i}"], form[f"progress_{i}"] = row.outcome, row.progress
-    for key, _ in PLAN_SECTIONS:
-        form[f"section_{key}"] = body.sections.get(key, "")  # type: ignore[call-overload]
-    form["recommendation"] = body.recommendation.value if body.recommendation else ""
-    form["action"] = "send" if body.send else "save"
-    return form
+def _decision(body: DecisionIn) -> tuple[StageEntry, bool]:
+    return decision_entry(StageEntry(), outcome=body.outcome.value, notified_on=body.notified_on,
+                          amendment_notice_sent_on=body.amendment_notice_sent_on), not body.preview
 
 
-def _decision_form(body: DecisionIn) -> dict[str, str]:
-    return {"outcome": body.outcome.value, **_date_fields("notified_on", body.notified_on),
-            **_date_fields("amendment_notice_sent_on", body.amendment_notice_sent_on),
-            "action": "preview" if body.preview else "send"}
-
-
-def _plan_form(body: PlanIn) -> dict[str, str]:
-    return {"document": body.document, **_date_fields("issued_on", body.issued_on),
-            "action": "preview" if body.preview else "send"}
+def _plan(body: PlanIn) -> tuple[StageEntry, bool]:
+    return plan_entry(StageEntry(), document=body.document, issued_on=body.issued_on), not body.preview
 
 
 def _letter(request: Request, reference: str, result: StageResult) -> str | None:
@@ -217,11 +218,14 @@ def input_out(found: InboxLine | None) -> InputOut | None:
     )  # fmt: skip
 
 
-def _run(request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str]) -> ResultOut:
+def _run(
+    request: Request, principal: Principal, reference: str, stage: int, entry: tuple[StageEntry, bool]
+) -> ResultOut:
     portal = portal_of(request)
     try:
         with session_scope(portal.factory) as session:
-            result = record_stage(session, principal, reference, stage, form, today=portal.today(), source="api")
+            result = record_stage_entry(session, principal, reference, stage, entry[0], sending=entry[1],
+                                  today=portal.today(), source="api")
     except NotInScope:
         raise HTTPException(404, "Not Found") from None
     except WrongRole:
@@ -239,9 +243,10 @@ def _run(request: Request, principal: Principal, reference: str, stage: int, for
 
 
 async def _stage(
-    request: Request, principal: Principal, reference: str, stage: int, form: dict[str, str], later: BackgroundTasks
+    request: Request, principal: Principal, reference: str, stage: int, entry: tuple[StageEntry, bool],
+    later: BackgroundTasks,
 ) -> Any:
-    result = await run_in_threadpool(_run, request, principal, reference, stage, form)
+    result = await run_in_threadpool(_run, request, principal, reference, stage, entry)
     if result.input is not None and result.follow_up:  # the run is busy: hand it over again once it waits
         later.add_task(follow_up, portal_of(request), result.input.id, principal.staff_id)
     return result
@@ -297,7 +302,7 @@ async def post_preparation(
     request: Request, reference: str, body: PreparationIn, principal: Who, later: BackgroundTasks
 ) -> Any:
     """Stage 1: the meeting date, who was invited when, advice requested and circulated."""
-    return await _stage(request, principal, reference, 1, _preparation_form(body), later)
+    return await _stage(request, principal, reference, 1, _preparation(body), later)
 
 
 @router.post("/reviews/{reference}/meeting", response_model=ResultOut, responses=RESPONSES)
@@ -305,7 +310,7 @@ async def post_meeting(
     request: Request, reference: str, body: MeetingIn, principal: Who, later: BackgroundTasks
 ) -> Any:
     """Stage 2: the meeting was held."""
-    return await _stage(request, principal, reference, 2, _meeting_form(body), later)
+    return await _stage(request, principal, reference, 2, _meeting(body), later)
 
 
 @router.post("/reviews/{reference}/record", response_model=ResultOut, responses=RESPONSES)
@@ -313,7 +318,7 @@ async def post_record(
     request: Request, reference: str, body: RecordIn, principal: Who, later: BackgroundTasks
 ) -> Any:
     """Stage 3: save the meeting record as a draft, or send it (the report) to the council."""
-    return await _stage(request, principal, reference, 3, _record_form(body), later)
+    return await _stage(request, principal, reference, 3, _record(body), later)
 
 
 @router.post("/reviews/{reference}/decision", response_model=ResultOut, responses=RESPONSES)
@@ -321,7 +326,7 @@ async def post_decision(
     request: Request, reference: str, body: DecisionIn, principal: Who, later: BackgroundTasks
 ) -> Any:
     """Stage 4 (council): the decision, or with ``preview`` the family's letter."""
-    return await _stage(request, principal, reference, 4, _decision_form(body), later)
+    return await _stage(request, principal, reference, 4, _decision(body), later)
 
 
 @router.post("/reviews/{reference}/plan", response_model=ResultOut, responses=RESPONSES)
@@ -329,4 +334,4 @@ async def post_plan(
     request: Request, reference: str, body: PlanIn, principal: Who, later: BackgroundTasks
 ) -> Any:
     """Stage 5 (council): the final plan or another closing document."""
-    return await _stage(request, principal, reference, 5, _plan_form(body), later)
+    return await _stage(request, principal, reference, 5, _plan(body), later)

@@ -115,7 +115,7 @@ def listed(session: Session, principal: Principal) -> list[ReviewLine]:
     return lines_in_scope(session, principal)
 
 
-def _entry(review: Review, stage: int, form: Mapping[str, str], today: date) -> tuple[StageEntry, bool]:
+def _entry(stage: int, form: Mapping[str, str], today: date) -> tuple[StageEntry, bool]:
     if stage == 3:
         sending = form.get("action") == "send"
         entry = read_record(form, sending=sending)
@@ -153,15 +153,26 @@ def record_stage(
     session: Session, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
     today: date, source: str = "portal",
 ) -> StageResult:
-    """Read, save and (when asked) store one stage's form in the review's inbox; a preview checks only.
+    """Read one stage's posted page form into its entry, then record it (``record_stage_entry``)."""
+    entry, sending = _entry(stage, form, today)
+    return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
+                              source=source, entered=form)
+
+
+def record_stage_entry(
+    session: Session, principal: Principal, reference: str, stage: int, entry: StageEntry, *, sending: bool,
+    today: date, source: str = "portal", entered: Mapping[str, str] | None = None,
+) -> StageResult:
+    """Save and (when sending) store one stage's entry in the review's inbox; otherwise check it only (a preview)
+    or, at stage 3, keep the meeting record as a draft. Every door builds the same entry (``portal.stage_forms``).
 
     Nothing talks to Prefect here: the caller hands the received input to the review's run after commit."""
+    form = entered or {}
     review = in_scope(session, principal, reference)
     if not may_record(principal, stage):
         raise WrongRole(f"stage {stage} is recorded by the council")
     if review.stage != stage:
         return StageResult(None, [Problem("stage", f"This review is not at stage {stage}; reload the page")], form)
-    entry, sending = _entry(review, stage, form, today)
     try:
         record_id = _save_personal(session, review, stage, entry, principal.staff_id)
     except RecordLocked as exc:

@@ -1,14 +1,15 @@
-"""Reading a stage's web form: the non-personal values for the run's form, and the personal record content.
+"""A stage's entry: the non-personal values for the run's form, and the personal record content.
 
-Each stage's HTML form posts GOV.UK-style fields (dates as ``<name>-day/-month/-year``). ``read_stage``
-returns the values for the stage's ``services.forms`` form (dates, outcome, the meeting record's id:
-nothing personal), the content kept in the records database only, and every problem found, each
-naming the field's id (for the error summary's link) and the fix.
+Both doors build the same typed entry with the ``*_entry`` builders below, which hold every check of an
+entry: the pages after reading their HTML fields (GOV.UK-style, dates as ``<name>-day/-month/-year``,
+``read_*``), the JSON API from its typed body. An entry holds the values for the stage's ``services.forms``
+form (dates, outcome, the meeting record's id: nothing personal), the content kept in the records database
+only, and every problem found, each naming the field's id (for the error summary's link) and the fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, get_args
@@ -84,7 +85,11 @@ class StageEntry:
             return None
 
     def text(self, form: Mapping[str, str], name: str) -> str:
-        value = str(form.get(name, "")).strip()
+        return self.checked(name, str(form.get(name, "")))
+
+    def checked(self, name: str, value: str) -> str:
+        """A free-text answer, trimmed; too long is a problem named by the field."""
+        value = value.strip()
         if len(value) > MAX_TEXT:
             self.problems.append(Problem(name, f"Shorten this to {MAX_TEXT:,} characters or fewer"))
         return value
@@ -101,54 +106,79 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def read_preparation(form: Mapping[str, str], today: date) -> StageEntry:
-    entry = StageEntry()
-    planned = entry.date(form, "meeting_planned_on")
-    invited = {key: entry.date(form, f"invited_{key}", required=False, label=f"{label}: date invited")
-               for key, label in INVITEES}
+def preparation_entry(
+    entry: StageEntry, *, planned: date | None, invited: Mapping[str, date | None], requested: date | None,
+    circulated: date | None, other_invitees: str = "", advice_from: str = "",
+) -> StageEntry:
+    """Stage 1: the planned meeting, when each invitee was invited, the advice requested and circulated."""
     dates = [day for day in invited.values() if day is not None]
     if not dates and not any(p.field.startswith("invited_") for p in entry.problems):
-        entry.problems.append(Problem("invited_family", "Enter the date the parent or young person was invited"))
-    requested = entry.date(form, "advice_requested_on", required=False)
-    circulated = entry.date(form, "advice_circulated_on")
+        before = sum(1 for p in entry.problems if p.field == "meeting_planned_on")  # in the page's order
+        missing = Problem("invited_family", "Enter the date the parent or young person was invited")
+        entry.problems.insert(before, missing)
     entry.values = {
         "meeting_planned_on": _iso(planned),
         "invitations_sent_on": _iso(max(dates)) if dates else None,  # the last invitation counts (Reg 20(3))
         "advice_circulated_on": _iso(circulated),
     }
     entry.content = {
-        "invited_on": {key: _iso(day) for key, day in invited.items()},
-        "other_invitees": entry.text(form, "other_invitees"),
-        "advice_from": entry.text(form, "advice_from"),
+        "invited_on": {key: _iso(invited.get(key)) for key, _ in INVITEES},
+        "other_invitees": entry.checked("other_invitees", other_invitees),
+        "advice_from": entry.checked("advice_from", advice_from),
         "advice_requested_on": _iso(requested),
     }
+    return entry
+
+
+def read_preparation(form: Mapping[str, str], today: date) -> StageEntry:
+    entry = StageEntry()
+    planned = entry.date(form, "meeting_planned_on")
+    invited = {key: entry.date(form, f"invited_{key}", required=False, label=f"{label}: date invited")
+               for key, label in INVITEES}
+    requested = entry.date(form, "advice_requested_on", required=False)
+    circulated = entry.date(form, "advice_circulated_on")
+    return preparation_entry(entry, planned=planned, invited=invited, requested=requested, circulated=circulated,
+                             other_invitees=str(form.get("other_invitees", "")),
+                             advice_from=str(form.get("advice_from", "")))
+
+
+def meeting_entry(
+    entry: StageEntry, *, held: date | None, preparing_for_adulthood_discussed: bool, attended: Iterable[str],
+    other_attendees: str = "",
+) -> StageEntry:
+    """Stage 2: the day the meeting was held, and who attended."""
+    present = set(attended)
+    entry.values = {"meeting_held_on": _iso(held),
+                    "preparing_for_adulthood_discussed": preparing_for_adulthood_discussed}
+    entry.content = {"attended": [key for key, _ in INVITEES if key in present],
+                     "other_attendees": entry.checked("other_attendees", other_attendees)}
     return entry
 
 
 def read_meeting(form: Mapping[str, str], today: date) -> StageEntry:
     entry = StageEntry()
     held = entry.date(form, "meeting_held_on")
-    entry.values = {
-        "meeting_held_on": _iso(held),
-        "preparing_for_adulthood_discussed": form.get("preparing_for_adulthood_discussed") == "yes",
-    }
-    entry.content = {
-        "attended": [key for key, _ in INVITEES if form.get(f"attended_{key}") == "yes"],
-        "other_attendees": entry.text(form, "other_attendees"),
-    }
-    return entry
+    return meeting_entry(
+        entry, held=held, preparing_for_adulthood_discussed=form.get("preparing_for_adulthood_discussed") == "yes",
+        attended=[key for key, _ in INVITEES if form.get(f"attended_{key}") == "yes"],
+        other_attendees=str(form.get("other_attendees", "")),
+    )
 
 
-def read_record(form: Mapping[str, str], *, sending: bool) -> StageEntry:
-    """Read the meeting record; only sending needs the recommendation and the required sections."""
-    entry = StageEntry()
-    content: dict[str, Any] = {name: entry.text(form, name) for name, _ in RECORD_TEXTS}
+def record_entry(
+    entry: StageEntry, *, texts: Mapping[str, str], outcomes: Sequence[tuple[str, str]],
+    sections: Mapping[str, str], recommendation: str, sending: bool,
+) -> StageEntry:
+    """Stage 3, the meeting record; only sending needs the recommendation and the required sections."""
+    if len(outcomes) > OUTCOME_ROWS:
+        entry.problems.append(Problem("outcome_1", f"Enter at most {OUTCOME_ROWS} outcomes"))
+    rows = [*outcomes, *[("", "")] * (OUTCOME_ROWS - len(outcomes))][:OUTCOME_ROWS]
+    content: dict[str, Any] = {name: entry.checked(name, texts.get(name, "")) for name, _ in RECORD_TEXTS}
     content["outcomes"] = [
-        {"outcome": entry.text(form, f"outcome_{i}"), "progress": entry.text(form, f"progress_{i}")}
-        for i in range(1, OUTCOME_ROWS + 1)
+        {"outcome": entry.checked(f"outcome_{i}", outcome), "progress": entry.checked(f"progress_{i}", progress)}
+        for i, (outcome, progress) in enumerate(rows, start=1)
     ]
-    content["sections"] = {key: entry.text(form, f"section_{key}") for key, _ in PLAN_SECTIONS}
-    recommendation = str(form.get("recommendation", ""))
+    content["sections"] = {key: entry.checked(f"section_{key}", sections.get(key, "")) for key, _ in PLAN_SECTIONS}
     content["recommendation"] = recommendation if recommendation in {o.value for o in Outcome} else ""
     if sending:
         labels = dict(RECORD_TEXTS)
@@ -158,6 +188,19 @@ def read_record(form: Mapping[str, str], *, sending: bool) -> StageEntry:
             entry.problems.append(Problem("recommendation", "Select maintain, amend or cease"))
     entry.content = content
     return entry
+
+
+def read_record(form: Mapping[str, str], *, sending: bool) -> StageEntry:
+    """Read the meeting record's fields from the page."""
+    return record_entry(
+        StageEntry(),
+        texts={name: str(form.get(name, "")) for name, _ in RECORD_TEXTS},
+        outcomes=[(str(form.get(f"outcome_{i}", "")), str(form.get(f"progress_{i}", "")))
+                  for i in range(1, OUTCOME_ROWS + 1)],
+        sections={key: str(form.get(f"section_{key}", "")) for key, _ in PLAN_SECTIONS},
+        recommendation=str(form.get("recommendation", "")),
+        sending=sending,
+    )
 
 
 def report_values(content: Mapping[str, Any], record_id: int, sent_on: date) -> dict[str, Any]:
@@ -170,17 +213,23 @@ def report_values(content: Mapping[str, Any], record_id: int, sent_on: date) -> 
     }
 
 
+def decision_entry(
+    entry: StageEntry, *, outcome: str, notified_on: date | None, amendment_notice_sent_on: date | None
+) -> StageEntry:
+    """Stage 4: the LA's decision, the day the family was told, and the amendment notice when sent with it."""
+    if outcome not in {o.value for o in Outcome}:
+        entry.problems.insert(0, Problem("outcome", "Select maintain, amend or cease"))  # first on the page
+    entry.values = {"outcome": outcome or None, "notified_on": _iso(notified_on),
+                    "amendment_notice_sent_on": _iso(amendment_notice_sent_on)}
+    return entry
+
+
 def read_decision(form: Mapping[str, str], today: date) -> StageEntry:
     entry = StageEntry()
     outcome = str(form.get("outcome", ""))
-    if outcome not in {o.value for o in Outcome}:
-        entry.problems.append(Problem("outcome", "Select maintain, amend or cease"))
-    entry.values = {
-        "outcome": outcome or None,
-        "notified_on": _iso(entry.date(form, "notified_on")),
-        "amendment_notice_sent_on": _iso(entry.date(form, "amendment_notice_sent_on", required=False)),
-    }
-    return entry
+    notified = entry.date(form, "notified_on")
+    notice = entry.date(form, "amendment_notice_sent_on", required=False)
+    return decision_entry(entry, outcome=outcome, notified_on=notified, amendment_notice_sent_on=notice)
 
 
 def plan_documents() -> tuple[str, ...]:
@@ -189,13 +238,18 @@ def plan_documents() -> tuple[str, ...]:
     return tuple(arg for part in get_args(annotation) for arg in (get_args(part) or (part,)) if isinstance(arg, str))
 
 
+def plan_entry(entry: StageEntry, *, document: str, issued_on: date | None) -> StageEntry:
+    """Stage 5: the document issued (one the run's form accepts) and its day."""
+    if document not in plan_documents():
+        entry.problems.insert(0, Problem("document", f"Select one of: {', '.join(plan_documents())}"))
+    entry.values = {"document": document or None, "issued_on": _iso(issued_on)}
+    return entry
+
+
 def read_plan(form: Mapping[str, str], today: date) -> StageEntry:
     entry = StageEntry()
-    document = str(form.get("document", ""))
-    if document not in plan_documents():
-        entry.problems.append(Problem("document", f"Select one of: {', '.join(plan_documents())}"))
-    entry.values = {"document": document or None, "issued_on": _iso(entry.date(form, "issued_on"))}
-    return entry
+    issued = entry.date(form, "issued_on")
+    return plan_entry(entry, document=str(form.get("document", "")), issued_on=issued)
 
 
 READERS: Final[dict[int, Callable[[Mapping[str, str], date], StageEntry]]] = {

@@ -264,3 +264,34 @@ def test_the_cease_notice_preview_is_the_letter_the_outbox_sends(factory, client
     assert sent.subject in shown
     for line in (line for line in sent.body_text.splitlines() if len(line) > 40):
         assert line in shown, line
+
+
+def test_the_page_and_the_api_build_the_same_entry(factory, client_for, app_client, bridge: FakeRuns) -> None:
+    """Both doors give the review's run and the records the same input: the API builds the typed entry itself,
+    never HTML field names for the page's parser (issue 19)."""
+    from portal.stage_forms import StageEntry, preparation_entry
+    from tests.portal.test_accounts_and_api import _bearer
+
+    urn, page_ref = urn_with_reviews(factory, 1)
+    other, api_ref = urn_with_reviews(factory, 1, not_urn=urn)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    make_account(factory, "senco2@school.example", Role.SETTING, (other,))
+    page = {**_date("meeting_planned_on", 20, 12, 2026), **_date("invited_family", 30, 11, 2026),
+            **_date("invited_health", 27, 11, 2026), **_date("advice_circulated_on", 1, 12, 2026),
+            "advice_from": "Pretend-advice-from: Dr Example", "other_invitees": "Pretend-invitee", "action": "send"}
+    assert _post(client_for("senco@school.example"), page_ref, 1, page).status_code == 200
+    body = {"meeting_planned_on": "2026-12-20", "invited_on": {"family": "2026-11-30", "health": "2026-11-27"},
+            "advice_circulated_on": "2026-12-01", "advice_from": "Pretend-advice-from: Dr Example",
+            "other_invitees": "Pretend-invitee"}
+    sent = app_client.post(f"/api/reviews/{api_ref}/preparation", json=body,
+                           headers=_bearer(factory, "senco2@school.example"))
+    assert sent.status_code == 200, sent.text
+    (_, by_page), (_, by_api) = bridge.resumed
+    assert by_page.pop("submitted_by") != by_api.pop("submitted_by")
+    assert by_page == by_api
+    with session_scope(factory) as session:
+        kept = [r.content["preparation"] for r in session.scalars(select(MeetingRecord))]
+    assert len(kept) == 2 and kept[0] == kept[1]
+    assert kept[0]["invited_on"]["health"] == "2026-11-27" and kept[0]["invited_on"]["head"] is None
+    missing = preparation_entry(StageEntry(), planned=None, invited={}, requested=None, circulated=None)
+    assert [p.field for p in missing.problems] == ["invited_family"]  # one check, whichever door
