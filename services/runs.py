@@ -43,7 +43,9 @@ __all__ = [
     "resume_review_run",
     "review_tags",
     "set_tags",
+    "create_run_at_wait",
     "start_review_run",
+    "wait_form",
     "ui_link",
 ]
 
@@ -121,7 +123,18 @@ def read_run_state(flow_run_id: str) -> RunState:
 def start_review_run(
     review_ref: str, setting_urn: str, stage: int | None, deployment: str, *, idempotency_key: str
 ) -> str:
-    """Create the review's top-level flow run (named by its reference, tagged by setting and stage); return its id."""
+    """Create the review's top-level flow run (named by its reference, tagged by setting and stage); return its id.
+
+    A review waiting for a person, with no input in its inbox, gets its run created already suspended at that
+    wait (``create_run_at_wait``): no process is spawned to reach a wait it would reach at once, so bringing a
+    council's caseload live costs a few API calls per review, not a flow-run execution (issue 22). Any other
+    review (an input already waiting, or complete) gets a run that starts at once and applies it."""
+    from services import stages
+
+    review = stages.read_review(review_ref)
+    if review.wait_key is not None and not stages.has_received_input(review_ref, review.wait_number):
+        return create_run_at_wait(review, deployment, idempotency_key=idempotency_key,
+                                  as_of=stages.recorded_business_date())
     from prefect.deployments import run_deployment
 
     run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
@@ -133,6 +146,63 @@ def start_review_run(
         as_subflow=False,
         idempotency_key=idempotency_key,
     )
+    return str(run.id)
+
+
+def wait_form(stage: int, description: str | None = None) -> Any:
+    """The Prefect form (a RunInput) of a stage's wait, with what to enter and what is due shown above it."""
+    from prefect.input import RunInput
+
+    from rules.stages import Stage
+    from services.forms import FORMS
+
+    form = _run_input_of(RunInput, FORMS[Stage(stage)])
+    return form.with_initial_data(description=description) if description else form
+
+
+_RUN_INPUTS: dict[Any, Any] = {}
+
+
+def _run_input_of(run_input: Any, model: Any) -> Any:
+    if model not in _RUN_INPUTS:
+        _RUN_INPUTS[model] = run_input.subclass_from_base_model_type(model)
+    return _RUN_INPUTS[model]
+
+
+def create_run_at_wait(view: Any, deployment: str, *, idempotency_key: str, as_of: Any) -> str:
+    """Create the review's run already suspended at its open wait, exactly as the flow would have left it.
+
+    Prefect's own pieces, in the order the flow's ``suspend_flow_run`` would have written them: the Suspended
+    state with the wait's pause key and input keyset; the pause key marked as fired on the run (so that when
+    the run is resumed and replays from the top, its ``suspend_flow_run`` at that key returns the input given
+    instead of waiting again); the form's schema and description (the Prefect UI's Resume form); the tags and
+    the timeline. Repeating it (the same idempotency key returns the same run) repairs a half-made one."""
+    from prefect.client.orchestration import get_client
+    from prefect.input.run_input import keyset_from_paused_state
+    from prefect.states import Suspended
+
+    from services.timeline import form_description, refresh_run
+
+    key = view.wait_key
+    state: Any = Suspended(timeout_seconds=None, pause_key=key)
+    keyset = keyset_from_paused_state(state)
+    state.state_details.run_input_keyset = keyset
+    tags = review_tags((), view.setting_urn, view.stage)
+    with get_client(sync_client=True) as client:
+        found = client.read_deployment_by_name(deployment)
+        run = client.create_flow_run_from_deployment(
+            found.id, parameters={"review_ref": view.reference}, name=view.reference, tags=tags,
+            idempotency_key=idempotency_key, state=state,
+        )
+        current = run.state
+        if current is None or not current.is_paused() or current.state_details.pause_key != key:
+            return str(run.id)  # an existing run of this key has moved on: it is its own
+        fired = set(run.empirical_policy.pause_keys or set())
+        if key not in fired:
+            policy = run.empirical_policy.model_copy(update={"pause_keys": fired | {key}})
+            client.update_flow_run(run.id, empirical_policy=policy)
+    wait_form(view.stage, form_description(view, as_of)).save(keyset, flow_run_id=run.id)
+    refresh_run(view, str(run.id), tags, as_of)
     return str(run.id)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any, Final
 
 from prefect import Task, get_run_logger
@@ -26,8 +25,7 @@ from records.review_view import ReviewView
 from rules.errors import Problem
 from rules.stages import Stage
 from services import stages
-from services.forms import FORMS
-from services.runs import read_wait_input
+from services.runs import read_wait_input, wait_form
 from services.timeline import artifact_key, form_description, refresh_run
 from tasks.policies import records_task
 
@@ -79,15 +77,10 @@ def open_wait(review_ref: str) -> OpenWait:
     return OpenWait(review, stored, as_of)
 
 
-@cache
-def _run_input(stage: Stage) -> type[RunInput]:
-    return RunInput.subclass_from_base_model_type(FORMS[stage])
-
-
 def form_for(wait: OpenWait) -> type[RunInput]:
     """The Prefect form of the review's open wait, with what to enter and what is due shown above it."""
-    description = form_description(wait.review, wait.as_of)
-    return _run_input(wait.stage).with_initial_data(description=description)
+    form: type[RunInput] = wait_form(wait.stage, form_description(wait.review, wait.as_of))
+    return form
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

@@ -165,6 +165,9 @@ def test_bad_input_never_loses_the_run_nor_changes_the_record(stack: Stack, reco
 def test_form_schema_is_usable_by_a_caseworker(stack: Stack, records: Records) -> None:
     reference = start(stack, records, "E2E-RAW")
     run = run_state(stack, reference)
+    made = api("GET", f"{stack.api_url}/flow_runs/{run['id']}").json()
+    assert made["run_count"] == 0 and made["start_time"] is None  # created at its wait: no process spawned
+    assert made["empirical_policy"]["pause_keys"] == ["stage-1-1"]  # so the resumed replay takes the input
     response = api("GET", f"{stack.api_url}/flow_runs/{run['id']}/input/suspended-stage-1-1-schema")
     schema = json.loads(response.json()) if isinstance(response.json(), str) else response.json()
     fields = schema["properties"]
