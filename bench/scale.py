@@ -164,7 +164,8 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     from bench.flow_measure import stage_one_references
     from records.review_runs import set_flow_run
     from records.session import session_scope
-    from services.runs import run_key, start_review_run
+    from records.review_runs import run_key
+    from services.runs import start_review_run
     from services.setup import session_factory
 
     references = stage_one_references(starts)
