@@ -229,10 +229,12 @@ def measure_clock(stack: ProductionStack, plans: int) -> None:
 
 
 def pause_clock_schedule(stack: ProductionStack) -> None:
-    """Pause the clock's 15-minute schedule: its liveness pass would start runs for every other due review of the
-    caseload on the same two workers while the starts and resumes are measured (the clock is timed on its own)."""
-    deployment = stack.api("GET", "/deployments/name/statutory-clock/production").json()
-    stack.api("PATCH", f"/deployments/{deployment['id']}", json={"paused": True}).raise_for_status()
+    """Pause the schedules of the clock (every 15 minutes) and of the liveness flow (every minute): each would start
+    runs for every other due review of the caseload on the same two workers while the starts and resumes are
+    measured (the clock is timed on its own)."""
+    for name in ("statutory-clock/production", "review-liveness/production"):
+        deployment = stack.api("GET", f"/deployments/name/{name}").json()
+        stack.api("PATCH", f"/deployments/{deployment['id']}", json={"paused": True}).raise_for_status()
 
 
 def wait_for_portal() -> None:
