@@ -67,10 +67,14 @@ def start_one(factory: SessionFactory, reference: str, deployment: str) -> tuple
 
 def _start_all(as_of: date) -> None:
     """Start every due review's missing run and replace dead ones (the clock's own liveness pass, by hand)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from services.liveness import ensure_live_runs
 
-    with console.status("Checking every open review's run"):
-        report = ensure_live_runs(as_of)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as shown:
+        task = shown.add_task("Checking every open review's run (Ctrl-C stops; run it again to go on)", total=None)
+        report = ensure_live_runs(as_of, progress=lambda done, total: shown.update(task, completed=done, total=total))
     console.print(
         f"{len(report.started)} review runs started, {len(report.replaced)} replaced, {report.live} already live, "
         f"{len(report.could_not_start)} could not start (reviews someone may act on by {as_of:%a %d %b %Y})."

@@ -160,11 +160,15 @@ def ensure_live_runs(
     limits: Thresholds | None = None,
     now: datetime | None = None,
     quick: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LivenessReport:
     """Start the run of every review that needs one and has none, and replace the runs that died.
 
     ``quick`` reads only the runs that are working or ended (a waiting run is taken as live), for the
-    frequent pass; the clock's full pass also finds runs Prefect lost and runs waiting at a stale wait."""
+    frequent pass; the clock's full pass also finds runs Prefect lost and runs waiting at a stale wait.
+    ``progress(done, total)`` is told after each review (``ehcp start --all-due`` shows it). Each run started is
+    recorded on its review at once and created with the review's idempotency key, so a pass stopped half-way
+    (Ctrl-C) is simply run again: nothing is started twice."""
     with session_scope(session_factory()) as session:
         due = reviews_needing_runs(session, today)
     start = start or _default_start()
@@ -174,7 +178,9 @@ def ensure_live_runs(
     report = LivenessReport()
     snapshots = read_runs([r.flow_run_id for r in due if r.flow_run_id], unsettled_only=quick)
     heartbeats = _heartbeats(snapshots, now)
-    for review in due:
+    for done, review in enumerate(due, start=1):
+        if progress is not None:
+            progress(done - 1, len(due))
         if review.flow_run_id is None:
             if _start(review, start, deployment, None, report):
                 report.started.append(review.reference)
@@ -190,6 +196,8 @@ def ensure_live_runs(
             report.could_not_start[review.reference] = why or ""
         else:
             _replace(review, verdict, why or "", start, deployment, report)
+    if progress is not None:
+        progress(len(due), len(due))
     if report.could_not_start:
         report.problem = deployment_problem(deployment)
     return report

@@ -108,6 +108,17 @@ def test_a_run_no_runner_picks_up_is_reported_not_replaced(factory: SessionFacto
     assert len(start.keys) == 1
 
 
+def test_a_pass_says_how_far_it_is_and_a_second_pass_starts_nothing_twice(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    """`ehcp start --all-due` shows progress; stopped and run again, it starts no review's run a second time."""
+    start, told = Starter(), []
+    ensure_live_runs(LATER, start=start, deployment="d", progress=lambda done, total: told.append((done, total)))
+    assert told[0] == (0, 1) and told[-1] == (1, 1)
+    ensure_live_runs(LATER, start=start, deployment="d")
+    assert start.keys == [f"{review[1]}/cycle-1"]
+
+
 def test_nothing_is_started_before_preparation_opens(factory: SessionFactory, review: tuple[int, str]) -> None:
     start = Starter()
     report = ensure_live_runs(date(2020, 1, 1), start=start, deployment="d")
