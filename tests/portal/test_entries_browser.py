@@ -23,6 +23,7 @@ from tests.portal.test_browser import CHROMIUM, FLAGS, _axe, _date, _sign_in, ba
 from tests.portal.test_entries import EARLIEST, _amend_at_stage_5
 
 WIDTHS = (390, 1280)
+pytestmark = pytest.mark.slow  # starts Chromium (as tests.conftest.SLOW_PLACES marks the other browser tests)
 
 
 def _meeting(page: Any, day: str) -> None:
