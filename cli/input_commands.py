@@ -20,7 +20,7 @@ from rich.console import Console
 
 from cli.errors import fail
 from cli.records_access import current_settings, open_records
-from records.inbox import AlreadyReceived, london_time
+from records.inbox import AlreadyReceived
 from records.review_progress import UnknownReview, record_not_amending_reasons, review_by_reference
 from records.session import session_scope
 from rules.errors import Problem
@@ -73,13 +73,14 @@ def _report(found: InboxLine, options: dict[str, str], waited: bool) -> None:
 
 def _store(reference: str, stage: int, values: dict[str, Any], options: dict[str, str], reasons: str | None) -> int:
     """Check and store the input (and a not-amending notice's reasons) in one transaction; return its inbox id."""
-    from services.inbox import Refused, receive
+    from services.inbox import MovedOn, Refused, already_said, receive
     from services.setup import business_date
 
     settings = current_settings()
     submitted_by = str(values.pop("submitted_by", None) or settings.actor)
+    factory = open_records(settings)
     try:
-        with session_scope(open_records(settings)) as session:
+        with session_scope(factory) as session:
             review = review_by_reference(session, reference)
             received = receive(session, review, stage, values, submitted_by=submitted_by, source="cli",
                                today=business_date(session))  # fmt: skip
@@ -89,12 +90,17 @@ def _store(reference: str, stage: int, values: dict[str, Any], options: dict[str
         raise fail(str(exc), [Problem("REF", "check the reference with `ehcp reviews`")]) from None
     except Refused as exc:
         raise fail(exc.headline, _named(exc.problems, options)) from None
-    except AlreadyReceived as exc:
-        raise fail(
-            f"review {reference}: another input for this stage was received first, {london_time(exc.received_at)} "
-            f"from {exc.submitted_by}; yours was not stored",
-            [Problem("stage", f"see what was recorded with `ehcp status {reference}`, then submit again if needed")],
-        ) from None
+    except AlreadyReceived as exc:  # the same words as the pages and the API's 409
+        with session_scope(factory) as session:
+            said = already_said(session, review_by_reference(session, reference), exc)
+        raise fail(f"review {reference}: {said}",
+                   [Problem("stage", f"see what was recorded with `ehcp status {reference}`")]) from None  # fmt: skip
+    except MovedOn as exc:
+        raise fail(f"review {reference}: {exc.message}",
+                   [Problem("stage", f"see the review with `ehcp status {reference}`")]) from None  # fmt: skip
+    for warning in received.warnings:
+        console.print(f"[bold yellow]warning:[/] {options.get(warning.field, warning.field)}: {warning.message}",
+                      markup=True)  # fmt: skip
     for note in received.notes:
         console.print(f"[bold yellow]note:[/] {options.get(note.field, note.field)}: {note.message}", markup=True)
     return received.entry_id

@@ -464,17 +464,22 @@ def final_plan_letter_context(
     is_working_day: IsWorkingDay,
     copy: LetterCopy = LetterCopy(),
 ) -> DecisionLetterContext:
-    """Return the context of the letter issuing the final amended plan, with its appeal and mediation dates."""
+    """Return the context of the letter issuing the final amended plan, with its appeal and mediation dates.
+
+    ``representations_close_on`` is given so a plan issued inside the family's 15 days (recorded as a
+    breach of Reg 22(2)(c)) never says that everything they told us was considered."""
     kind = MessageKind.FINAL_PLAN_ISSUED
     if facts.final_plan_issued_on is None:
         raise RenderError("the final plan's issue date is not recorded", kind=kind)
     dates = _appeal_dates(facts, rule_set, is_working_day)
+    window = due_dates(facts, rule_set, is_working_day=is_working_day)["representations_close"]
     return DecisionLetterContext(
         kind,
         review,
         Outcome.AMEND,
         facts.final_plan_issued_on,
         facts.meeting_held_on,
+        representations_close_on=window,
         recipient_role=copy.recipient_role,
         copies_to=copy.copies_to,
         **dates,

@@ -19,12 +19,13 @@ from portal.accounts import user_for_token
 from portal.handover import follow_up, hand_over_now, said
 from portal.review_service import (
     NotInScope,
+    Sending,
     StageResult,
     WrongRole,
     family_letter,
     listed,
-    record_stage_entry,
     review_page,
+    submit_stage_entry,
 )
 from portal.scope import Principal, principal_of
 from portal.stage_forms import (
@@ -78,6 +79,11 @@ class ResultOut(BaseModel):
     note: str = ""
     input: InputOut | None = None
     letter: str | None = Field(default=None, description="The family's letter, when a preview was asked for.")
+    warnings: list[ProblemOut] = Field(
+        default=[], description="Accepted, but late or unlawful (recorded as history): a meeting planned after the "
+        "date it is due by, a final plan inside the family's 15 days. Ask with preview first to see them before "
+        "sending.",
+    )
     follow_up: bool = Field(default=False, exclude=True)
 
 
@@ -152,6 +158,7 @@ class DecisionIn(BaseModel):
 class PlanIn(BaseModel):
     document: str = Field(max_length=40, description="final-plan or cease-notice (and what the run's form allows).")
     issued_on: StrictDate
+    reasons: Text = Field(default="", description="not-amending only: the council's reasons (Reg 22(4)).")
     preview: bool = False
 
 
@@ -196,7 +203,8 @@ def _decision(body: DecisionIn) -> tuple[StageEntry, bool]:
 
 
 def _plan(body: PlanIn) -> tuple[StageEntry, bool]:
-    return plan_entry(StageEntry(), document=body.document, issued_on=body.issued_on), not body.preview
+    return plan_entry(StageEntry(), document=body.document, issued_on=body.issued_on,
+                      reasons=body.reasons), not body.preview  # fmt: skip
 
 
 def _letter(request: Request, reference: str, result: StageResult) -> str | None:
@@ -222,24 +230,25 @@ def _run(
     request: Request, principal: Principal, reference: str, stage: int, entry: tuple[StageEntry, bool]
 ) -> ResultOut:
     portal = portal_of(request)
-    try:
-        with session_scope(portal.factory) as session:
-            result = record_stage_entry(session, principal, reference, stage, entry[0], sending=entry[1],
-                                  today=portal.today(), source="api")
+    try:  # the API is told its warnings in the answer (and by a preview first); it confirms them by sending
+        result = submit_stage_entry(portal.factory, principal, reference, stage, entry[0], sending=entry[1],
+                                    today=portal.today(), source="api", how=Sending(confirmed=True))  # fmt: skip
     except NotInScope:
         raise HTTPException(404, "Not Found") from None
     except WrongRole:
         raise HTTPException(403, "the council records this stage") from None
     problems = [ProblemOut(field=p.field, message=p.message) for p in result.problems]
-    if problems:
-        raise HTTPException(422, [p.model_dump() for p in problems])
+    if problems:  # 409: another input answers this wait, or the review has moved past it; nothing was saved
+        raise HTTPException(409 if result.conflict else 422, [p.model_dump() for p in problems])
+    warnings = [ProblemOut(field=p.field, message=p.message) for p in result.warnings]
     if result.received is not None:
         handed = hand_over_now(portal, result.received, principal.staff_id)
         found = input_out(line(portal.factory, result.received.entry_id))
-        return ResultOut(status="received", note=said(handed), input=found, follow_up=handed is HandOver.BUSY)
+        return ResultOut(status="received", note=said(handed), input=found, follow_up=handed is HandOver.BUSY,
+                         warnings=warnings)  # fmt: skip
     if result.note:
         return ResultOut(status="draft", note=result.note)
-    return ResultOut(status="checked", letter=_letter(request, reference, result))
+    return ResultOut(status="checked", letter=_letter(request, reference, result), warnings=warnings)
 
 
 async def _stage(
@@ -252,8 +261,13 @@ async def _stage(
     return result
 
 
-RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid token"}, 404: {"description": "No such "
-                                               "review in your scope"}, 422: {"description": "Refused, with problems"}}
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No valid token"},
+    404: {"description": "No such review in your scope"},
+    409: {"description": "Another input for this stage was sent first (the message says by whom and when), or "
+                         "the review has moved past it: nothing was saved"},
+    422: {"description": "Refused, with problems"},
+}
 
 
 @router.get("/reviews", response_model=list[ReviewOut], responses=RESPONSES)

@@ -20,8 +20,8 @@ from portal.review_service import (
     family_letter,
     listed,
     record_form_values,
-    record_stage,
     review_page,
+    submit_stage,
 )
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS, RECORD_TEXTS, plan_documents
 from portal.timeline import days_text, stage_label
@@ -124,13 +124,16 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             raise NotFound from None
         family = family_pages.panel_for(request, session, principal, reference)
     planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
-    entered = dict(result.entered) if result else record_form_values(data.record, planned)
+    entered = dict(result.entered) if result and not result.conflict else record_form_values(data.record, planned)
     recorded, refused = _sent_outcome(request, data)
     notice = recorded or request.session.pop(NOTICE_KEY, None)
     problems = [*(result.problems if result else []), *refused]
-    status = 400 if result and result.problems else 200
+    status = 409 if result and result.conflict else 400 if result and result.problems else 200
+    warnings = result.warnings if result else ()
+    confirm = bool(result and result.confirm)
     return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
-                preview=preview, documents=plan_documents(), family=family, **FORM_PARTS)
+                preview=preview, documents=plan_documents(), family=family, warnings=warnings, confirm=confirm,
+                **FORM_PARTS)
 
 
 @router.get("/reviews/{reference}", response_class=HTMLResponse)
@@ -156,13 +159,12 @@ def latest_input(request: Request, reference: str) -> JSONResponse:
 def _record(request: Request, reference: str, stage: int, form: dict[str, str]) -> StageResult:
     principal = signed_in(request)
     portal = portal_of(request)
-    with session_scope(portal.factory) as session:
-        try:
-            result = record_stage(session, principal, reference, stage, form, today=portal.today())
-        except NotInScope:
-            raise NotFound from None
-        except WrongRole:
-            raise NotAllowed from None
+    try:
+        result = submit_stage(portal.factory, principal, reference, stage, form, today=portal.today())
+    except NotInScope:
+        raise NotFound from None
+    except WrongRole:
+        raise NotAllowed from None
     if result.received is not None:  # stored and committed: now (and only now) the review's run hears of it
         handed = hand_over_now(portal, result.received, principal.staff_id)
         result.note, result.follow_up = said(handed), handed is HandOver.BUSY
@@ -182,8 +184,8 @@ async def record(request: Request, reference: str, stage: int) -> Response:
     result = await run_in_threadpool(_record, request, reference, stage, form)
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)
-    if result.received is None and not result.note:  # a letter preview
-        preview = await run_in_threadpool(_preview, request, reference, result)
+    if result.received is None and not result.note:  # a letter preview, or the check step of a warned input
+        preview = await run_in_threadpool(_preview, request, reference, result) if stage in (4, 5) else None
         return await run_in_threadpool(_show, request, reference, result, preview)
     request.session[NOTICE_KEY] = result.note
     redirect = RedirectResponse(f"/reviews/{reference}", status_code=303)

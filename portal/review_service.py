@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notices.render import RenderedMessage
@@ -20,20 +21,36 @@ from portal.meeting_records import RecordLocked, mark_submitted, record_of, save
 from portal.scope import Principal, lines_in_scope, review_in_scope
 from portal.stage_forms import READERS, StageEntry, field_problem, read_record, report_values
 from portal.timeline import Timeline, timeline
-from records.inbox import AlreadyReceived, InboxLine, latest_for_review, london_time
+from records.inbox import AlreadyReceived, InboxLine, latest_for_review
 from records.models import Review
 from records.queries import ReviewLine
-from records.review_progress import review_by_reference, year_group_of
+from records.review_progress import record_not_amending_reasons, review_by_reference, year_group_of
+from records.session import SessionFactory, session_scope
 from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.transitions import StageInput
 from services.forms import to_stage_input
-from services.inbox import Received, Refused, check, receive
+from services.inbox import (
+    MovedOn,
+    Received,
+    Refused,
+    already_said,
+    check,
+    ensure_open,
+    receive,
+    submitter,
+)
 from services.rendering import preview_family_letter
 from services.setup import la_directory, rule_set, working_days
 
 SETTING_STAGES = frozenset({1, 2, 3})
 SECTIONS = {1: "preparation", 2: "meeting", 3: "record"}
+CONFIRM_FIELD = "confirm_warnings"
+"""The box a person ticks to send an input the service warned about (late or unlawful, recorded as history)."""
+WARNED_FIELD = "warned"
+"""Set on a form that showed warnings: sending it again without the box ticked is an error, not a second warning."""
+WAIT_FIELD = "wait"
+"""The review's wait the form was opened at: an input for a wait the review has left is refused, never kept."""
 
 
 class NotInScope(LookupError):
@@ -59,6 +76,9 @@ class ReviewPage:
     inbox: InboxLine | None
     """The review's latest input (received and being recorded, applied, refused or superseded)."""
     may_record: bool
+    wait_number: int = 0
+    inbox_by: str = ""
+    """Who sent the latest input, as colleagues know them (work email and role)."""
 
     @property
     def being_recorded(self) -> bool:
@@ -80,6 +100,14 @@ class StageResult:
     note: str = ""
     follow_up: bool = False
     """The review's run was busy when the input was handed over: the door hands it over again once it waits."""
+    warnings: tuple[Problem, ...] = ()
+    """Late or unlawful, though accepted (``rules.warnings``): shown before sending, and with what was sent."""
+    confirm: bool = False
+    """Nothing was sent: the person is asked to confirm the warnings first (the pages' check step)."""
+    conflict: bool = False
+    """Nothing was saved: another input answers this wait, or the review has moved past it (HTTP 409)."""
+    reasons: str | None = None
+    """A not-amending notice's reasons as entered, for its letter's preview (kept in the records when sent)."""
 
 
 def in_scope(session: Session, principal: Principal, reference: str) -> Review:
@@ -97,6 +125,7 @@ def may_record(principal: Principal, stage: int | None) -> bool:
 def review_page(session: Session, principal: Principal, reference: str, today: date) -> ReviewPage:
     review = in_scope(session, principal, reference)
     row = record_of(session, review)
+    latest = latest_for_review(session, review.id)
     return ReviewPage(
         reference=review.reference,
         setting_name=review.plan.setting.name,
@@ -106,8 +135,10 @@ def review_page(session: Session, principal: Principal, reference: str, today: d
         record=dict(row.content) if row else {},
         record_status=row.status if row else None,
         record_id=row.id if row else None,
-        inbox=latest_for_review(session, review.id),
+        inbox=latest,
         may_record=may_record(principal, review.stage),
+        wait_number=review.wait_number,
+        inbox_by=submitter(session, latest.submitted_by) if latest is not None else "",
     )
 
 
@@ -129,15 +160,6 @@ def _save_personal(session: Session, review: Review, stage: int, entry: StageEnt
     return save_section(session, review, SECTIONS[stage], entry.content, staff_id=staff_id)
 
 
-def _already(exc: AlreadyReceived) -> Problem:
-    when = london_time(exc.received_at)
-    if exc.status == "received":
-        return Problem("stage", f"An input for this stage is already being recorded: received {when} from "
-                                f"{exc.submitted_by}. Nothing else was saved; the page shows it once it is recorded")
-    return Problem("stage", f"This stage was already answered: received {when} from {exc.submitted_by}. "
-                            "Reload the page to see the review as it stands")  # fmt: skip
-
-
 def family_letter(session: Session, reference: str, result: StageResult) -> RenderedMessage | str | None:
     """The letter the family would receive for a previewed input: the outbox's own letter (or why there is none)."""
     if result.facts is None or result.given is None:
@@ -145,8 +167,38 @@ def family_letter(session: Session, reference: str, result: StageResult) -> Rend
     review = review_by_reference(session, reference)
     return preview_family_letter(
         session, review, result.facts, result.given, la=la_directory(), rule_set=rule_set(),
-        is_working_day=working_days(),
+        is_working_day=working_days(), reasons=result.reasons,
     )  # fmt: skip
+
+
+def _wait_of(form: Mapping[str, str]) -> int | None:
+    value = str(form.get(WAIT_FIELD) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """How a door sends an entry: the wait its form was opened at, and whether its warnings were confirmed."""
+
+    wait: int | None = None
+    confirmed: bool = False
+    """The person ticked the box under the warnings (the API confirms by sending: it is told them in its answer)."""
+    warned: bool = False
+    """The form came back with the warnings already: not ticking the box again is an error."""
+
+    @classmethod
+    def of_page(cls, form: Mapping[str, str]) -> Sending:
+        return cls(_wait_of(form), form.get(CONFIRM_FIELD) == "yes", form.get(WARNED_FIELD) == "yes")
+
+
+def _unconfirmed(form: Mapping[str, str], warnings: tuple[Problem, ...], how: Sending) -> StageResult | None:
+    """The check step: an input with warnings is sent only with the box ticked; else the form comes back."""
+    if not warnings or how.confirmed:
+        return None
+    problems = []
+    if how.warned:
+        problems.append(Problem(CONFIRM_FIELD, "Tick the box to record it as it is, or change the date"))
+    return StageResult(None, problems, form, warnings=warnings, confirm=True)
 
 
 def record_stage(
@@ -156,23 +208,28 @@ def record_stage(
     """Read one stage's posted page form into its entry, then record it (``record_stage_entry``)."""
     entry, sending = _entry(stage, form, today)
     return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
-                              source=source, entered=form)
+                              source=source, entered=form, how=Sending.of_page(form))  # fmt: skip
 
 
 def record_stage_entry(
     session: Session, principal: Principal, reference: str, stage: int, entry: StageEntry, *, sending: bool,
-    today: date, source: str = "portal", entered: Mapping[str, str] | None = None,
+    today: date, source: str = "portal", entered: Mapping[str, str] | None = None, how: Sending = Sending(),
 ) -> StageResult:
     """Save and (when sending) store one stage's entry in the review's inbox; otherwise check it only (a preview)
     or, at stage 3, keep the meeting record as a draft. Every door builds the same entry (``portal.stage_forms``).
 
+    An input for a wait already answered, or one the review has left, raises AlreadyReceived or MovedOn
+    before anything is saved (or, in a race, when it is stored): the caller's transaction must roll back,
+    so the personal part of an input that came second is never kept (``submit_stage_entry`` does that).
     Nothing talks to Prefect here: the caller hands the received input to the review's run after commit."""
     form = entered or {}
     review = in_scope(session, principal, reference)
     if not may_record(principal, stage):
         raise WrongRole(f"stage {stage} is recorded by the council")
-    if review.stage != stage:
-        return StageResult(None, [Problem("stage", f"This review is not at stage {stage}; reload the page")], form)
+    try:
+        ensure_open(session, review, stage, how.wait)
+    except Refused as exc:
+        return StageResult(None, [field_problem(p) for p in exc.problems], form)
     try:
         record_id = _save_personal(session, review, stage, entry, principal.staff_id)
     except RecordLocked as exc:
@@ -180,21 +237,84 @@ def record_stage_entry(
     if entry.problems:
         return StageResult(None, entry.problems, form)
     values = report_values(entry.content, record_id or 0, today) if stage == 3 else entry.values
+    reasons = str(entry.content.get("reasons") or "") if stage == 5 else None
     if stage == 3 and not sending:
         return StageResult(None, [], form, note="Draft saved. Nothing has been sent yet.")
     try:
-        if not sending:
-            checked = check(review, stage, {**values, "submitted_by": principal.staff_id}, today=today)
-            return StageResult(None, [], form, checked.facts, to_stage_input(checked.form))
-        received = receive(session, review, stage, values, submitted_by=principal.staff_id, source=source,
-                           today=today)  # fmt: skip
+        result = _check_or_send(session, principal, review, stage, form, values, reasons=reasons, sending=sending,
+                                how=how, today=today, source=source)  # fmt: skip
     except Refused as exc:
         return StageResult(None, [field_problem(p) for p in exc.problems], form)
-    except AlreadyReceived as exc:
-        return StageResult(None, [_already(exc)], form)
-    if stage == 3 and record_id is not None:
+    if result.received is not None and stage == 3 and record_id is not None:
         mark_submitted(session, record_id, staff_id=principal.staff_id)
-    return StageResult(received, [], form)
+    return result
+
+
+def _check_or_send(
+    session: Session, principal: Principal, review: Review, stage: int, form: Mapping[str, str],
+    values: Mapping[str, Any], *, reasons: str | None, sending: bool, how: Sending, today: date, source: str,
+) -> StageResult:  # fmt: skip
+    """Check the input; send it when asked and confirmed (its warnings shown first), else say what it leads to."""
+    checked = check(review, stage, {**values, "submitted_by": principal.staff_id}, today=today)
+    given = to_stage_input(checked.form)
+    if not sending:
+        return StageResult(None, [], form, checked.facts, given, warnings=checked.warnings, reasons=reasons)
+    held = _unconfirmed(form, checked.warnings, how)
+    if held is not None:
+        held.facts, held.given, held.reasons = checked.facts, given, reasons
+        return held
+    received = receive(session, review, stage, values, submitted_by=principal.staff_id, source=source,
+                       today=today, wait_number=how.wait)  # fmt: skip
+    if reasons:  # beside the input, in the same transaction; never in the form the run sees
+        record_not_amending_reasons(session, review.reference, reasons, actor=principal.staff_id)
+    return StageResult(received, [], form, warnings=received.warnings)
+
+
+def _conflict(session: Session, principal: Principal, reference: str, stage: int, wait: int | None) -> StageResult:
+    """Say, from the records as they now stand, why an input that came second was not saved."""
+    review = in_scope(session, principal, reference)
+    try:
+        ensure_open(session, review, stage, wait)
+    except AlreadyReceived as exc:
+        message = already_said(session, review, exc)
+    except MovedOn as exc:
+        message = exc.message
+    except Refused as exc:
+        message = exc.problems[0].message if exc.problems else exc.headline
+    else:  # another save of the same record won the race and its input is not stored (a draft, a preview)
+        message = ("Someone else saved this stage at the same moment. Nothing you entered was saved. Look at the "
+                   "review as it stands, then enter it again if it is still needed")  # fmt: skip
+    return StageResult(None, [Problem("stage", message)], {}, conflict=True)
+
+
+def submit_stage(
+    factory: SessionFactory, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
+    today: date, source: str = "portal",
+) -> StageResult:
+    """The pages' door: read the posted form into its entry and record it in its own transaction."""
+    entry, sending = _entry(stage, form, today)
+    return submit_stage_entry(factory, principal, reference, stage, entry, sending=sending, today=today,
+                              source=source, entered=form, how=Sending.of_page(form))  # fmt: skip
+
+
+def submit_stage_entry(
+    factory: SessionFactory, principal: Principal, reference: str, stage: int, entry: StageEntry, *,
+    sending: bool, today: date, source: str = "portal", entered: Mapping[str, str] | None = None,
+    how: Sending = Sending(),
+) -> StageResult:
+    """``record_stage_entry`` in its own transaction, for the pages and the API alike.
+
+    When the wait is answered already or left behind (checked first, and held by the database's unique
+    keys when two people send at the same moment: the inbox's one row per wait, the one meeting record
+    per review), everything this input saved is rolled back and the person is told, from the records
+    as they then stand, who sent the input that counts and when: never a server error."""
+    try:
+        with session_scope(factory) as session:
+            return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
+                                      source=source, entered=entered, how=how)  # fmt: skip
+    except (AlreadyReceived, MovedOn, IntegrityError):
+        with session_scope(factory) as session:
+            return _conflict(session, principal, reference, stage, how.wait)
 
 
 def _date_values(name: str, iso: str | None) -> dict[str, str]:

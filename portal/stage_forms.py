@@ -238,18 +238,25 @@ def plan_documents() -> tuple[str, ...]:
     return tuple(arg for part in get_args(annotation) for arg in (get_args(part) or (part,)) if isinstance(arg, str))
 
 
-def plan_entry(entry: StageEntry, *, document: str, issued_on: date | None) -> StageEntry:
-    """Stage 5: the document issued (one the run's form accepts) and its day."""
+def plan_entry(entry: StageEntry, *, document: str, issued_on: date | None, reasons: str = "") -> StageEntry:
+    """Stage 5: the document issued (one the run's form accepts) and its day; a not-amending notice's reasons
+    (Reg 22(4): the family's letter quotes them) are content, held in the records only."""
     if document not in plan_documents():
         entry.problems.insert(0, Problem("document", f"Select one of: {', '.join(plan_documents())}"))
     entry.values = {"document": document or None, "issued_on": _iso(issued_on)}
+    if document == "not-amending":
+        entry.content = {"reasons": entry.checked("reasons", reasons)}
+        if not entry.content["reasons"]:
+            entry.problems.append(Problem("reasons", "Give the council's reasons for not amending the plan after "
+                                                     "all (Reg 22(4)): the family's letter quotes them"))  # fmt: skip
     return entry
 
 
 def read_plan(form: Mapping[str, str], today: date) -> StageEntry:
     entry = StageEntry()
     issued = entry.date(form, "issued_on")
-    return plan_entry(entry, document=str(form.get("document", "")), issued_on=issued)
+    return plan_entry(entry, document=str(form.get("document", "")), issued_on=issued,
+                      reasons=str(form.get("reasons", "")))  # fmt: skip
 
 
 READERS: Final[dict[int, Callable[[Mapping[str, str], date], StageEntry]]] = {

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from records import audit
-from records.models import InboxEntry, InboxStatus, Review
+from records.models import InboxEntry, InboxStatus, Review, StaffUser
 
 RECEIVED = InboxStatus.RECEIVED.value
 LONDON: Final = ZoneInfo("Europe/London")
@@ -230,3 +230,11 @@ def held_stages(session: Session) -> dict[int, int]:
         InboxEntry.status == RECEIVED, InboxEntry.reported_at.is_(None)
     )
     return {int(review_id): int(stage) for review_id, stage in session.execute(query).all()}
+
+
+def submitter_of(session: Session, submitted_by: str) -> tuple[str, str] | None:
+    """The work email and role of the front-door account that gave an input, or None (a command, the run)."""
+    found = session.execute(
+        select(StaffUser.email, StaffUser.role).where(StaffUser.staff_id == submitted_by)
+    ).first()
+    return (str(found[0]), str(found[1])) if found else None

@@ -42,10 +42,12 @@ from records.inbox import (
     as_utc,
     entry_for_wait,
     line_by_id,
+    london_time,
     note_handed_over,
     received,
     settle,
     store,
+    submitter_of,
 )
 from records.models import InboxEntry, InboxStatus, Review
 from records.outbox import enqueue_for_operators
@@ -58,6 +60,7 @@ from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.stages import Stage
 from rules.transitions import apply_stage_input, recorded_notes
+from rules.warnings import input_warnings
 from services.forms import FORMS, StageForm, form_problems, to_stage_input
 from services.runs import ResumeRefused, RunBridge, RunUnavailable
 from services.setup import rule_set, working_days
@@ -66,8 +69,12 @@ __all__ = [
     "REPORT_AFTER",
     "AlreadyReceived",
     "Checked",
+    "already_said",
+    "moved_on_said",
+    "submitter",
     "HandOver",
     "Received",
+    "MovedOn",
     "Refused",
     "check",
     "follow",
@@ -96,6 +103,8 @@ class Checked:
     form: StageForm
     facts: ReviewFacts
     notes: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+    """What the person is warned of before sending (``rules.warnings``): accepted, but late or unlawful."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +116,7 @@ class Received:
     stage: int
     wait_key: str
     notes: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 class HandOver(StrEnum):
@@ -129,11 +139,91 @@ def check(review: Review, stage: int, values: Mapping[str, Any], *, today: date)
         problems = tuple(form_problems(exc))
         raise Refused(f"review {review.reference}: input refused; nothing was recorded", problems) from None
     before = review_facts(review)
-    result = apply_stage_input(before, to_stage_input(form), today=today, year_group=year_group_of(review))
+    given = to_stage_input(form)
+    result = apply_stage_input(before, given, today=today, year_group=year_group_of(review))
     if not result.accepted:
         raise Refused(f"review {review.reference}: input refused; nothing was recorded", tuple(result.problems))
     notes = recorded_notes(before, result.facts, rule_set(), is_working_day=working_days())
-    return Checked(form, result.facts, tuple(notes))
+    warnings = input_warnings(before, given, rule_set(), is_working_day=working_days())
+    return Checked(form, result.facts, tuple(notes), warnings)
+
+
+ROLE_WORDS: Final = {
+    "setting": "setting staff",
+    "caseworker": "council caseworker",
+    "manager": "council manager",
+    "admin": "council administrator",
+}
+
+
+def submitter(session: Session, submitted_by: str) -> str:
+    """Who gave an input, as their colleagues know them: "jo@school.example (setting staff)", or the ID as given."""
+    found = submitter_of(session, submitted_by)
+    if found is None:
+        return submitted_by
+    email, role = found
+    return f"{email} ({ROLE_WORDS.get(role, role)})"
+
+
+def _stage_words(stage: int) -> str:
+    return f"stage {stage} ({Stage(stage).label})"
+
+
+def _where(review: Review) -> str:
+    return "complete" if review.stage is None else f"now at {_stage_words(review.stage)}"
+
+
+def already_said(session: Session, review: Review, exc: AlreadyReceived) -> str:
+    """What every door tells a person whose input for a wait came second: who gave the first, when, what became of it.
+
+    One sentence for the pages, the JSON API (its 409) and ``ehcp``."""
+    by, when, stage = submitter(session, exc.submitted_by), london_time(exc.received_at), _stage_words(exc.stage)
+    if exc.status == InboxStatus.RECEIVED:
+        return (f"An input for {stage} is already being recorded: sent by {by} on {when}. Nothing you entered was "
+                "saved. The review's page shows it once it is recorded")  # fmt: skip
+    if exc.status == InboxStatus.APPLIED:
+        return (f"{stage[0].upper()}{stage[1:]} was already recorded, from the input sent by {by} on {when}; "
+                f"the review is {_where(review)}. Nothing you entered was saved")  # fmt: skip
+    return (f"An input for {stage} was already sent by {by} on {when} (it was {exc.status}); the review is "
+            f"{_where(review)}. Nothing you entered was saved")  # fmt: skip
+
+
+def moved_on_said(review: Review, stage: int) -> str:
+    """What every door tells a person whose input answers a wait the review has moved past (nothing is kept)."""
+    if review.stage == stage:
+        return (f"This form for {_stage_words(stage)} was opened before the review asked for that stage again. "
+                "Nothing you entered was saved. Look at the review as it stands before entering anything again")
+    return (f"This input was for {_stage_words(stage)}, but the review has moved on: it is {_where(review)}. "
+            "Nothing you entered was saved. Look at the review as it stands before entering anything again")
+
+
+class MovedOn(Exception):
+    """The input answers a wait the review has left (another stage, or the same stage asked again)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def ensure_open(session: Session, review: Review, stage: int, wait_number: int | None = None) -> None:
+    """Refuse at once an input for a wait that is answered already or that the review has left.
+
+    Raises AlreadyReceived (with who gave the first input and when), MovedOn, or Refused for a stage
+    the review has not reached; called before anything is saved, and again when the input is stored."""
+    asked = review.wait_number if wait_number is None else wait_number
+    if review.stage == stage:
+        earlier = entry_for_wait(session, review.id, asked)
+        if earlier is not None:
+            raise AlreadyReceived(earlier)
+        if asked == review.wait_number:
+            return
+    elif wait_number is not None and (earlier := entry_for_wait(session, review.id, wait_number)) is not None:
+        raise AlreadyReceived(earlier)
+    if review.stage is not None and stage > review.stage:
+        problem = Problem("stage", f"the review is at {_stage_words(review.stage)}; {_stage_words(stage)} is not "
+                                   "open yet")  # fmt: skip
+        raise Refused(f"review {review.reference}: input refused; nothing was recorded", (problem,))
+    raise MovedOn(moved_on_said(review, stage))
 
 
 def receive(
@@ -146,10 +236,13 @@ def receive(
     source: str,
     today: date,
     now: datetime | None = None,
+    wait_number: int | None = None,
 ) -> Received:
     """Check the input and store it in the review's inbox, in the caller's transaction.
 
-    Raises Refused (nothing stored) or AlreadyReceived (another input answers this wait)."""
+    ``wait_number`` is the wait the person's form was opened at, when the door knows it (the pages).
+    Raises Refused (nothing stored), AlreadyReceived (another input answers this wait) or MovedOn."""
+    ensure_open(session, review, stage, wait_number)
     checked = check(review, stage, {**values, "submitted_by": submitted_by}, today=today)
     entry = store(
         session,
@@ -159,7 +252,7 @@ def receive(
         source=source,
         now=now or system_now(),
     )
-    return Received(entry.id, review.reference, stage, entry.wait_key, checked.notes)
+    return Received(entry.id, review.reference, stage, entry.wait_key, checked.notes, checked.warnings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ operators' notice of a failed message are rendered here too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -238,10 +238,12 @@ def preview_family_letter(
     la: LaDirectory,
     rule_set: RuleSet,
     is_working_day: IsWorkingDay,
+    reasons: str | None = None,
 ) -> RenderedMessage | str:
     """The letter the family would receive for this input, from the facts it leads to: the outbox's own letter,
     as its first lawful addressee would have it.
 
+    ``reasons`` are a not-amending notice's reasons as entered (not yet in the records) for its preview.
     Returns why there is none when the input sends the family no letter, or the letter cannot be told."""
     kind = letter_kind(given)
     if kind is None:
@@ -252,6 +254,8 @@ def preview_family_letter(
     people = review_context(review, la, on=on, contact=contact, copy=first is not None and first.copied)
     try:
         extras = _extras(session, review, _letter_copy(Role.FAMILY, review, la, kind), None)
+        if reasons:
+            extras = replace(extras, reasons=reasons)
         context = stage_letter(kind, facts, people, extras, rule_set=rule_set, is_working_day=is_working_day)
     except RenderError as exc:
         return f"The letter cannot be previewed: {exc}"

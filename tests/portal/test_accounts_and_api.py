@@ -118,7 +118,7 @@ def test_api_records_a_meeting_with_the_same_checks(factory: SessionFactory, app
     assert detail["reference"] == reference and detail["stage"] == 2
     assert detail["latest_input"]["status"] == "received"  # being recorded: the run has not applied it yet
     again = app_client.post(f"/api/reviews/{reference}/meeting", json=body, headers=headers)
-    assert again.status_code == 422 and "already being recorded" in again.text
+    assert again.status_code == 409 and "already being recorded" in again.text
     apply_received(factory, reference)
     detail = app_client.get(f"/api/reviews/{reference}", headers=headers).json()
     assert detail["stage"] == 3 and detail["latest_input"]["status"] == "applied"

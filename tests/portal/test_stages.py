@@ -166,8 +166,10 @@ def test_a_second_input_for_the_same_stage_is_told_who_sent_the_first(factory, c
     token = csrf_of(second, f"/reviews/{reference}")  # the second person opened the form before the first sent
     assert _post(first, reference, 2, data).status_code == 200
     late = second.post(f"/reviews/{reference}/stages/2", data={**data, "csrf_token": token})
-    assert late.status_code == 400
-    assert "already being recorded: received" in late.text and "from staff-" in late.text
+    assert late.status_code == 409
+    text = html.unescape(late.text)
+    assert "already being recorded: sent by senco@school.example (setting staff) on" in text
+    assert "Nothing you entered was saved" in text and 'action="/reviews/' not in text  # the status, not the form
     assert len(bridge.resumed) == 1 and _inbox(factory) == [("received", "portal")]
 
 
