@@ -16,8 +16,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import user_for_token
+from portal.finding import SearchForm, find
 from portal.handover import follow_up, hand_over_now, said
-from portal.review_service import NotInScope, StageResult, WrongRole, family_letter, listed, record_stage, review_page
+from portal.review_service import NotInScope, StageResult, WrongRole, family_letter, record_stage, review_page
 from portal.scope import Principal, principal_of
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
 from portal.web import portal_of
@@ -254,11 +255,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {401: {"description": "No valid tok
 @router.get("/reviews", response_model=list[ReviewOut], responses=RESPONSES)
 def list_reviews(request: Request, principal: Who) -> list[ReviewOut]:
     """The open reviews in your scope, soonest next deadline first."""
-    with session_scope(portal_of(request).factory) as session:
-        lines = listed(session, principal)
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        found = find(session, principal, SearchForm(), portal.today(), per_page=None)
     return [ReviewOut(reference=ln.reference, setting_name=ln.setting_name, stage=ln.stage,
                       next_deadline=ln.next_deadline_key, due_on=ln.next_due_on, owed_by=ln.next_owner)
-            for ln in lines]
+            for ln in found.lines]
 
 
 @router.get("/reviews/{reference}", response_model=ReviewDetailOut, responses=RESPONSES)
