@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from records.models import Child, Plan, Review, Setting
 from records.queries import chunked
 
+_Row = TypeVarTuple("_Row")
 MAX_WORDS: Final = 6
 MAX_WORD_LENGTH: Final = 100
 DEFAULT_PER_PAGE: Final = 50
@@ -119,7 +120,7 @@ def _conditions(wanted: ReviewSearch) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _joined(query: Select[Any]) -> Select[Any]:
+def _joined(query: Select[*_Row]) -> Select[*_Row]:
     return (query.select_from(Review).join(Plan, Plan.id == Review.plan_id)
             .join(Setting, Setting.id == Plan.setting_id).join(Child, Child.id == Plan.child_id))
 
@@ -144,10 +145,13 @@ def find_reviews(session: Session, wanted: ReviewSearch) -> FoundReviews:
     if due is not None:
         conditions.append(due)
     total = counts.get(wanted.due, 0) if wanted.due is not None else sum(counts.values())
-    query = _joined(select(
+    columns = select(
         Review.reference, Setting.urn, Setting.name, Review.stage, Review.next_deadline_key, Review.next_due_on,
         Review.next_owner, Child.given_name, Child.family_name, Child.date_of_birth, Child.year_group,
-    )).where(*conditions).order_by(Review.next_due_on.is_(None), Review.next_due_on, Review.reference)
+    )
+    query = _joined(columns).where(*conditions).order_by(
+        Review.next_due_on.is_(None), Review.next_due_on, Review.reference
+    )
     pages, page = 1, 1
     if wanted.per_page is not None:
         pages = max(1, -(-total // wanted.per_page))
@@ -171,7 +175,8 @@ def children_of(session: Session, references: Sequence[str]) -> dict[str, ChildO
     """Return the child of each known review among ``references`` (callers check the reader's scope)."""
     found: dict[str, ChildOfReview] = {}
     for part in chunked(sorted(set(references))):
-        query = _joined(select(Review.reference, Child.given_name, Child.family_name, Child.date_of_birth,
-                               Child.year_group)).where(Review.reference.in_(part))
-        found.update({reference: ChildOfReview(*rest) for reference, *rest in session.execute(query)})
+        columns = select(Review.reference, Child.given_name, Child.family_name, Child.date_of_birth, Child.year_group)
+        query = _joined(columns).where(Review.reference.in_(part))
+        for reference, given, family, born, year in session.execute(query):
+            found[reference] = ChildOfReview(given, family, born, year)
     return found

@@ -37,7 +37,7 @@ def _open_by_setting(session: Session) -> dict[str, dict[int, str]]:
     )
     found: dict[str, dict[int, str]] = defaultdict(dict)
     for urn, stage, reference in session.execute(query):
-        found[urn].setdefault(int(stage), reference)
+        found[urn].setdefault(stage or 0, reference)
     return found
 
 

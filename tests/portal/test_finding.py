@@ -154,7 +154,7 @@ def test_the_senco_sees_the_childs_name_year_and_birth_on_her_list_and_the_revie
     listing = client.get("/reviews")
     assert listing.status_code == 200 and f"{GIVEN} {FAMILY}" in listing.text
     searched = client.get("/reviews", params={"q": "featherstone"})
-    assert reference in searched.text and "1 review match your search" in searched.text
+    assert reference in searched.text and "1 review matches your search" in searched.text
     page = client.get(f"/reviews/{reference}")
     with session_scope(factory) as session:
         child = session.scalar(select(Child).join(Plan).join(Review).where(Review.reference == reference))
