@@ -259,3 +259,27 @@ def test_a_setting_short_of_a_stage_borrows_it_from_another(factory: SessionFact
         assert again is not None and set(again.to_try) == {1, 2, 3}
         assert all(session.scalar(select(Review.stage).where(Review.reference == ref)) == stage
                    for stage, ref in again.to_try.items())
+
+
+def test_ehcp_users_demo_prints_the_references_to_try_every_time(
+    factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from records.settings import get_settings
+    from tests.records.support import run
+
+    monkeypatch.setenv("EHCP_DATABASE_URL", str(factory.kw["bind"].url))
+    get_settings.cache_clear()
+    try:
+        first, again = run("users", "demo"), run("users", "demo")
+    finally:
+        get_settings.cache_clear()
+    assert first.exit_code == 0 and again.exit_code == 0, first.output
+    with session_scope(factory) as session:
+        plan = walkthrough(session)
+    assert plan is not None
+    email = f"senco.{plan.setting_urns[0].lower()}@demo.invalid"
+    assert f"front door demo account: {email} (setting)" in first.stdout
+    for output in (first.stdout, again.stdout):
+        line = next(line for line in output.splitlines() if "try:" in line)
+        assert email in line and all(f"{ref} (stage {stage}" in line for stage, ref in plan.to_try.items())
+    assert "demo account" not in again.stdout  # the accounts are made once
