@@ -139,7 +139,8 @@ def find_reviews(session: Session, wanted: ReviewSearch) -> FoundReviews:
     """Return the open reviews matching ``wanted``, soonest next deadline first, one page of them."""
     conditions = _conditions(wanted)
     group = _due_group(wanted)
-    counted = _joined(select(group, func.count()).where(*conditions).group_by(group))
+    groups = _joined(select(group.label("due"))).where(*conditions).subquery()
+    counted = select(groups.c.due, func.count()).group_by(groups.c.due)  # one CASE, so PostgreSQL's binds agree
     counts = {Due(name): number for name, number in session.execute(counted)}
     due = _due_condition(wanted)
     if due is not None:
