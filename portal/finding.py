@@ -53,7 +53,7 @@ class SearchForm:
 def read_search(params: Mapping[str, str]) -> SearchForm:
     """Read the lists' search form; a bad value is named with its fix and left out of the search."""
     problems: list[Problem] = []
-    q = " ".join(params.get("q", "").split())
+    q = " ".join("".join(ch for ch in params.get("q", "") if ch.isprintable() or ch.isspace()).split())
     if len(q) > MAX_QUERY_LENGTH:
         problems.append(Problem("q", f"Search words must be {MAX_QUERY_LENGTH} characters or fewer"))
         q = ""

@@ -137,6 +137,7 @@ def test_the_search_form_names_each_bad_field_and_its_fix() -> None:
     assert (form.q, form.stage, form.due, form.page) == ("", "", "", 1)
     assert read_search({"q": "  Jules   Smith ", "stage": "2", "due": "overdue", "page": "3"}).problems == []
     assert read_search({"q": "a b", "stage": "2"}).link(2) == "?q=a+b&stage=2&page=2"
+    assert read_search({"q": "Mari\x00gold\x07"}).q == "Marigold"  # no NUL reaches PostgreSQL
     assert [year_text(v) for v in ("4", "Y9", "R", "N1", None)] == [
         "Year 4", "Year 9", "Reception", "Nursery 1", "Not known"]
 
@@ -283,3 +284,21 @@ def test_ehcp_users_demo_prints_the_references_to_try_every_time(
         line = next(line for line in output.splitlines() if "try:" in line)
         assert email in line and all(f"{ref} (stage {stage}" in line for stage, ref in plan.to_try.items())
     assert "demo account" not in again.stdout  # the accounts are made once
+
+
+def test_the_api_list_takes_the_same_search(factory: SessionFactory, client_for: Any) -> None:
+    from tests.portal.test_scope_and_sign_in import _token as token_for
+
+    urn, reference = urn_with_reviews(factory, 1)
+    other, _ = urn_with_reviews(factory, 1, not_urn=urn)
+    name_child(factory, reference)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    make_account(factory, "other@school.example", Role.SETTING, (other,))
+    client = client_for("senco@school.example")
+    mine = {"Authorization": f"Bearer {token_for(factory, 'senco@school.example')}"}
+    theirs = {"Authorization": f"Bearer {token_for(factory, 'other@school.example')}"}
+    found = client.get("/api/reviews", params={"q": "marigold", "stage": "1"}, headers=mine)
+    assert found.status_code == 200 and [r["reference"] for r in found.json()] == [reference]
+    assert client.get("/api/reviews", params={"q": "marigold"}, headers=theirs).json() == []
+    refused = client.get("/api/reviews", params={"stage": "7"}, headers=mine)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "stage"
