@@ -162,9 +162,8 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     from prefect.deployments import run_deployment
 
     from bench.flow_measure import stage_one_references
-    from records.review_runs import set_flow_run
+    from records.review_runs import run_key, set_flow_run
     from records.session import session_scope
-    from records.review_runs import run_key
     from services.runs import start_review_run
     from services.setup import session_factory
 

@@ -85,28 +85,45 @@ DEMO_PASSWORD = "demo-password-change-me"
 
 @users_app.command("demo")
 def demo() -> None:
-    """Add demo accounts (a SENCO of the first setting, a caseworker, a manager) while there are no accounts."""
+    """Add demo accounts (a SENCO, a caseworker, a manager) while there are no accounts; say which reviews to try.
+
+    The SENCO looks after the demo setting with open reviews at stages 1, 2 and 3 (records.demo.walkthrough)."""
     import os
 
-    from sqlalchemy import select
-
-    from records.models import Setting
+    from records.demo.walkthrough import walkthrough, walkthrough_for
 
     password = os.environ.get("EHCP_DEMO_PASSWORD", DEMO_PASSWORD)
     with session_scope(open_records(current_settings())) as session:
-        if list_users(session):
+        users = list_users(session)
+        if users:
+            senco = next((u for u in users if u.role == Role.SETTING.value and u.email.endswith("@demo.invalid")
+                          and not u.disabled), None)  # fmt: skip
+            if senco is not None:
+                _say_what_to_try(senco.email, walkthrough_for(session, senco.setting_urns))
             return
-        urn = session.scalar(select(Setting.urn).order_by(Setting.urn))
+        plan = walkthrough(session)
         made: list[tuple[str, Role, tuple[str, ...]]] = [
             ("caseworker@demo.invalid", Role.CASEWORKER, ()),
             ("manager@demo.invalid", Role.MANAGER, ()),
         ]
-        if urn is not None:
-            made.insert(0, (f"senco.{urn.lower()}@demo.invalid", Role.SETTING, (urn,)))
+        if plan is not None:
+            made.insert(0, (f"senco.{plan.setting_urns[0].lower()}@demo.invalid", Role.SETTING, plan.setting_urns))
         for email, role, urns in made:
             add_user(session, email, role, setting_urns=urns, password=password)
     for email, role, _ in made:
         typer.echo(f"[ehcp] front door demo account: {email} ({role.value}), password {password}")
+    if plan is not None:
+        _say_what_to_try(made[0][0], plan.to_try)
+
+
+STAGE_NAMES = {1: "preparation", 2: "the meeting", 3: "the meeting record"}
+
+
+def _say_what_to_try(email: str, to_try: dict[int, str]) -> None:
+    """Print the references the demo SENCO can take through each setting stage (references only: no names)."""
+    if to_try:
+        tries = ", ".join(f"{reference} (stage {stage}: {STAGE_NAMES[stage]})" for stage, reference in to_try.items())
+        typer.echo(f"[ehcp] as {email}, try: {tries}")
 
 
 def portal(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from portal.accounts import user_for_token
+from portal.finding import find, read_search
 from portal.handover import follow_up, hand_over_now, said
 from portal.review_service import (
     NotInScope,
@@ -23,7 +24,6 @@ from portal.review_service import (
     StageResult,
     WrongRole,
     family_letter,
-    listed,
     review_page,
     submit_stage_entry,
 )
@@ -271,13 +271,18 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/reviews", response_model=list[ReviewOut], responses=RESPONSES)
-def list_reviews(request: Request, principal: Who) -> list[ReviewOut]:
-    """The open reviews in your scope, soonest next deadline first."""
-    with session_scope(portal_of(request).factory) as session:
-        lines = listed(session, principal)
+def list_reviews(request: Request, principal: Who, q: str = "", stage: str = "", due: str = "") -> list[ReviewOut]:
+    """The open reviews in your scope, soonest next deadline first; ``q`` searches the child's name, the reference
+    and the setting (every word must match), ``stage`` is 1-5, ``due`` is overdue, this_term or later."""
+    portal = portal_of(request)
+    form = read_search({"q": q, "stage": stage, "due": due})
+    if form.problems:
+        raise HTTPException(422, [ProblemOut(field=p.field, message=p.message).model_dump() for p in form.problems])
+    with session_scope(portal.factory) as session:
+        found = find(session, principal, form, portal.today(), per_page=None)
     return [ReviewOut(reference=ln.reference, setting_name=ln.setting_name, stage=ln.stage,
                       next_deadline=ln.next_deadline_key, due_on=ln.next_due_on, owed_by=ln.next_owner)
-            for ln in lines]
+            for ln in found.lines]
 
 
 @router.get("/reviews/{reference}", response_model=ReviewDetailOut, responses=RESPONSES)

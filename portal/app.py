@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from portal import (
+    access_log,
     api,
     auth_pages,
     family_pages,
@@ -108,6 +109,7 @@ def _error_pages(app: FastAPI) -> None:
 
 def create_app(portal: Portal) -> FastAPI:
     """Return the front door's app around a built portal."""
+    access_log.install()  # the lists' search words travel in query strings: never into the access log
     app = FastAPI(title=SERVICE_NAME, version="1", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json")
     app.state.portal = portal

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from portal.finding import child_name
 from portal.scope import Principal, review_in_scope
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
 from records.models import ContactSlot
@@ -54,7 +55,8 @@ def _load(request: Request, principal: Principal, reference: str) -> tuple[str, 
         if review is None:
             raise NotFound
         panel = family_panel(session, review, portal_of(request).today())
-        child = review.plan.child.given_name + (" (a young person)" if panel.young_person else "")
+        person = review.plan.child
+        child = child_name(person.given_name, person.family_name) + (" (a young person)" if panel.young_person else "")
         return review.reference, family_form_values(session, review), child
 
 

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from portal.finding import child_name, year_text
 from portal.web import NotAllowed, page, portal_of, signed_in
+from records.review_search import children_of
 from records.session import session_scope
 from records.settings import get_settings
 from reports.compliance import Period, compliance_report
@@ -101,4 +103,6 @@ def termly(request: Request, term: str | None = None) -> Response:
     chosen = chosen or dates.terms[0]
     with session_scope(portal.factory) as session:
         lists = termly_list(session, chosen)
-    return page(request, "termly.html.j2", lists=lists, term=chosen, terms=dates.terms, verified=dates.verified)
+        children = children_of(session, [item.reference for lst in lists for item in lst.items])
+    return page(request, "termly.html.j2", lists=lists, term=chosen, terms=dates.terms, verified=dates.verified,
+                children=children, year_text=year_text, child_name=child_name)

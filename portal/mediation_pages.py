@@ -18,9 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.api import api_principal
 from portal.dates import DateEntryError, parse_date_parts
+from portal.finding import child_name
 from portal.scope import Principal, review_in_scope
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
 from records.review_acts import ActOutcome, ActRefused
+from records.review_search import children_of
 from records.session import session_scope
 from rules.errors import Problem
 from services.acts import mediation_certificate
@@ -72,7 +74,11 @@ def _council(request: Request) -> Principal:
 
 def _form(request: Request, reference: str, problems: list[Problem], entered: dict[str, str]) -> Response:
     status = 400 if problems else 200
-    return page(request, "mediation.html.j2", status, reference=reference, problems=problems, entered=entered)
+    with session_scope(portal_of(request).factory) as session:  # the reference was found in the person's scope
+        child = children_of(session, [reference]).get(reference)
+    name = child_name(child.given_name, child.family_name) if child else ""
+    return page(request, "mediation.html.j2", status, reference=reference, problems=problems, entered=entered,
+                child=name)
 
 
 @router.get("/reviews/{reference}/mediation-certificate", response_class=HTMLResponse)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,6 +10,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from portal import family_pages
+from portal.finding import DUE_CHOICES, STAGE_CHOICES, find, grouped, read_search
 from portal.handover import follow_up, hand_over_now, said
 from portal.review_service import (
     NotInScope,
@@ -18,20 +18,15 @@ from portal.review_service import (
     StageResult,
     WrongRole,
     family_letter,
-    listed,
     record_form_values,
     review_page,
     submit_stage,
 )
 from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS, RECORD_TEXTS, plan_documents
-from portal.timeline import days_text, stage_label
+from portal.timeline import stage_label
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
-from records.queries import ReviewLine
 from records.session import session_scope
-from records.settings import get_settings
-from reports.terms import load_terms, term_covering
 from rules.errors import Problem
-from rules.labels import LABELS
 from services.inbox import HandOver
 
 router = APIRouter(include_in_schema=False)
@@ -42,61 +37,33 @@ FORM_PARTS: dict[str, Any] = {
 }
 
 
-def _row(line: ReviewLine, today: date) -> dict[str, Any]:
-    days = (line.next_due_on - today).days if line.next_due_on else None
-    return {
-        "reference": line.reference,
-        "setting": line.setting_name,
-        "stage": stage_label(line.stage),
-        "deadline": LABELS.get(line.next_deadline_key or "", line.next_deadline_key or ""),
-        "due_on": line.next_due_on,
-        "owner": {"setting": "The setting", "la": "The council"}.get(line.next_owner or "", "Nobody"),
-        "days": days_text(days),
-        "overdue": days is not None and days < 0,
-    }
-
-
-def _term_end(today: date) -> date:
-    term = term_covering(load_terms(get_settings().term_dates_file).terms, today)
-    return term.window_ends_on if term else today
-
-
-def _grouped(lines: list[ReviewLine], today: date) -> dict[str, list[dict[str, Any]]]:
-    term_end = _term_end(today)
-    groups: dict[str, list[dict[str, Any]]] = {"overdue": [], "this_term": [], "later": []}
-    for line in lines:
-        due = line.next_due_on
-        key = "later" if due is None or due > term_end else "overdue" if due < today else "this_term"
-        groups[key].append(_row(line, today))
-    return groups
-
-
 @router.get("/", include_in_schema=False)
 def home(request: Request) -> Response:
     principal = signed_in(request)
     return RedirectResponse("/queue" if principal.is_la else "/reviews", status_code=303)
 
 
-@router.get("/reviews", response_class=HTMLResponse)
-def reviews(request: Request) -> Response:
+def _found_page(request: Request, template: str, *, council_queue: bool) -> Response:
     principal = signed_in(request)
+    if council_queue and not principal.is_la:
+        raise NotAllowed
     portal = portal_of(request)
     today = portal.today()
+    form = read_search(request.query_params)
     with session_scope(portal.factory) as session:
-        lines = listed(session, principal)
-    return page(request, "reviews.html.j2", groups=_grouped(lines, today), today=today)
+        found = find(session, principal, form, today, council_queue=council_queue)
+    return page(request, template, 400 if form.problems else 200, groups=grouped(found, today), found=found,
+                form=form, problems=form.problems, today=today, stage_choices=STAGE_CHOICES, due_choices=DUE_CHOICES)
+
+
+@router.get("/reviews", response_class=HTMLResponse)
+def reviews(request: Request) -> Response:
+    return _found_page(request, "reviews.html.j2", council_queue=False)
 
 
 @router.get("/queue", response_class=HTMLResponse)
 def queue(request: Request) -> Response:
-    principal = signed_in(request)
-    if not principal.is_la:
-        raise NotAllowed
-    portal = portal_of(request)
-    today = portal.today()
-    with session_scope(portal.factory) as session:
-        lines = [ln for ln in listed(session, principal) if ln.next_owner == "la" or (ln.stage or 0) >= 4]
-    return page(request, "queue.html.j2", rows=[_row(line, today) for line in lines], today=today)
+    return _found_page(request, "queue.html.j2", council_queue=True)
 
 
 def _sent_outcome(request: Request, data: ReviewPage) -> tuple[str | None, list[Problem]]:

@@ -17,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notices.render import RenderedMessage
+from portal.finding import child_name, year_text
 from portal.meeting_records import RecordLocked, mark_submitted, record_of, save_section
-from portal.scope import Principal, lines_in_scope, review_in_scope
+from portal.scope import Principal, review_in_scope
 from portal.stage_forms import READERS, StageEntry, field_problem, read_record, report_values
 from portal.timeline import Timeline, timeline
 from records.inbox import AlreadyReceived, InboxLine, latest_for_review
 from records.models import Review
-from records.queries import ReviewLine
 from records.review_progress import record_not_amending_reasons, review_by_reference, year_group_of
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
@@ -69,6 +69,10 @@ class ReviewPage:
     setting_name: str
     stage: int | None
     year_group: int | None
+    child: str
+    """The child's given and family name: for the people entitled to the review only (never a URL or a log)."""
+    born_on: date
+    year_text: str
     timeline: Timeline
     record: dict[str, Any]
     record_status: str | None
@@ -131,6 +135,9 @@ def review_page(session: Session, principal: Principal, reference: str, today: d
         setting_name=review.plan.setting.name,
         stage=review.stage,
         year_group=year_group_of(review),
+        child=child_name(review.plan.child.given_name, review.plan.child.family_name),
+        born_on=review.plan.child.date_of_birth,
+        year_text=year_text(review.plan.child.year_group),
         timeline=timeline(session, reference, today),
         record=dict(row.content) if row else {},
         record_status=row.status if row else None,
@@ -140,10 +147,6 @@ def review_page(session: Session, principal: Principal, reference: str, today: d
         wait_number=review.wait_number,
         inbox_by=submitter(session, latest.submitted_by) if latest is not None else "",
     )
-
-
-def listed(session: Session, principal: Principal) -> list[ReviewLine]:
-    return lines_in_scope(session, principal)
 
 
 def _entry(stage: int, form: Mapping[str, str], today: date) -> tuple[StageEntry, bool]:

@@ -8,13 +8,11 @@ review. Out of scope and unknown look the same to the caller (``None``), so the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.orm import Session
 
 from portal.accounts import Role
 from records.models import Review, StaffUser
-from records.queries import ReviewFilter, ReviewLine, review_lines
 from records.review_progress import UnknownReview, review_by_reference
 
 LA_ROLES = frozenset({Role.CASEWORKER, Role.MANAGER, Role.ADMIN})
@@ -55,15 +53,6 @@ def review_in_scope(session: Session, principal: Principal, reference: str) -> R
     return review if principal.may_see_setting(review.plan.setting.urn) else None
 
 
-def lines_in_scope(session: Session, principal: Principal, *, stage: int | None = None) -> list[ReviewLine]:
-    """Return the open reviews the person may see, soonest next deadline first."""
-    if principal.is_la:
-        lines = review_lines(session, ReviewFilter(stage=stage))
-    else:
-        lines = [ln for urn in principal.setting_urns for ln in review_lines(session, ReviewFilter(urn, stage))]
-    lines = [line for line in lines if line.stage is not None]
-    return sorted(lines, key=_by_next_due)
-
-
-def _by_next_due(line: ReviewLine) -> tuple[bool, date, str]:
-    return (line.next_due_on is None, line.next_due_on or date.max, line.reference)
+def urns_in_scope(principal: Principal) -> tuple[str, ...] | None:
+    """The settings whose reviews the person may find: None (every setting) for council staff, else their own."""
+    return None if principal.is_la else tuple(principal.setting_urns)

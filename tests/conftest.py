@@ -14,7 +14,8 @@ from rules.bank_holidays import england_and_wales_working_days
 from rules.calendar import IsWorkingDay
 
 SLOW_PLACES: Final = (
-    "tests/e2e/", "tests/flows/", "tests/clock/", "tests/portal/test_browser.py", "tests/portal/test_family_browser.py"
+    "tests/e2e/", "tests/flows/", "tests/clock/", "tests/portal/test_browser.py", "tests/portal/test_family_browser.py",
+    "tests/portal/test_finding_browser.py",
 )
 """Where tests start servers: Prefect's test harness, a Prefect server and runner, Chromium."""
 
