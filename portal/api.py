@@ -10,28 +10,42 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, UploadFile
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS
 from portal.accounts import user_for_token
 from portal.handover import follow_up, hand_over_now, said
-from portal.review_service import NotInScope, StageResult, WrongRole, family_letter, listed, record_stage, review_page
+from portal.meeting_records import attachment_of
+from portal.review_service import (
+    FileRefused,
+    NotInScope,
+    StageResult,
+    WrongRole,
+    attach_file,
+    family_letter,
+    in_scope,
+    listed,
+    record_stage,
+    review_page,
+)
 from portal.scope import Principal, principal_of
-from portal.stage_forms import INVITEES, OUTCOME_ROWS, PLAN_SECTIONS
+from portal.stage_forms import INVITEES, RECORD_TEXTS
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
 from records.session import session_scope
 from rules.facts import Outcome
-from services.forms import StrictDate
+from services.attachments import MAX_BYTES
+from services.forms import MeetingRecordContent, StrictDate
 from services.inbox import HandOver, line
 
 router = APIRouter(tags=["reviews"])
 bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")
 Text = Annotated[str, Field(max_length=10_000)]
 Invitee = Literal["family", "head", "la_sen", "health", "social_care"]
-Section = Literal["b", "c", "d", "e", "f", "g", "h", "i"]
 
 
 class ProblemOut(BaseModel):
@@ -103,25 +117,19 @@ class MeetingIn(BaseModel):
     other_attendees: Text = ""
 
 
-class OutcomeProgress(BaseModel):
-    outcome: Text = ""
-    progress: Text = ""
+class RecordIn(MeetingRecordContent):
+    """The meeting record (the council's template; ``services.forms.MeetingRecordContent``). ``send: false`` saves a
+    draft; ``send: true`` sends it to the council and, once recorded, to the family and everyone invited. An advice
+    row's ``attachment_id`` is a file uploaded first to ``POST /api/reviews/{reference}/record/attachments``."""
 
-
-class RecordIn(BaseModel):
-    """The meeting record (the council's template). ``send: false`` saves a draft."""
-
-    attendance: Text = ""
-    child_views: Text = ""
-    family_views: Text = ""
-    outcomes: list[OutcomeProgress] = Field(default=[], max_length=OUTCOME_ROWS)
-    changes: Text = ""
-    sections: dict[Section, Text] = {}
-    recommendation: Outcome | None = None
-    recommendation_reasons: Text = ""
-    disagreements: Text = ""
-    agreed_actions: Text = ""
     send: bool = False
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    file_name: str
+    media_type: str
+    size: int
 
 
 class DecisionIn(BaseModel):
@@ -176,12 +184,25 @@ def _meeting_form(body: MeetingIn) -> dict[str, str]:
 
 
 def _record_form(body: RecordIn) -> dict[str, str]:
-    form = {name: getattr(body, name) for name in ("attendance", "child_views", "family_views", "changes",
-                                                    "recommendation_reasons", "disagreements", "agreed_actions")}
+    """The meeting record as the page's fields (the one reader, ``portal.stage_forms.read_record``, checks it)."""
+    form: dict[str, str] = {name: getattr(body, name) for name, _ in RECORD_TEXTS}
     for i, row in enumerate(body.outcomes, start=1):
         form[f"outcome_{i}"], form[f"progress_{i}"] = row.outcome, row.progress
+    form["outcome_rows"] = str(len(body.outcomes))
+    for i, advice in enumerate(body.advice, start=1):
+        form.update({f"advice_{i}_from": advice.from_whom, f"advice_{i}_role": advice.role,
+                     **_date_fields(f"advice_{i}_received_on", advice.received_on)})  # fmt: skip
+        if advice.attachment_id is not None:
+            form[f"advice_{i}_attachment"] = str(advice.attachment_id)
+    form["advice_rows"] = str(len(body.advice))
     for key, _ in PLAN_SECTIONS:
         form[f"section_{key}"] = body.sections.get(key, "")  # type: ignore[call-overload]
+    form.update({f"pfa_{key}": getattr(body.adulthood, key) for key, _ in ADULTHOOD_AREAS})
+    requested = body.personal_budget.requested
+    form.update({"budget_requested": {True: "yes", False: "no"}.get(requested, "") if requested is not None else "",
+                 "budget_details": body.personal_budget.details})  # fmt: skip
+    form.update({"head_name": body.head_signoff.name, "head_role": body.head_signoff.role,
+                 **_date_fields("head_signed_on", body.head_signoff.signed_on)})  # fmt: skip
     form["recommendation"] = body.recommendation.value if body.recommendation else ""
     form["action"] = "send" if body.send else "save"
     return form
@@ -330,3 +351,45 @@ async def post_plan(
 ) -> Any:
     """Stage 5 (council): the final plan or another closing document."""
     return await _stage(request, principal, reference, 5, _plan_form(body), later)
+
+
+def _attach(request: Request, principal: Principal, reference: str, file_name: str, content: bytes) -> AttachmentOut:
+    portal = portal_of(request)
+    try:
+        with session_scope(portal.factory) as session:
+            kept = attach_file(session, principal, reference, file_name, content)
+            return AttachmentOut(id=kept.id, file_name=kept.file_name, media_type=kept.media_type, size=kept.size)
+    except NotInScope:
+        raise HTTPException(404, "Not Found") from None
+    except WrongRole:
+        raise HTTPException(403, "the council records this stage") from None
+    except FileRefused as exc:
+        problem = ProblemOut(field=exc.problem.field, message=exc.problem.message)
+        raise HTTPException(422, [problem.model_dump()]) from None
+
+
+@router.post("/reviews/{reference}/record/attachments", response_model=AttachmentOut, responses=RESPONSES)
+async def post_record_attachment(request: Request, reference: str, file: UploadFile, principal: Who) -> Any:
+    """Stage 3: upload a file of advice or a report (PDF or DOCX, checked by its content, up to 10 MB) for the
+    meeting record draft; give its ``id`` as an advice row's ``attachment_id`` when you save the record."""
+    content = await file.read(MAX_BYTES + 1)
+    return await run_in_threadpool(_attach, request, principal, reference, file.filename or "", content)
+
+
+@router.get("/reviews/{reference}/record/attachments/{attachment_id}", responses=RESPONSES)
+def get_record_attachment(request: Request, reference: str, attachment_id: int, principal: Who) -> Response:
+    """A file attached to the meeting record, as a download (``Cache-Control: no-store``)."""
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        try:
+            review = in_scope(session, principal, reference)
+        except NotInScope:
+            raise HTTPException(404, "Not Found") from None
+        found = attachment_of(session, review, attachment_id)
+        if found is None:
+            raise HTTPException(404, "Not Found")
+        name, media_type, content = found.file_name, found.media_type, found.content
+    return Response(content, media_type=media_type, headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"",
+    })  # fmt: skip

@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, get_args
 
+from pydantic import ValidationError
+
+from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS
 from portal.dates import DateEntryError, parse_date_parts
 from rules.errors import Problem
 from rules.facts import Outcome
-from services.forms import PlanForm
+from services.forms import MAX_ADVICE, MAX_OUTCOMES, MeetingRecordContent, PlanForm, form_problems
 
 INVITEES: Final = (
     ("family", "Parent or young person"),
@@ -25,27 +28,16 @@ INVITEES: Final = (
     ("health", "Health professional named by the ICB"),
     ("social_care", "Local authority social care officer"),
 )
-PLAN_SECTIONS: Final = (
-    ("b", "Section B: special educational needs"),
-    ("c", "Section C: health needs"),
-    ("d", "Section D: social care needs"),
-    ("e", "Section E: outcomes"),
-    ("f", "Section F: special educational provision"),
-    ("g", "Section G: health provision"),
-    ("h", "Section H: social care provision"),
-    ("i", "Section I: placement"),
-)
-OUTCOME_ROWS: Final = 4
 RECORD_TEXTS: Final = (
     ("attendance", "Who attended"),
     ("child_views", "The child's or young person's views"),
+    ("aspirations", "The child's or young person's aspirations"),
     ("family_views", "The family's views"),
     ("changes", "Changes to needs and provision"),
     ("recommendation_reasons", "Reasons for the recommendation"),
     ("disagreements", "Disagreements"),
     ("agreed_actions", "Agreed actions"),
 )
-REQUIRED_TO_SEND: Final = ("attendance", "child_views", "family_views", "recommendation_reasons")
 MAX_TEXT: Final = 10_000
 
 LABELS: Final = {
@@ -139,24 +131,107 @@ def read_meeting(form: Mapping[str, str], today: date) -> StageEntry:
     return entry
 
 
-def read_record(form: Mapping[str, str], *, sending: bool) -> StageEntry:
-    """Read the meeting record; only sending needs the recommendation and the required sections."""
+RECORD_ACTIONS: Final = ("send", "save", "add_outcome", "add_advice")
+"""What a stage-3 post asks: send, save a draft, or add a row (``remove_outcome_N``/``remove_advice_N`` remove one)."""
+DEFAULT_OUTCOME_ROWS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file posted with the record (an advice row's attachment), not yet checked."""
+
+    file_name: str
+    content: bytes
+
+
+def _rows(form: Mapping[str, str], count_field: str, present: Callable[[int], bool], least: int, most: int) -> int:
+    """How many rows the form had: its hidden count, or the highest row with a value, within the limits."""
+    try:
+        count = int(str(form.get(count_field, "")) or 0)
+    except ValueError:
+        count = 0
+    highest = max((i for i in range(1, most + 1) if present(i)), default=0)
+    return min(max(count, highest, least), most)
+
+
+def _resized(
+    rows: list[dict[str, Any]], action: str, kind: str, blank: dict[str, Any], most: int
+) -> list[dict[str, Any]]:
+    if action == f"add_{kind}" and len(rows) < most:
+        return [*rows, dict(blank)]
+    prefix = f"remove_{kind}_"
+    if action.startswith(prefix) and action[len(prefix):].isdigit():
+        gone = int(action[len(prefix):])
+        return [row for i, row in enumerate(rows, start=1) if i != gone]
+    return rows
+
+
+def record_field_id(name: str) -> str:
+    """Return the page's field id of a meeting-record field named as the typed form names it."""
+    parts = name.split(".")
+    if parts[0] == "outcomes" and len(parts) == 3 and parts[1].isdigit():
+        return f"{parts[2]}_{int(parts[1]) + 1}"
+    if parts[0] == "advice" and len(parts) == 3 and parts[1].isdigit():
+        return f"advice_{int(parts[1]) + 1}_{ {'from_whom': 'from'}.get(parts[2], parts[2]) }"
+    if parts[0] == "advice" and len(parts) == 2 and parts[1].isdigit():
+        return f"advice_{int(parts[1]) + 1}_from"
+    simple = {"head_signoff": "head", "adulthood": "pfa", "personal_budget": "budget", "sections": "section"}
+    if parts[0] in simple and len(parts) == 2:
+        return f"{simple[parts[0]]}_{parts[1]}"
+    return {"outcomes": "outcome_1", "advice": "advice_1_from"}.get(parts[0], parts[0])
+
+
+def read_record(
+    form: Mapping[str, str], *, sending: bool, year_group: int | None = None,
+    attachment_ids: frozenset[int] = frozenset(),
+) -> StageEntry:
+    """Read the meeting record into the typed form; only sending needs what the council's template requires.
+
+    Every problem is addressed to the page's field id (``head_name``, ``outcome_5``, ``advice_2_received_on``).
+    ``attachment_ids`` are the record's kept files: a row may keep one of them (its hidden field), nothing else."""
     entry = StageEntry()
-    content: dict[str, Any] = {name: entry.text(form, name) for name, _ in RECORD_TEXTS}
-    content["outcomes"] = [
-        {"outcome": entry.text(form, f"outcome_{i}"), "progress": entry.text(form, f"progress_{i}")}
-        for i in range(1, OUTCOME_ROWS + 1)
-    ]
-    content["sections"] = {key: entry.text(form, f"section_{key}") for key, _ in PLAN_SECTIONS}
-    recommendation = str(form.get("recommendation", ""))
-    content["recommendation"] = recommendation if recommendation in {o.value for o in Outcome} else ""
-    if sending:
-        labels = dict(RECORD_TEXTS)
-        entry.problems += [Problem(name, f"Enter {labels[name][0].lower()}{labels[name][1:]}")
-                           for name in REQUIRED_TO_SEND if not content[name]]
-        if not content["recommendation"]:
+    action = str(form.get("action", "save"))
+    outcome_rows = _rows(form, "outcome_rows", lambda i: bool(form.get(f"outcome_{i}") or form.get(f"progress_{i}")),
+                         1, MAX_OUTCOMES)  # fmt: skip
+    outcomes = [{"outcome": form.get(f"outcome_{i}", ""), "progress": form.get(f"progress_{i}", "")}
+                for i in range(1, outcome_rows + 1)]  # fmt: skip
+    advice_rows = _rows(form, "advice_rows", lambda i: bool(form.get(f"advice_{i}_from")), 0, MAX_ADVICE)
+    advice = []
+    for i in range(1, advice_rows + 1):
+        kept = str(form.get(f"advice_{i}_attachment", ""))
+        advice.append({
+            "from_whom": form.get(f"advice_{i}_from", ""), "role": form.get(f"advice_{i}_role", ""),
+            "received_on": _iso(entry.date(form, f"advice_{i}_received_on", required=False,
+                                           label=f"Advice or report {i}: date received")),
+            "attachment_id": int(kept) if kept.isdigit() and int(kept) in attachment_ids else None,
+        })  # fmt: skip
+    requested = str(form.get("budget_requested", ""))
+    given: dict[str, Any] = {
+        **{name: form.get(name, "") for name, _ in RECORD_TEXTS},
+        "outcomes": _resized(outcomes, action, "outcome", {"outcome": "", "progress": ""}, MAX_OUTCOMES),
+        "advice": _resized(advice, action, "advice", {"from_whom": "", "role": ""}, MAX_ADVICE),
+        "sections": {key: form.get(f"section_{key}", "") for key, _ in PLAN_SECTIONS},
+        "adulthood": {key: form.get(f"pfa_{key}", "") for key, _ in ADULTHOOD_AREAS},
+        "personal_budget": {"requested": {"yes": True, "no": False}.get(requested),
+                            "details": form.get("budget_details", "")},
+        "recommendation": str(form.get("recommendation", "")) or None,
+        "head_signoff": {"name": form.get("head_name", ""), "role": form.get("head_role", ""),
+                         "signed_on": _iso(entry.date(form, "head_signed_on", required=False,
+                                                      label="Date the record was signed off"))},
+    }  # fmt: skip
+    if given["recommendation"] not in {o.value for o in Outcome}:
+        if given["recommendation"] is not None:
             entry.problems.append(Problem("recommendation", "Select maintain, amend or cease"))
-    entry.content = content
+        given["recommendation"] = None
+    try:
+        content = MeetingRecordContent.model_validate(given)
+    except ValidationError as exc:
+        entry.problems += [Problem(record_field_id(p.field), p.message) for p in form_problems(exc)]
+        entry.content = {}
+        return entry
+    if sending:
+        entry.problems += [Problem(record_field_id(p.field), p.message) for p in content.send_problems(year_group)]
+    entry.content = content.model_dump(mode="json")
     return entry
 
 
