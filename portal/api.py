@@ -33,7 +33,7 @@ from portal.review_service import (
     review_page,
 )
 from portal.scope import Principal, principal_of
-from portal.stage_forms import INVITEES, RECORD_TEXTS
+from portal.stage_forms import INVITEES, RECORD_TEXTS, typed_field
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
 from records.session import session_scope
@@ -247,7 +247,8 @@ def _run(request: Request, principal: Principal, reference: str, stage: int, for
         raise HTTPException(404, "Not Found") from None
     except WrongRole:
         raise HTTPException(403, "the council records this stage") from None
-    problems = [ProblemOut(field=p.field, message=p.message) for p in result.problems]
+    named = typed_field if stage == 3 else str  # the record's problems named as its typed form names them
+    problems = [ProblemOut(field=named(p.field), message=p.message) for p in result.problems]
     if problems:
         raise HTTPException(422, [p.model_dump() for p in problems])
     if result.received is not None:

@@ -8,6 +8,7 @@ naming the field's id (for the error summary's link) and the fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -181,6 +182,25 @@ def record_field_id(name: str) -> str:
     return {"outcomes": "outcome_1", "advice": "advice_1_from"}.get(parts[0], parts[0])
 
 
+_TYPED_ROW: Final = re.compile(r"^(outcome|progress)_(\d+)$|^advice_(\d+)_(from|role|received_on|file|attachment)$")
+_TYPED_PREFIX: Final = {"head_": "head_signoff.", "pfa_": "adulthood.", "budget_": "personal_budget.",
+                        "section_": "sections."}
+
+
+def typed_field(field_id: str) -> str:
+    """Return the typed form's name of a meeting-record page field (``head_role`` -> ``head_signoff.role``)."""
+    row = _TYPED_ROW.match(field_id)
+    if row and row[1]:
+        return f"outcomes.{int(row[2]) - 1}.{row[1]}"
+    if row:
+        part = {"from": "from_whom", "file": "attachment_id", "attachment": "attachment_id"}.get(row[4], row[4])
+        return f"advice.{int(row[3]) - 1}.{part}"
+    for prefix, typed in _TYPED_PREFIX.items():
+        if field_id.startswith(prefix):
+            return typed + field_id[len(prefix):]
+    return field_id
+
+
 def read_record(
     form: Mapping[str, str], *, sending: bool, year_group: int | None = None,
     attachment_ids: frozenset[int] = frozenset(),
@@ -230,7 +250,9 @@ def read_record(
         entry.content = {}
         return entry
     if sending:
-        entry.problems += [Problem(record_field_id(p.field), p.message) for p in content.send_problems(year_group)]
+        named = {p.field for p in entry.problems}  # a date already refused is not asked for again
+        entry.problems += [problem for p in content.send_problems(year_group)
+                           if (problem := Problem(record_field_id(p.field), p.message)).field not in named]
     entry.content = content.model_dump(mode="json")
     return entry
 

@@ -111,9 +111,11 @@ async def posted_with_files(request: Request, limit: int) -> tuple[dict[str, str
     if not csrf_ok(request.session, values.get("csrf_token")):
         raise CsrfRefused
     files = {}
-    for key, value in form.items():
-        if isinstance(value, StarletteUpload) and value.filename:
-            files[key] = (value.filename, await value.read(limit + 1))
+    for key, value in form.multi_items():
+        if isinstance(value, StarletteUpload):
+            if value.filename:
+                files[key] = (value.filename, await value.read(limit + 1))
+            await value.close()
     return values, files
 
 

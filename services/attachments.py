@@ -48,8 +48,9 @@ def safe_file_name(given: str, media_type: str) -> str:
     """Return the last part of ``given`` (either slash), without unsafe characters, ending as ``media_type`` says."""
     last = re.split(r"[\\/]", given or "")[-1]
     name = _UNSAFE.sub("", last).strip(" .")
-    stem = name[: -len(ext)] if (ext := EXTENSIONS[media_type]) and name.lower().endswith(ext) else name
-    stem = stem[: MAX_NAME - len(ext)] or "attachment"
+    ext = EXTENSIONS[media_type]
+    known = next((one for one in EXTENSIONS.values() if name.lower().endswith(one)), "")
+    stem = (name[: -len(known)] if known else name).strip(" .")[: MAX_NAME - len(ext)] or "attachment"
     return f"{stem}{ext}"
 
 
