@@ -16,7 +16,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS
 from portal.accounts import user_for_token
 from portal.handover import follow_up, hand_over_now, said
 from portal.meeting_records import attachment_of
@@ -33,7 +32,7 @@ from portal.review_service import (
     review_page,
 )
 from portal.scope import Principal, principal_of
-from portal.stage_forms import INVITEES, RECORD_TEXTS, typed_field
+from portal.stage_forms import INVITEES, record_fields, typed_field
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
 from records.session import session_scope
@@ -184,28 +183,7 @@ def _meeting_form(body: MeetingIn) -> dict[str, str]:
 
 
 def _record_form(body: RecordIn) -> dict[str, str]:
-    """The meeting record as the page's fields (the one reader, ``portal.stage_forms.read_record``, checks it)."""
-    form: dict[str, str] = {name: getattr(body, name) for name, _ in RECORD_TEXTS}
-    for i, row in enumerate(body.outcomes, start=1):
-        form[f"outcome_{i}"], form[f"progress_{i}"] = row.outcome, row.progress
-    form["outcome_rows"] = str(len(body.outcomes))
-    for i, advice in enumerate(body.advice, start=1):
-        form.update({f"advice_{i}_from": advice.from_whom, f"advice_{i}_role": advice.role,
-                     **_date_fields(f"advice_{i}_received_on", advice.received_on)})  # fmt: skip
-        if advice.attachment_id is not None:
-            form[f"advice_{i}_attachment"] = str(advice.attachment_id)
-    form["advice_rows"] = str(len(body.advice))
-    for key, _ in PLAN_SECTIONS:
-        form[f"section_{key}"] = body.sections.get(key, "")  # type: ignore[call-overload]
-    form.update({f"pfa_{key}": getattr(body.adulthood, key) for key, _ in ADULTHOOD_AREAS})
-    requested = body.personal_budget.requested
-    form.update({"budget_requested": {True: "yes", False: "no"}.get(requested, "") if requested is not None else "",
-                 "budget_details": body.personal_budget.details})  # fmt: skip
-    form.update({"head_name": body.head_signoff.name, "head_role": body.head_signoff.role,
-                 **_date_fields("head_signed_on", body.head_signoff.signed_on)})  # fmt: skip
-    form["recommendation"] = body.recommendation.value if body.recommendation else ""
-    form["action"] = "send" if body.send else "save"
-    return form
+    return record_fields(body, send=body.send)
 
 
 def _decision_form(body: DecisionIn) -> dict[str, str]:

@@ -257,6 +257,37 @@ def read_record(
     return entry
 
 
+def _date_fields(name: str, day: date | None) -> dict[str, str]:
+    return {} if day is None else {f"{name}-day": str(day.day), f"{name}-month": str(day.month),
+                                   f"{name}-year": str(day.year)}  # fmt: skip
+
+
+def record_fields(content: MeetingRecordContent, *, send: bool) -> dict[str, str]:
+    """The typed meeting record as the page's fields, so the API and ``ehcp`` go through the page's one reader."""
+    form: dict[str, str] = {name: getattr(content, name) for name, _ in RECORD_TEXTS}
+    for i, row in enumerate(content.outcomes, start=1):
+        form[f"outcome_{i}"], form[f"progress_{i}"] = row.outcome, row.progress
+    form["outcome_rows"] = str(len(content.outcomes))
+    for i, advice in enumerate(content.advice, start=1):
+        form.update({f"advice_{i}_from": advice.from_whom, f"advice_{i}_role": advice.role,
+                     **_date_fields(f"advice_{i}_received_on", advice.received_on)})  # fmt: skip
+        if advice.attachment_id is not None:
+            form[f"advice_{i}_attachment"] = str(advice.attachment_id)
+    form["advice_rows"] = str(len(content.advice))
+    sections: dict[str, str] = {str(key): text for key, text in content.sections.items()}
+    form.update({f"section_{key}": sections.get(key, "") for key, _ in PLAN_SECTIONS})
+    form.update({f"pfa_{key}": getattr(content.adulthood, key) for key, _ in ADULTHOOD_AREAS})
+    requested = content.personal_budget.requested
+    form["budget_requested"] = "" if requested is None else "yes" if requested else "no"
+    form["budget_details"] = content.personal_budget.details
+    signoff = content.head_signoff
+    form.update({"head_name": signoff.name, "head_role": signoff.role,
+                 **_date_fields("head_signed_on", signoff.signed_on)})  # fmt: skip
+    form["recommendation"] = content.recommendation.value if content.recommendation else ""
+    form["action"] = "send" if send else "save"
+    return form
+
+
 def report_values(content: Mapping[str, Any], record_id: int, sent_on: date) -> dict[str, Any]:
     """Return the run's report form: the day it was sent, the recommendation, whether anyone disagreed, the id."""
     return {

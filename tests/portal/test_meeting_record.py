@@ -380,3 +380,57 @@ def test_the_api_takes_the_new_fields_and_an_upload(factory, app_client, bridge:
     served = app_client.get(f"/api/reviews/{reference}/record/attachments/{attachment['id']}", headers=headers)
     assert served.status_code == 200 and served.headers["cache-control"] == "no-store"
     assert "Pretend" not in str(bridge.resumed)
+
+
+# --- the CLI: `ehcp submit report --record FILE.json`, through the same typed form and the front door's path -------
+
+
+@pytest.fixture
+def cli_on(factory: SessionFactory, bridge: FakeRuns, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from records.settings import get_settings
+    from tests.records.support import run
+
+    with session_scope(factory) as session:
+        url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("EHCP_DATABASE_URL", url)
+    monkeypatch.setattr("services.runs.PrefectBridge", lambda: bridge)
+    get_settings.cache_clear()
+    yield run
+    get_settings.cache_clear()
+
+
+API_RECORD = {
+    "attendance": "Pretend-attendance", "child_views": "Pretend-views", "family_views": "Pretend-family",
+    "recommendation": "cease", "recommendation_reasons": "Pretend-reason",
+    "outcomes": [{"outcome": f"Pretend-outcome {i}"} for i in range(1, 6)],
+    "adulthood": {key: "Pretend-pfa" for key in ("employment", "independent_living", "community", "health")},
+    "personal_budget": {"requested": True, "details": "Pretend-budget"},
+    "head_signoff": {"name": "Pretend-head", "role": "Principal", "signed_on": "2026-12-01"},
+}
+
+
+def test_the_cli_sends_a_meeting_record_from_a_json_file(factory, cli_on, bridge: FakeRuns, tmp_path: Path) -> None:
+    import json
+
+    _, reference = urn_with_reviews(factory, 3)
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps({**API_RECORD, "head_signoff": {"name": "Pretend-head", "signed_on": "1/12/2026"}}))
+    refused = cli_on("submit", "report", reference, "--record", str(path), "--timeout", "0")
+    assert refused.exit_code == 2 and "--record head_signoff.signed_on" in refused.stderr
+    path.write_text(json.dumps({**API_RECORD, "head_signoff": {"name": "Pretend-head"}}))
+    incomplete = cli_on("submit", "report", reference, "--record", str(path), "--timeout", "0")
+    assert incomplete.exit_code == 2
+    assert "--record head_signoff.role" in incomplete.stderr and "--record head_signoff.signed_on" in incomplete.stderr
+    both = cli_on("submit", "report", reference, "--record", str(path), "--recommendation", "amend")
+    assert both.exit_code == 2 and "--recommendation: leave it out with --record" in both.stderr
+    neither = cli_on("submit", "report", reference, "--timeout", "0")
+    assert neither.exit_code == 2 and "--received-on" in neither.stderr
+    path.write_text(json.dumps(API_RECORD))
+    sent = cli_on("submit", "report", reference, "--record", str(path), "--by", "senco-1", "--timeout", "0")
+    assert sent.exit_code == 0, sent.stderr
+    assert bridge.resumed[-1][1]["recommendation"] == "cease" and "Pretend" not in str(bridge.resumed)
+    apply_received(factory, reference)
+    assert {role for role, _, _ in _record_rows(factory)} == {"family", "senco"}
+    with session_scope(factory) as session:
+        record = session.scalars(select(MeetingRecord)).one()
+        assert record.status == "submitted" and len(record.content["record"]["outcomes"]) == 5

@@ -67,7 +67,8 @@ def test_a_senco_fills_sends_prints_and_downloads_the_meeting_record(
         _fill_record(page, tmp_path)
         page.get_by_role("button", name="Send to the council and everyone invited").click()
         sync_api.expect(page.get_by_text("There is a problem")).to_be_visible()
-        link = page.get_by_role("link", name="Enter the name of the head teacher or principal who signed the record off")
+        missing = "Enter the name of the head teacher or principal who signed the record off"
+        link = page.get_by_role("link", name=missing)
         sync_api.expect(link).to_be_visible()
         assert page.get_by_label("Outcome 6 (from section E, or a new one)").input_value() == "Pretend-outcome 6"
         assert page.get_by_role("link", name="the file for advice or report 1").count() == 1  # the file was kept
