@@ -17,15 +17,10 @@ from typing import Any, Final
 
 from notices.paper import tagged_pdf
 from notices.render import london_date, template_environment
+from rules.adulthood import ADULTHOOD_AREAS
 
 __all__ = ["ADULTHOOD_AREAS", "RecordDocument", "RecordSection", "record_pdf", "record_sections", "record_text"]
 
-ADULTHOOD_AREAS: Final = (
-    ("employment", "Employment, further or higher education"),
-    ("independent_living", "Independent living"),
-    ("community", "Participating in society: friends, relationships and the community"),
-    ("health", "Being as healthy as possible in adult life"),
-)
 PLAN_SECTIONS: Final = (
     ("b", "Section B: special educational needs"),
     ("c", "Section C: health needs"),

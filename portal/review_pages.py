@@ -37,6 +37,7 @@ from records.queries import ReviewLine
 from records.session import session_scope
 from records.settings import get_settings
 from reports.terms import load_terms, term_covering
+from rules.adulthood import PFA_FROM_YEAR
 from rules.errors import Problem
 from rules.labels import LABELS
 from services.attachments import MAX_BYTES
@@ -49,7 +50,8 @@ NOTICE_KEY = "notice"
 SENT_KEY = "sent_entry"
 FORM_PARTS: dict[str, Any] = {
     "invitees": INVITEES, "plan_sections": PLAN_SECTIONS, "record_texts": RECORD_TEXTS,
-    "adulthood_areas": ADULTHOOD_AREAS, "max_outcomes": MAX_OUTCOMES, "max_advice": MAX_ADVICE,
+    "adulthood_areas": ADULTHOOD_AREAS, "pfa_from_year": PFA_FROM_YEAR,
+    "max_outcomes": MAX_OUTCOMES, "max_advice": MAX_ADVICE,
     "max_upload_mb": MAX_BYTES // (1024 * 1024),
 }
 PRIVATE: dict[str, str] = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-from notices.record_document import ADULTHOOD_AREAS
+from rules.adulthood import ADULTHOOD_AREAS, PFA_FROM_YEAR
 from rules.errors import Problem
 from rules.facts import Outcome
 from rules.facts_input import parse_date
@@ -235,7 +235,6 @@ class AdviceReceived(_Part):
     )
 
 
-PFA_FROM_YEAR: Final = 9
 
 
 class Adulthood(_Part):

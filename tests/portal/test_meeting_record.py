@@ -403,7 +403,7 @@ API_RECORD = {
     "attendance": "Pretend-attendance", "child_views": "Pretend-views", "family_views": "Pretend-family",
     "recommendation": "cease", "recommendation_reasons": "Pretend-reason",
     "outcomes": [{"outcome": f"Pretend-outcome {i}"} for i in range(1, 6)],
-    "adulthood": {key: "Pretend-pfa" for key in ("employment", "independent_living", "community", "health")},
+    "adulthood": dict.fromkeys(("employment", "independent_living", "community", "health"), "Pretend-pfa"),
     "personal_budget": {"requested": True, "details": "Pretend-budget"},
     "head_signoff": {"name": "Pretend-head", "role": "Principal", "signed_on": "2026-12-01"},
 }
@@ -434,3 +434,14 @@ def test_the_cli_sends_a_meeting_record_from_a_json_file(factory, cli_on, bridge
     with session_scope(factory) as session:
         record = session.scalars(select(MeetingRecord)).one()
         assert record.status == "submitted" and len(record.content["record"]["outcomes"]) == 5
+
+
+def test_the_form_recalls_whom_stage_1_asked_for_advice(factory, client_for) -> None:
+    client, reference, _ = _senco(factory, client_for)
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        session.add(MeetingRecord(review_id=review.id, status="draft", updated_by="test",
+                                  content={"preparation": {"advice_from": "Pretend-asked: Dr Example (EP)"}}))
+    page = client.get(f"/reviews/{reference}").text
+    assert "At stage 1, advice was requested from" in page and "Pretend-asked: Dr Example (EP)" in page
+    assert "A draft is saved" not in page  # stage 1's own data is no meeting record draft
