@@ -1,4 +1,6 @@
-"""Preparing for adulthood: the four areas a review considers from Year 9 (Reg 20(6); the Code of Practice 8.9)."""
+"""Preparing for adulthood: the four areas a review considers from Year 9 (Reg 20(6); the Code of Practice 8.9).
+
+Pure module: data only, no I/O, no clock."""
 
 from __future__ import annotations
 

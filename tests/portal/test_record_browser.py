@@ -9,12 +9,15 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 
 from portal.accounts import Role
 from tests.portal.conftest import apply_received, make_account, urn_with_reviews
 from tests.portal.test_browser import CHROMIUM, FLAGS, _axe, _date, _sign_in, base_url, sync_api  # noqa: F401
 from tests.portal.test_meeting_record import SMALL_PDF
+
+pytestmark = pytest.mark.slow  # it starts a server and Chromium
 
 AREAS = ("Employment, further or higher education", "Independent living",
          "Participating in society: friends, relationships and the community",
