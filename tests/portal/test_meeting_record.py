@@ -316,6 +316,12 @@ def test_sending_queues_the_record_once_per_invitee_and_never_twice(factory, cli
         apply_entry(session, reference, entry.wait_key, entry, now=system_now())
         queue_meeting_record(session, review, TODAY)
     assert _record_rows(factory) == rows
+    with session_scope(factory) as session:  # the caseworker's letters table lists whom it goes to
+        from services.family import family_panel
+
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        listed = {(line.kind, line.to) for line in family_panel(session, review, TODAY).letters}
+    assert {("meeting record", "head teacher"), ("meeting record", "caseworker")} <= listed
     with session_scope(factory) as session:  # the message carries the record, the subject nothing personal
         row = session.scalars(select(Notification).where(Notification.template == "meeting-record",
                                                          Notification.recipient_role == "head_teacher")).one()
@@ -324,6 +330,12 @@ def test_sending_queues_the_record_once_per_invitee_and_never_twice(factory, cli
     assert "Pretend-child-view: I like the quiet room" in prepared.message.body_text
     assert "Read simple sentences" in prepared.message.body_text
     assert "Pretend" not in prepared.message.subject and reference in prepared.message.subject
+    from notices.paper import PaperLetter, letter_pdf  # posted, it is a tagged letter through the one PDF builder
+
+    paper = PaperLetter(("Pretend addressee", "1 Synthetic Road", "TE1 1ST"), "County Hall (demo)", ("Hall",), TODAY)
+    posted = PdfReader(io.BytesIO(letter_pdf(prepared.message, paper)))
+    assert "/StructTreeRoot" in posted.trailer["/Root"]
+    assert "Pretend-progress: reads CVC words" in re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in posted.pages))
 
 
 def test_without_stage_1_invitees_the_record_goes_to_the_family_and_the_setting(factory, client_for) -> None:
