@@ -12,6 +12,7 @@ takes it; nobody enters it again). Prefect is imported only when one of these co
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
@@ -28,9 +29,11 @@ from rules.facts import Outcome
 
 if TYPE_CHECKING:
     from records.inbox import InboxLine
+    from services.forms import MeetingRecordContent
 
 QUEUED_EXIT: Final = 3
 MAX_REASONS: Final = 10_000
+MAX_STAFF_ID: Final = 40
 console = Console(highlight=False, soft_wrap=True)
 submit_app = typer.Typer(help="Record a stage the setting leads: preparation, meeting or report.", no_args_is_help=True)
 
@@ -111,18 +114,7 @@ def submit_form(
     reasons: str | None = None,
 ) -> None:  # fmt: skip
     """Store the input through the inbox, hand it to the review's run, and report what the records say."""
-    from services.inbox import follow, hand_over, line
-    from services.runs import PrefectBridge
-
-    entry_id = _store(reference, stage, values, options, reasons)
-    settings = current_settings()
-    factory, runs = open_records(settings), PrefectBridge()
-    hand_over(factory, runs, entry_id, actor=settings.actor)
-    if wait > 0:
-        found = follow(factory, runs, entry_id, actor=settings.actor, seconds=wait)
-    else:
-        found = line(factory, entry_id)
-    _report(found, options, waited=wait > 0)
+    _hand_over(_store(reference, stage, values, options, reasons), options, wait)
 
 
 @submit_app.command("preparation")
@@ -173,29 +165,113 @@ def submit_meeting(
     submit_form(reference, 2, values, options, wait=wait)
 
 
+def _record_content(path: Path) -> MeetingRecordContent:
+    """The meeting record in a JSON file, read as the typed form every door fills (each problem names its field)."""
+    from pydantic import ValidationError
+
+    from services.forms import MeetingRecordContent, form_problems
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise fail(f"{path}: the file cannot be read", [Problem("--record", "give the path of a JSON file")]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise fail(f"{path.name}: not JSON", [Problem("--record", f"save it as UTF-8 JSON ({exc})")]) from None
+    try:
+        return MeetingRecordContent.model_validate(data)
+    except ValidationError as exc:
+        problems = [Problem(f"--record {p.field}", p.message) for p in form_problems(exc)]
+        raise fail(f"{path.name}: the meeting record was refused; nothing was stored", problems) from None
+
+
+def _store_record(reference: str, content: MeetingRecordContent, by: str | None) -> int:
+    """Save and send the meeting record through the front door's one path (as the council; dated today)."""
+    from portal.accounts import Role
+    from portal.review_service import NotInScope, submit_stage_entry
+    from portal.scope import Principal
+    from portal.stage_forms import StageEntry, typed_field
+    from services.setup import business_date
+
+    settings = current_settings()
+    principal = Principal(0, (by or settings.actor)[:MAX_STAFF_ID], "", Role.ADMIN, ())
+    factory = open_records(settings)
+    with session_scope(factory) as session:
+        today = business_date(session)
+    entry = StageEntry(content=content.model_dump(mode="json"))  # the same entry the API builds
+    try:
+        result = submit_stage_entry(factory, principal, reference, 3, entry, sending=True, today=today, source="cli",
+                                    action="send")  # fmt: skip
+    except NotInScope:
+        raise fail(f"no review {reference}", [Problem("REF", "check the reference with `ehcp reviews`")]) from None
+    if result.received is None:
+        problems = [Problem("stage" if p.field == "stage" else f"--record {typed_field(p.field)}", p.message)
+                    for p in result.problems]  # fmt: skip
+        raise fail(f"review {reference}: the meeting record was not sent (a draft of it is saved)", problems)
+    for note in result.received.notes:
+        console.print(f"[bold yellow]note:[/] {note.field}: {note.message}", markup=True)
+    return result.received.entry_id
+
+
+def _hand_over(entry_id: int, options: dict[str, str], wait: float) -> None:
+    from services.inbox import follow, hand_over, line
+    from services.runs import PrefectBridge
+
+    settings = current_settings()
+    factory, runs = open_records(settings), PrefectBridge()
+    hand_over(factory, runs, entry_id, actor=settings.actor)
+    found = follow(factory, runs, entry_id, actor=settings.actor, seconds=wait) if wait > 0 else line(factory, entry_id)
+    _report(found, options, waited=wait > 0)
+
+
 @submit_app.command("report")
 def submit_report(
     reference: Ref,
-    received_on: Annotated[str, typer.Option("--received-on", help="Date the LA received the report.")],
-    recommendation: Annotated[Outcome, typer.Option("--recommendation", help="maintain, amend or cease.")],
+    received_on: Annotated[
+        str | None, typer.Option("--received-on", help="Date the LA received the report (not with --record).")
+    ] = None,
+    recommendation: Annotated[
+        Outcome | None, typer.Option("--recommendation", help="maintain, amend or cease (not with --record).")
+    ] = None,
     disagreement: Annotated[bool, typer.Option("--disagreement", help="The report records a disagreement.")] = False,
     sent_on: Annotated[str | None, typer.Option("--sent-on", help="Date the report was sent (the duty).")] = None,
+    record: Annotated[
+        Path | None,
+        typer.Option(
+            "--record", dir_okay=False,
+            help="The meeting record as JSON (the front door's fields: attendance, child_views, aspirations, "
+            "outcomes, advice, adulthood, personal_budget, head_signoff, recommendation, ...). It is kept in the "
+            "records only, sent to the council dated today, and once recorded sent to the family and every invitee.",
+        ),
+    ] = None,
     by: By = None,
     wait: Wait = 120.0,
 ) -> None:
-    """Stage 3: the setting's post-meeting report was sent and reached the LA."""
+    """Stage 3: the setting's post-meeting report was sent and reached the LA (with --record: the meeting record)."""
+    options = {
+        "report_received_on": "--received-on",
+        "report_sent_on": "--sent-on",
+        "recommendation": "--recommendation",
+        "submitted_by": "--by",
+    }
+    if record is not None:
+        given = [name for name, value in (("--received-on", received_on), ("--recommendation", recommendation),
+                                          ("--sent-on", sent_on), ("--disagreement", disagreement)) if value]
+        if given:
+            raise fail("the meeting record gives the report's content and the front door dates it today",
+                       [Problem(name, "leave it out with --record") for name in given])  # fmt: skip
+        _hand_over(_store_record(reference, _record_content(record), by), options, wait)
+        return
+    missing = [name for name, value in (("--received-on", received_on), ("--recommendation", recommendation))
+               if value is None]  # fmt: skip
+    if missing or recommendation is None:
+        raise fail("the report needs its date and recommendation, or a meeting record",
+                   [Problem(name, "give it, or give --record FILE.json") for name in missing])  # fmt: skip
     values = {
         "report_sent_on": sent_on,
         "report_received_on": received_on,
         "recommendation": recommendation.value,
         "disagreement_recorded": disagreement,
         "submitted_by": by,
-    }
-    options = {
-        "report_received_on": "--received-on",
-        "report_sent_on": "--sent-on",
-        "recommendation": "--recommendation",
-        "submitted_by": "--by",
     }
     submit_form(reference, 3, values, options, wait=wait)
 

@@ -38,6 +38,7 @@ __all__ = [
     "DecisionLetterContext",
     "DeliveryFailedContext",
     "FamilyLateLetterContext",
+    "MeetingRecordContext",
     "NoticeContext",
     "ReviewContext",
     "decision_letter_context",
@@ -214,9 +215,20 @@ class InputNotAppliedContext:
     kind: MessageKind = MessageKind.INPUT_NOT_APPLIED
 
 
+@dataclass(frozen=True, slots=True)
+class MeetingRecordContext:
+    """The setting's report sent to the family and every invitee (Reg 20(7)): the meeting record's own text."""
+
+    review: ReviewContext
+    sent_on: date
+    recipient_role: Role
+    record_text: str = field(metadata=PERSONAL)
+    kind: MessageKind = MessageKind.MEETING_RECORD
+
+
 NoticeContext = (
     DeadlineNoticeContext | FamilyLateLetterContext | DecisionLetterContext | DeliveryFailedContext
-    | InputNotAppliedContext
+    | InputNotAppliedContext | MeetingRecordContext
 )
 
 

@@ -47,6 +47,7 @@ class MessageKind(StrEnum):
     TERMLY_LIST = "termly-list"  # to a setting, not about one review: rendered by notices.termly
     DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
     INPUT_NOT_APPLIED = "input-not-applied"  # to the operators: a person's input waits in the inbox too long
+    MEETING_RECORD = "meeting-record"  # the setting's report (the meeting record) to the family and each invitee
 
     @property
     def template_dir(self) -> str:

@@ -21,7 +21,7 @@ from typing import Any, Final
 from notices.errors import RenderError
 from notices.render import RenderedMessage, london_date, template_environment
 
-__all__ = ["LARGE_PRINT_PT", "STANDARD_PT", "PaperLetter", "letter_blocks", "letter_pdf"]
+__all__ = ["LARGE_PRINT_PT", "STANDARD_PT", "PaperLetter", "letter_blocks", "letter_pdf", "tagged_pdf"]
 
 STANDARD_PT: Final = 12
 LARGE_PRINT_PT: Final = 16
@@ -86,10 +86,17 @@ def letter_pdf(message: RenderedMessage, paper: PaperLetter) -> bytes:
         dated=london_date(paper.dated),
         size_pt=LARGE_PRINT_PT if paper.large_print else STANDARD_PT,
     )
+    return tagged_pdf(html, kind=message.kind)
+
+
+def tagged_pdf(html: str, *, kind: str) -> bytes:
+    """Return an HTML page laid out as a tagged PDF/UA-1 (the one PDF builder: letters and the meeting record).
+
+    The page gives the document's language (``lang``) and title; raise RenderError when it cannot be laid out."""
     try:
-        from weasyprint import HTML  # imported when a letter is posted: it loads pango
+        from weasyprint import HTML  # imported when a PDF is made: it loads pango
 
         pdf: bytes = HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-    except Exception as exc:  # any layout failure fails this one letter, with its reason
-        raise RenderError(f"the PDF could not be made: {type(exc).__name__}", kind=message.kind) from None
+    except Exception as exc:  # any layout failure fails this one document, with its reason
+        raise RenderError(f"the PDF could not be made: {type(exc).__name__}", kind=kind) from None
     return pdf

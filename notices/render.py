@@ -24,6 +24,7 @@ from notices.context import (
     DeliveryFailedContext,
     FamilyLateLetterContext,
     InputNotAppliedContext,
+    MeetingRecordContext,
     NoticeContext,
     template_vars,
 )
@@ -150,6 +151,8 @@ def _summary_template(context: NoticeContext) -> str:
         return "summary_delivery.txt.j2"
     if isinstance(context, InputNotAppliedContext):
         return "summary_input.txt.j2"
+    if isinstance(context, MeetingRecordContext):
+        return "summary_record.txt.j2"
     return "summary_event.txt.j2"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, UploadFile
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -18,39 +19,41 @@ from starlette.concurrency import run_in_threadpool
 from portal.accounts import user_for_token
 from portal.finding import find, read_search
 from portal.handover import follow_up, hand_over_now, said
+from portal.meeting_records import attachment_of
 from portal.review_service import (
+    FileRefused,
     NotInScope,
     Sending,
     StageResult,
     WrongRole,
+    attach_file,
     family_letter,
+    in_scope,
     review_page,
     submit_stage_entry,
 )
 from portal.scope import Principal, principal_of
 from portal.stage_forms import (
     INVITEES,
-    OUTCOME_ROWS,
-    RECORD_TEXTS,
     StageEntry,
     decision_entry,
     meeting_entry,
     plan_entry,
     preparation_entry,
-    record_entry,
+    typed_field,
 )
 from portal.web import portal_of
 from records.inbox import InboxLine, as_utc
 from records.session import session_scope
 from rules.facts import Outcome
-from services.forms import StrictDate
+from services.attachments import MAX_BYTES
+from services.forms import MeetingRecordContent, StrictDate
 from services.inbox import HandOver, line
 
 router = APIRouter(tags=["reviews"])
 bearer = HTTPBearer(auto_error=False, description="A token from `ehcp users token EMAIL`.")
 Text = Annotated[str, Field(max_length=10_000)]
 Invitee = Literal["family", "head", "la_sen", "health", "social_care"]
-Section = Literal["b", "c", "d", "e", "f", "g", "h", "i"]
 
 
 class ProblemOut(BaseModel):
@@ -127,25 +130,19 @@ class MeetingIn(BaseModel):
     other_attendees: Text = ""
 
 
-class OutcomeProgress(BaseModel):
-    outcome: Text = ""
-    progress: Text = ""
+class RecordIn(MeetingRecordContent):
+    """The meeting record (the council's template; ``services.forms.MeetingRecordContent``). ``send: false`` saves a
+    draft; ``send: true`` sends it to the council and, once recorded, to the family and everyone invited. An advice
+    row's ``attachment_id`` is a file uploaded first to ``POST /api/reviews/{reference}/record/attachments``."""
 
-
-class RecordIn(BaseModel):
-    """The meeting record (the council's template). ``send: false`` saves a draft."""
-
-    attendance: Text = ""
-    child_views: Text = ""
-    family_views: Text = ""
-    outcomes: list[OutcomeProgress] = Field(default=[], max_length=OUTCOME_ROWS)
-    changes: Text = ""
-    sections: dict[Section, Text] = {}
-    recommendation: Outcome | None = None
-    recommendation_reasons: Text = ""
-    disagreements: Text = ""
-    agreed_actions: Text = ""
     send: bool = False
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    file_name: str
+    media_type: str
+    size: int
 
 
 class DecisionIn(BaseModel):
@@ -191,10 +188,8 @@ def _meeting(body: MeetingIn) -> tuple[StageEntry, bool]:
 
 
 def _record(body: RecordIn) -> tuple[StageEntry, bool]:
-    texts = {name: getattr(body, name) for name, _ in RECORD_TEXTS}
-    return record_entry(StageEntry(), texts=texts, outcomes=[(row.outcome, row.progress) for row in body.outcomes],
-                        sections={str(k): v for k, v in body.sections.items()}, sending=body.send,
-                        recommendation=body.recommendation.value if body.recommendation else ""), body.send
+    """The typed record as given; the service checks it for the review (its year group, its kept files)."""
+    return StageEntry(content=body.model_dump(mode="json", exclude={"send"})), body.send
 
 
 def _decision(body: DecisionIn) -> tuple[StageEntry, bool]:
@@ -237,7 +232,8 @@ def _run(
         raise HTTPException(404, "Not Found") from None
     except WrongRole:
         raise HTTPException(403, "the council records this stage") from None
-    problems = [ProblemOut(field=p.field, message=p.message) for p in result.problems]
+    named = typed_field if stage == 3 else str  # the record's problems named as its typed form names them
+    problems = [ProblemOut(field=named(p.field), message=p.message) for p in result.problems]
     if problems:  # 409: another input answers this wait, or the review has moved past it; nothing was saved
         raise HTTPException(409 if result.conflict else 422, [p.model_dump() for p in problems])
     warnings = [ProblemOut(field=p.field, message=p.message) for p in result.warnings]
@@ -354,3 +350,45 @@ async def post_plan(
 ) -> Any:
     """Stage 5 (council): the final plan or another closing document."""
     return await _stage(request, principal, reference, 5, _plan(body), later)
+
+
+def _attach(request: Request, principal: Principal, reference: str, file_name: str, content: bytes) -> AttachmentOut:
+    portal = portal_of(request)
+    try:
+        with session_scope(portal.factory) as session:
+            kept = attach_file(session, principal, reference, file_name, content)
+            return AttachmentOut(id=kept.id, file_name=kept.file_name, media_type=kept.media_type, size=kept.size)
+    except NotInScope:
+        raise HTTPException(404, "Not Found") from None
+    except WrongRole:
+        raise HTTPException(403, "the council records this stage") from None
+    except FileRefused as exc:
+        problem = ProblemOut(field=exc.problem.field, message=exc.problem.message)
+        raise HTTPException(422, [problem.model_dump()]) from None
+
+
+@router.post("/reviews/{reference}/record/attachments", response_model=AttachmentOut, responses=RESPONSES)
+async def post_record_attachment(request: Request, reference: str, file: UploadFile, principal: Who) -> Any:
+    """Stage 3: upload a file of advice or a report (PDF or DOCX, checked by its content, up to 10 MB) for the
+    meeting record draft; give its ``id`` as an advice row's ``attachment_id`` when you save the record."""
+    content = await file.read(MAX_BYTES + 1)
+    return await run_in_threadpool(_attach, request, principal, reference, file.filename or "", content)
+
+
+@router.get("/reviews/{reference}/record/attachments/{attachment_id}", responses=RESPONSES)
+def get_record_attachment(request: Request, reference: str, attachment_id: int, principal: Who) -> Response:
+    """A file attached to the meeting record, as a download (``Cache-Control: no-store``)."""
+    portal = portal_of(request)
+    with session_scope(portal.factory) as session:
+        try:
+            review = in_scope(session, principal, reference)
+        except NotInScope:
+            raise HTTPException(404, "Not Found") from None
+        found = attachment_of(session, review, attachment_id)
+        if found is None:
+            raise HTTPException(404, "Not Found")
+        name, media_type, content = found.file_name, found.media_type, found.content
+    return Response(content, media_type=media_type, headers={
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"",
+    })  # fmt: skip

@@ -9,6 +9,7 @@ transaction; the door hands it to the review's run once that transaction has com
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,17 +19,36 @@ from sqlalchemy.orm import Session
 
 from notices.render import RenderedMessage
 from portal.finding import child_name, year_text
-from portal.meeting_records import RecordLocked, mark_submitted, record_of, save_section
+from portal.meeting_records import (
+    SUBMITTED,
+    RecordLocked,
+    attachment_ids,
+    drop_unused_attachments,
+    keep_attachment,
+    mark_submitted,
+    record_of,
+    save_section,
+)
 from portal.scope import Principal, review_in_scope
-from portal.stage_forms import READERS, StageEntry, field_problem, read_record, report_values
+from portal.stage_forms import (
+    DEFAULT_OUTCOME_ROWS,
+    READERS,
+    StageEntry,
+    Upload,
+    field_problem,
+    read_record,
+    record_entry,
+    report_values,
+)
 from portal.timeline import Timeline, timeline
 from records.inbox import AlreadyReceived, InboxLine, latest_for_review
-from records.models import Review
+from records.models import RecordAttachment, Review
 from records.review_progress import record_not_amending_reasons, review_by_reference, year_group_of
 from records.session import SessionFactory, session_scope
 from rules.errors import Problem
 from rules.facts import ReviewFacts
 from rules.transitions import StageInput
+from services.attachments import UploadRefused, check_upload
 from services.forms import to_stage_input
 from services.inbox import (
     MovedOn,
@@ -59,6 +79,14 @@ class NotInScope(LookupError):
 
 class WrongRole(PermissionError):
     """This person's role does not record this stage."""
+
+
+class FileRefused(ValueError):
+    """An uploaded file was not kept; ``problem`` names the field and the fix."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 @dataclass(slots=True)
@@ -151,10 +179,76 @@ def review_page(session: Session, principal: Principal, reference: str, today: d
 
 def _entry(stage: int, form: Mapping[str, str], today: date) -> tuple[StageEntry, bool]:
     if stage == 3:
-        sending = form.get("action") == "send"
-        entry = read_record(form, sending=sending)
-        return entry, sending
+        return read_record(form), form.get("action") == "send"
     return READERS[stage](form, today), form.get("action") != "preview"
+
+
+def _keep_uploads(
+    session: Session, entry: StageEntry, record_id: int, action: str, files: Mapping[str, Upload], staff_id: str
+) -> dict[str, str]:
+    """Check and keep each advice row's new file (a refusal names the row's file field); return the rows' kept ids
+    as the form's hidden fields, so the form shown again keeps them."""
+    advice = entry.content.get("advice", [])
+    if not action.startswith("remove_"):  # a removed row shifts the rows after it: its files are not taken then
+        for i, row in enumerate(advice, start=1):
+            upload = files.get(f"advice_{i}_file")
+            if upload is None:
+                continue
+            try:
+                checked = check_upload(upload.file_name, upload.content)
+            except UploadRefused as exc:
+                entry.problems.append(Problem(f"advice_{i}_file", f"Advice or report {i}: {exc}"))
+                continue
+            row["attachment_id"] = keep_attachment(session, record_id, checked, staff_id=staff_id)
+    drop_unused_attachments(session, record_id, {row["attachment_id"] for row in advice if row.get("attachment_id")})
+    return {f"advice_{i}_attachment": str(row["attachment_id"])
+            for i, row in enumerate(advice, start=1) if row.get("attachment_id")}  # fmt: skip
+
+
+def _record_draft(
+    session: Session, principal: Principal, review: Review, entry: StageEntry, action: str,
+    files: Mapping[str, Upload], form: Mapping[str, str],
+) -> tuple[StageEntry, int | None, dict[str, str]]:
+    """Check and save the meeting record (a draft, even when sending finds something missing) with its files."""
+    row = record_of(session, review)
+    if row is not None and row.status == SUBMITTED:
+        raise RecordLocked("the meeting record was sent and can no longer be changed")
+    entry = record_entry(entry, sending=action == "send", year_group=year_group_of(review),
+                         attachment_ids=attachment_ids(session, row))  # fmt: skip
+    if not entry.content:  # a value the record cannot keep: nothing saved, the form shown again
+        return entry, None, dict(form)
+    record_id = save_section(session, review, "record", deepcopy(entry.content), staff_id=principal.staff_id)
+    kept = _keep_uploads(session, entry, record_id, action, files, principal.staff_id)
+    save_section(session, review, "record", entry.content, staff_id=principal.staff_id)
+    return entry, record_id, {**form, **kept}
+
+
+def _record_report(
+    session: Session, principal: Principal, review: Review, entry: StageEntry, action: str, *,
+    files: Mapping[str, Upload], form: Mapping[str, str], how: Sending, today: date, source: str,
+) -> StageResult:
+    """Stage 3: save the meeting record (and its files); when sending, store the report in the review's inbox.
+
+    An input that came second raises (AlreadyReceived) for ``submit_stage_entry`` to roll back and explain."""
+    try:
+        entry, record_id, entered = _record_draft(session, principal, review, entry, action, files, form)
+    except RecordLocked as exc:
+        return StageResult(None, [Problem("stage", str(exc))], form)
+    if entry.problems or record_id is None:
+        return StageResult(None, entry.problems, entered)
+    if action != "send":
+        added = {"add_outcome": " Another outcome was added.", "add_advice": " Another advice row was added."}
+        removed = " A row was removed." if action.startswith("remove_") else ""
+        return StageResult(None, [], entered, note=f"Draft saved.{added.get(action, removed)} Nothing has been "
+                                                   "sent yet.")  # fmt: skip
+    values = report_values(entry.content, record_id, today)
+    try:
+        received = receive(session, review, 3, values, submitted_by=principal.staff_id, source=source, today=today,
+                           wait_number=how.wait)  # fmt: skip
+    except Refused as exc:
+        return StageResult(None, [field_problem(p) for p in exc.problems], entered)
+    mark_submitted(session, record_id, staff_id=principal.staff_id)
+    return StageResult(received, [], entered, warnings=received.warnings)
 
 
 def _save_personal(session: Session, review: Review, stage: int, entry: StageEntry, staff_id: str) -> int | None:
@@ -206,17 +300,19 @@ def _unconfirmed(form: Mapping[str, str], warnings: tuple[Problem, ...], how: Se
 
 def record_stage(
     session: Session, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
-    today: date, source: str = "portal",
+    today: date, source: str = "portal", files: Mapping[str, Upload] | None = None,
 ) -> StageResult:
     """Read one stage's posted page form into its entry, then record it (``record_stage_entry``)."""
     entry, sending = _entry(stage, form, today)
     return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
-                              source=source, entered=form, how=Sending.of_page(form))  # fmt: skip
+                              source=source, entered=form, how=Sending.of_page(form), files=files,
+                              action=str(form.get("action", "")))  # fmt: skip
 
 
 def record_stage_entry(
     session: Session, principal: Principal, reference: str, stage: int, entry: StageEntry, *, sending: bool,
     today: date, source: str = "portal", entered: Mapping[str, str] | None = None, how: Sending = Sending(),
+    files: Mapping[str, Upload] | None = None, action: str = "",
 ) -> StageResult:
     """Save and (when sending) store one stage's entry in the review's inbox; otherwise check it only (a preview)
     or, at stage 3, keep the meeting record as a draft. Every door builds the same entry (``portal.stage_forms``).
@@ -233,23 +329,22 @@ def record_stage_entry(
         ensure_open(session, review, stage, how.wait)
     except Refused as exc:
         return StageResult(None, [field_problem(p) for p in exc.problems], form)
+    if stage == 3:
+        return _record_report(session, principal, review, entry, action or ("send" if sending else "save"),
+                              files=files or {}, form=form, how=how, today=today, source=source)  # fmt: skip
     try:
-        record_id = _save_personal(session, review, stage, entry, principal.staff_id)
+        _save_personal(session, review, stage, entry, principal.staff_id)
     except RecordLocked as exc:
         return StageResult(None, [Problem("stage", str(exc))], form)
     if entry.problems:
         return StageResult(None, entry.problems, form)
-    values = report_values(entry.content, record_id or 0, today) if stage == 3 else entry.values
+    values = entry.values
     reasons = str(entry.content.get("reasons") or "") if stage == 5 else None
-    if stage == 3 and not sending:
-        return StageResult(None, [], form, note="Draft saved. Nothing has been sent yet.")
     try:
         result = _check_or_send(session, principal, review, stage, form, values, reasons=reasons, sending=sending,
                                 how=how, today=today, source=source)  # fmt: skip
     except Refused as exc:
         return StageResult(None, [field_problem(p) for p in exc.problems], form)
-    if result.received is not None and stage == 3 and record_id is not None:
-        mark_submitted(session, record_id, staff_id=principal.staff_id)
     return result
 
 
@@ -292,20 +387,21 @@ def _conflict(session: Session, principal: Principal, reference: str, stage: int
 
 def submit_stage(
     factory: SessionFactory, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
-    today: date, source: str = "portal",
+    today: date, source: str = "portal", files: Mapping[str, Upload] | None = None,
 ) -> StageResult:
     """The pages' door: read the posted form into its entry and record it in its own transaction."""
     entry, sending = _entry(stage, form, today)
     return submit_stage_entry(factory, principal, reference, stage, entry, sending=sending, today=today,
-                              source=source, entered=form, how=Sending.of_page(form))  # fmt: skip
+                              source=source, entered=form, how=Sending.of_page(form), files=files,
+                              action=str(form.get("action", "")))  # fmt: skip
 
 
 def submit_stage_entry(
     factory: SessionFactory, principal: Principal, reference: str, stage: int, entry: StageEntry, *,
     sending: bool, today: date, source: str = "portal", entered: Mapping[str, str] | None = None,
-    how: Sending = Sending(),
+    how: Sending = Sending(), files: Mapping[str, Upload] | None = None, action: str = "",
 ) -> StageResult:
-    """``record_stage_entry`` in its own transaction, for the pages and the API alike.
+    """``record_stage_entry`` in its own transaction, for the pages, the API and ``ehcp`` alike.
 
     When the wait is answered already or left behind (checked first, and held by the database's unique
     keys when two people send at the same moment: the inbox's one row per wait, the one meeting record
@@ -314,7 +410,8 @@ def submit_stage_entry(
     try:
         with session_scope(factory) as session:
             return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
-                                      source=source, entered=entered, how=how)  # fmt: skip
+                                      source=source, entered=entered, how=how, files=files,
+                                      action=action)  # fmt: skip
     except (AlreadyReceived, MovedOn, IntegrityError):
         with session_scope(factory) as session:
             return _conflict(session, principal, reference, stage, how.wait)
@@ -337,8 +434,49 @@ def record_form_values(record: Mapping[str, Any], planned_on: date | None = None
     values.update({name: preparation[name] for name in ("other_invitees", "advice_from") if preparation.get(name)})
     content = record.get("record") or {}
     values.update({name: str(value) for name, value in content.items() if isinstance(value, str)})
-    for i, row in enumerate(content.get("outcomes", []), start=1):
+    if content.get("recommendation"):
+        values["recommendation"] = str(content["recommendation"])
+    outcomes = content.get("outcomes") or []
+    for i, row in enumerate(outcomes, start=1):
         values[f"outcome_{i}"], values[f"progress_{i}"] = row.get("outcome", ""), row.get("progress", "")
+    values["outcome_rows"] = str(len(outcomes) if content else DEFAULT_OUTCOME_ROWS)
+    advice = content.get("advice") or []
+    values["advice_rows"] = str(len(advice))
+    for i, row in enumerate(advice, start=1):
+        values.update({f"advice_{i}_from": row.get("from_whom", ""), f"advice_{i}_role": row.get("role", "")})
+        values.update(_date_values(f"advice_{i}_received_on", row.get("received_on")))
+        if row.get("attachment_id"):
+            values[f"advice_{i}_attachment"] = str(row["attachment_id"])
     for key, text in (content.get("sections") or {}).items():
         values[f"section_{key}"] = text
+    for key, text in (content.get("adulthood") or {}).items():
+        values[f"pfa_{key}"] = text
+    budget = content.get("personal_budget") or {}
+    requested = budget.get("requested")
+    values["budget_requested"] = "" if requested is None else "yes" if requested else "no"
+    values["budget_details"] = budget.get("details", "")
+    signoff = content.get("head_signoff") or {}
+    values.update({"head_name": signoff.get("name", ""), "head_role": signoff.get("role", "")})
+    values.update(_date_values("head_signed_on", signoff.get("signed_on")))
     return values
+
+
+def attach_file(
+    session: Session, principal: Principal, reference: str, file_name: str, content: bytes
+) -> RecordAttachment:
+    """Check and keep a file of advice or a report with the review's meeting record draft (the API's upload)."""
+    review = in_scope(session, principal, reference)
+    if not may_record(principal, 3):
+        raise WrongRole("stage 3 is recorded by the setting or the council")
+    if review.stage != 3:
+        raise FileRefused(Problem("stage", "This review is not at stage 3: files are attached to its meeting record "
+                                           "while it is a draft"))  # fmt: skip
+    row = record_of(session, review)
+    if row is not None and row.status == SUBMITTED:
+        raise FileRefused(Problem("stage", "The meeting record was sent and can no longer be changed"))
+    try:
+        checked = check_upload(file_name, content)
+    except UploadRefused as exc:
+        raise FileRefused(Problem("file", str(exc))) from None
+    record_id = row.id if row is not None else save_section(session, review, "record", {}, staff_id=principal.staff_id)
+    return session.get_one(RecordAttachment, keep_attachment(session, record_id, checked, staff_id=principal.staff_id))

@@ -9,15 +9,19 @@ only, and every problem found, each naming the field's id (for the error summary
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, get_args
 
+from pydantic import ValidationError
+
+from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS
 from portal.dates import DateEntryError, parse_date_parts
 from rules.errors import Problem
 from rules.facts import Outcome
-from services.forms import PlanForm
+from services.forms import MAX_ADVICE, MAX_OUTCOMES, MeetingRecordContent, PlanForm, form_problems
 
 INVITEES: Final = (
     ("family", "Parent or young person"),
@@ -26,27 +30,16 @@ INVITEES: Final = (
     ("health", "Health professional named by the ICB"),
     ("social_care", "Local authority social care officer"),
 )
-PLAN_SECTIONS: Final = (
-    ("b", "Section B: special educational needs"),
-    ("c", "Section C: health needs"),
-    ("d", "Section D: social care needs"),
-    ("e", "Section E: outcomes"),
-    ("f", "Section F: special educational provision"),
-    ("g", "Section G: health provision"),
-    ("h", "Section H: social care provision"),
-    ("i", "Section I: placement"),
-)
-OUTCOME_ROWS: Final = 4
 RECORD_TEXTS: Final = (
     ("attendance", "Who attended"),
     ("child_views", "The child's or young person's views"),
+    ("aspirations", "The child's or young person's aspirations"),
     ("family_views", "The family's views"),
     ("changes", "Changes to needs and provision"),
     ("recommendation_reasons", "Reasons for the recommendation"),
     ("disagreements", "Disagreements"),
     ("agreed_actions", "Agreed actions"),
 )
-REQUIRED_TO_SEND: Final = ("attendance", "child_views", "family_views", "recommendation_reasons")
 MAX_TEXT: Final = 10_000
 
 LABELS: Final = {
@@ -165,42 +158,140 @@ def read_meeting(form: Mapping[str, str], today: date) -> StageEntry:
     )
 
 
-def record_entry(
-    entry: StageEntry, *, texts: Mapping[str, str], outcomes: Sequence[tuple[str, str]],
-    sections: Mapping[str, str], recommendation: str, sending: bool,
-) -> StageEntry:
-    """Stage 3, the meeting record; only sending needs the recommendation and the required sections."""
-    if len(outcomes) > OUTCOME_ROWS:
-        entry.problems.append(Problem("outcome_1", f"Enter at most {OUTCOME_ROWS} outcomes"))
-    rows = [*outcomes, *[("", "")] * (OUTCOME_ROWS - len(outcomes))][:OUTCOME_ROWS]
-    content: dict[str, Any] = {name: entry.checked(name, texts.get(name, "")) for name, _ in RECORD_TEXTS}
-    content["outcomes"] = [
-        {"outcome": entry.checked(f"outcome_{i}", outcome), "progress": entry.checked(f"progress_{i}", progress)}
-        for i, (outcome, progress) in enumerate(rows, start=1)
-    ]
-    content["sections"] = {key: entry.checked(f"section_{key}", sections.get(key, "")) for key, _ in PLAN_SECTIONS}
-    content["recommendation"] = recommendation if recommendation in {o.value for o in Outcome} else ""
-    if sending:
-        labels = dict(RECORD_TEXTS)
-        entry.problems += [Problem(name, f"Enter {labels[name][0].lower()}{labels[name][1:]}")
-                           for name in REQUIRED_TO_SEND if not content[name]]
-        if not content["recommendation"]:
-            entry.problems.append(Problem("recommendation", "Select maintain, amend or cease"))
-    entry.content = content
+RECORD_ACTIONS: Final = ("send", "save", "add_outcome", "add_advice")
+"""What a stage-3 post asks: send, save a draft, or add a row (``remove_outcome_N``/``remove_advice_N`` remove one)."""
+DEFAULT_OUTCOME_ROWS: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file posted with the record (an advice row's attachment), not yet checked."""
+
+    file_name: str
+    content: bytes
+
+
+def _rows(form: Mapping[str, str], count_field: str, present: Callable[[int], bool], least: int, most: int) -> int:
+    """How many rows the form had: its hidden count, or the highest row with a value, within the limits."""
+    try:
+        count = int(str(form.get(count_field, "")) or 0)
+    except ValueError:
+        count = 0
+    highest = max((i for i in range(1, most + 1) if present(i)), default=0)
+    return min(max(count, highest, least), most)
+
+
+def _resized(
+    rows: list[dict[str, Any]], action: str, kind: str, blank: dict[str, Any], most: int
+) -> list[dict[str, Any]]:
+    if action == f"add_{kind}" and len(rows) < most:
+        return [*rows, dict(blank)]
+    prefix = f"remove_{kind}_"
+    if action.startswith(prefix) and action[len(prefix):].isdigit():
+        gone = int(action[len(prefix):])
+        return [row for i, row in enumerate(rows, start=1) if i != gone]
+    return rows
+
+
+def record_field_id(name: str) -> str:
+    """Return the page's field id of a meeting-record field named as the typed form names it."""
+    parts = name.split(".")
+    if parts[0] == "outcomes" and len(parts) == 3 and parts[1].isdigit():
+        return f"{parts[2]}_{int(parts[1]) + 1}"
+    if parts[0] == "advice" and len(parts) == 3 and parts[1].isdigit():
+        return f"advice_{int(parts[1]) + 1}_{ {'from_whom': 'from'}.get(parts[2], parts[2]) }"
+    if parts[0] == "advice" and len(parts) == 2 and parts[1].isdigit():
+        return f"advice_{int(parts[1]) + 1}_from"
+    simple = {"head_signoff": "head", "adulthood": "pfa", "personal_budget": "budget", "sections": "section"}
+    if parts[0] in simple and len(parts) == 2:
+        return f"{simple[parts[0]]}_{parts[1]}"
+    return {"outcomes": "outcome_1", "advice": "advice_1_from"}.get(parts[0], parts[0])
+
+
+_TYPED_ROW: Final = re.compile(r"^(outcome|progress)_(\d+)$|^advice_(\d+)_(from|role|received_on|file|attachment)$")
+_TYPED_PREFIX: Final = {"head_": "head_signoff.", "pfa_": "adulthood.", "budget_": "personal_budget.",
+                        "section_": "sections."}
+
+
+def typed_field(field_id: str) -> str:
+    """Return the typed form's name of a meeting-record page field (``head_role`` -> ``head_signoff.role``)."""
+    row = _TYPED_ROW.match(field_id)
+    if row and row[1]:
+        return f"outcomes.{int(row[2]) - 1}.{row[1]}"
+    if row:
+        part = {"from": "from_whom", "file": "attachment_id", "attachment": "attachment_id"}.get(row[4], row[4])
+        return f"advice.{int(row[3]) - 1}.{part}"
+    for prefix, typed in _TYPED_PREFIX.items():
+        if field_id.startswith(prefix):
+            return typed + field_id[len(prefix):]
+    return field_id
+
+
+def read_record(form: Mapping[str, str]) -> StageEntry:
+    """Read the meeting record's page fields into the typed record's shape (``services.forms.MeetingRecordContent``),
+    with the rows added or removed as the post asked; ``record_entry`` checks it, as it checks the API's."""
+    entry = StageEntry()
+    action = str(form.get("action", "save"))
+    outcome_rows = _rows(form, "outcome_rows", lambda i: bool(form.get(f"outcome_{i}") or form.get(f"progress_{i}")),
+                         1, MAX_OUTCOMES)  # fmt: skip
+    outcomes = [{"outcome": form.get(f"outcome_{i}", ""), "progress": form.get(f"progress_{i}", "")}
+                for i in range(1, outcome_rows + 1)]  # fmt: skip
+    advice_rows = _rows(form, "advice_rows", lambda i: bool(form.get(f"advice_{i}_from")), 0, MAX_ADVICE)
+    advice = []
+    for i in range(1, advice_rows + 1):
+        kept = str(form.get(f"advice_{i}_attachment", ""))
+        advice.append({
+            "from_whom": form.get(f"advice_{i}_from", ""), "role": form.get(f"advice_{i}_role", ""),
+            "received_on": _iso(entry.date(form, f"advice_{i}_received_on", required=False,
+                                           label=f"Advice or report {i}: date received")),
+            "attachment_id": int(kept) if kept.isdigit() else None,
+        })  # fmt: skip
+    requested = str(form.get("budget_requested", ""))
+    entry.content = {
+        **{name: form.get(name, "") for name, _ in RECORD_TEXTS},
+        "outcomes": _resized(outcomes, action, "outcome", {"outcome": "", "progress": ""}, MAX_OUTCOMES),
+        "advice": _resized(advice, action, "advice", {"from_whom": "", "role": ""}, MAX_ADVICE),
+        "sections": {key: form.get(f"section_{key}", "") for key, _ in PLAN_SECTIONS},
+        "adulthood": {key: form.get(f"pfa_{key}", "") for key, _ in ADULTHOOD_AREAS},
+        "personal_budget": {"requested": {"yes": True, "no": False}.get(requested),
+                            "details": form.get("budget_details", "")},
+        "recommendation": str(form.get("recommendation", "")) or None,
+        "head_signoff": {"name": form.get("head_name", ""), "role": form.get("head_role", ""),
+                         "signed_on": _iso(entry.date(form, "head_signed_on", required=False,
+                                                      label="Date the record was signed off"))},
+    }  # fmt: skip
     return entry
 
 
-def read_record(form: Mapping[str, str], *, sending: bool) -> StageEntry:
-    """Read the meeting record's fields from the page."""
-    return record_entry(
-        StageEntry(),
-        texts={name: str(form.get(name, "")) for name, _ in RECORD_TEXTS},
-        outcomes=[(str(form.get(f"outcome_{i}", "")), str(form.get(f"progress_{i}", "")))
-                  for i in range(1, OUTCOME_ROWS + 1)],
-        sections={key: str(form.get(f"section_{key}", "")) for key, _ in PLAN_SECTIONS},
-        recommendation=str(form.get("recommendation", "")),
-        sending=sending,
-    )
+def record_entry(
+    entry: StageEntry, *, sending: bool, year_group: int | None, attachment_ids: frozenset[int] = frozenset()
+) -> StageEntry:
+    """Check a meeting record as either door gave it (``entry.content`` in the typed record's shape): the typed
+    form's own checks, a file kept only if it is one of this record's (``attachment_ids``), and, only when
+    sending, what the council's template requires for the child's year group. Every problem is addressed to
+    the page's field id (``head_name``, ``outcome_5``, ``advice_2_received_on``)."""
+    given = dict(entry.content)
+    if given.get("recommendation") not in {o.value for o in Outcome}:
+        if given.get("recommendation") is not None:
+            entry.problems.append(Problem("recommendation", "Select maintain, amend or cease"))
+        given["recommendation"] = None
+    for i, row in enumerate(given.get("advice") or [], start=1):
+        kept = row.get("attachment_id") if isinstance(row, dict) else None
+        if kept is not None and kept not in attachment_ids:
+            entry.problems.append(Problem(f"advice_{i}_file", f"Advice or report {i}: that file is not one of "
+                                                              "this record's: upload it again"))  # fmt: skip
+    try:
+        content = MeetingRecordContent.model_validate(given)
+    except ValidationError as exc:
+        entry.problems += [Problem(record_field_id(p.field), p.message) for p in form_problems(exc)]
+        entry.content = {}
+        return entry
+    if sending:
+        named = {p.field for p in entry.problems}  # a date already refused is not asked for again
+        entry.problems += [problem for p in content.send_problems(year_group)
+                           if (problem := Problem(record_field_id(p.field), p.message)).field not in named]
+    entry.content = content.model_dump(mode="json")
+    return entry
 
 
 def report_values(content: Mapping[str, Any], record_id: int, sent_on: date) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from portal.dates import uk_date, uk_dates_in
 from portal.scope import Principal, principal_of
@@ -100,6 +101,22 @@ def signed_in(request: Request) -> Principal:
         raise SignInNeeded
     request.state.principal = principal
     return principal
+
+
+async def posted_with_files(request: Request, limit: int) -> tuple[dict[str, str], dict[str, tuple[str, bytes]]]:
+    """Return a posted multipart form's fields and its chosen files (name and at most ``limit`` + 1 bytes each,
+    so a larger file is seen to be too large), after checking its CSRF token; an empty file input is no file."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if not csrf_ok(request.session, values.get("csrf_token")):
+        raise CsrfRefused
+    files = {}
+    for key, value in form.multi_items():
+        if isinstance(value, StarletteUpload):
+            if value.filename:
+                files[key] = (value.filename, await value.read(limit + 1))
+            await value.close()
+    return values, files
 
 
 async def posted(request: Request) -> dict[str, str]:

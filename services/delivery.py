@@ -45,7 +45,7 @@ __all__ = ["DeliveryOutcome", "RetryPolicy", "UnknownNotification", "deliver"]
 # A webhook URL holds a secret: the row records only that the message went to the webhook.
 WEBHOOK_ADDRESS = OutboxChannel.WEBHOOK.value
 
-LETTER_KINDS: Final = frozenset(STAGE_LETTERS) | FAMILY_LETTER_KINDS
+LETTER_KINDS: Final = frozenset(STAGE_LETTERS) | FAMILY_LETTER_KINDS | {MessageKind.MEETING_RECORD}
 """The review letters a copy is kept of (the stage letters to every recipient, the family's late letters)."""
 
 OpenChannel = Callable[[str], AbstractContextManager[Channel]]

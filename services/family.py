@@ -31,7 +31,7 @@ SLOT_LABELS: Final = {
     ContactSlot.REPRESENTATIVE: "The young person's representative",
 }
 CHANNEL_LABELS: Final = {"email": "Email", "post": "Post", "both": "Email and post"}
-LETTER_KINDS: Final = frozenset(STAGE_LETTERS) | FAMILY_LETTER_KINDS
+LETTER_KINDS: Final = frozenset(STAGE_LETTERS) | FAMILY_LETTER_KINDS | {MessageKind.MEETING_RECORD}
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from rules.adulthood import ADULTHOOD_AREAS, PFA_FROM_YEAR
 from rules.errors import Problem
 from rules.facts import Outcome
 from rules.facts_input import parse_date
@@ -174,6 +175,155 @@ class PlanForm(StageForm):
     )
     issued_on: StrictDate = Field(title="Issued on", description="The date the document was issued.")
     submitted_by: str = submitted_by_field()
+
+
+MAX_RECORD_TEXT: Final = 10_000
+MAX_SHORT_TEXT: Final = 200
+MAX_OUTCOMES: Final = 50
+MAX_ADVICE: Final = 30
+_CONTROL = frozenset(chr(c) for c in range(32)) - {"\n", "\r", "\t"}
+
+
+def _text(limit: int) -> Any:
+    def check(value: object) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise PydanticCustomError("text", "Enter text")
+        text = value.strip()
+        if len(text) > limit:
+            raise PydanticCustomError("text", "Shorten this to {limit} characters or fewer", {"limit": f"{limit:,}"})
+        if any(char in _CONTROL for char in text):
+            raise PydanticCustomError("text", "Remove the control character (it cannot be kept or printed)")
+        return text
+
+    return BeforeValidator(check)
+
+
+RecordText = Annotated[str, _text(MAX_RECORD_TEXT)]
+"""A free-text answer of the meeting record (kept in the records database only, never in a run's form)."""
+ShortText = Annotated[str, _text(MAX_SHORT_TEXT)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OutcomeRow(_Part):
+    """One outcome (from section E, or a new or interim one) and the progress towards it."""
+
+    outcome: RecordText = Field(default="", description="The outcome, as section E words it (or a new one).")
+    progress: RecordText = Field(default="", description="Progress towards it since the last review.")
+
+
+class HeadSignOff(_Part):
+    """The head teacher's or principal's sign-off of the record (Norfolk MI 136/19)."""
+
+    name: ShortText = Field(default="", description="Who signed the record off.")
+    role: ShortText = Field(default="", description="Their role: head teacher, principal, or who acts for them.")
+    signed_on: StrictDate | None = Field(default=None, description="The date they signed it off.")
+
+
+class AdviceReceived(_Part):
+    """Advice or a report received for the review: from whom, their role, when; optionally its file."""
+
+    from_whom: ShortText = Field(default="", description="Who gave the advice or report.")
+    role: ShortText = Field(default="", description="Their role, e.g. educational psychologist.")
+    received_on: StrictDate | None = Field(default=None, description="The date it was received.")
+    attachment_id: int | None = Field(
+        default=None, description="Set by the front door: the uploaded file kept in the records database."
+    )
+
+
+
+
+class Adulthood(_Part):
+    """Preparing for adulthood, from Year 9 (Reg 20(6)): what the meeting said in each of the four areas."""
+
+    employment: RecordText = ""
+    independent_living: RecordText = ""
+    community: RecordText = ""
+    health: RecordText = ""
+
+
+class PersonalBudget(_Part):
+    """Whether the family or young person asked for a personal budget (section J), and what for."""
+
+    requested: bool | None = Field(default=None, description="True if a personal budget was requested.")
+    details: RecordText = Field(default="", description="What it would pay for; required when requested.")
+
+
+RECORD_REQUIRED: Final = {
+    "attendance": "Enter who attended",
+    "child_views": "Enter the child's or young person's views",
+    "family_views": "Enter the family's views",
+    "recommendation_reasons": "Enter the reasons for the recommendation",
+}
+
+
+class MeetingRecordContent(_Part):
+    """Stage 3's meeting record: what the setting writes after the meeting (the council's template).
+
+    Personal data: kept in the records database only (``meeting_records``), never in a run's form, Prefect, a log
+    line or a URL. Every door fills it (the pages, the JSON API, ``ehcp submit report --record FILE.json``); a draft
+    may be incomplete, and ``send_problems`` says what sending needs, naming each field."""
+
+    attendance: RecordText = Field(default="", description="Who attended: names and roles.")
+    child_views: RecordText = Field(default="", description="The child's or young person's views.")
+    aspirations: RecordText = Field(default="", description="The child's or young person's aspirations (section A).")
+    family_views: RecordText = ""
+    outcomes: list[OutcomeRow] = Field(default=[], max_length=MAX_OUTCOMES)
+    changes: RecordText = ""
+    sections: dict[Literal["b", "c", "d", "e", "f", "g", "h", "i"], RecordText] = {}
+    adulthood: Adulthood = Adulthood()
+    personal_budget: PersonalBudget = PersonalBudget()
+    advice: list[AdviceReceived] = Field(default=[], max_length=MAX_ADVICE)
+    recommendation: Outcome | None = None
+    recommendation_reasons: RecordText = ""
+    disagreements: RecordText = ""
+    agreed_actions: RecordText = ""
+    head_signoff: HeadSignOff = HeadSignOff()
+
+    def send_problems(self, year_group: int | None) -> list[Problem]:
+        """What must be added before the record is sent, each naming its field (``head_signoff.name``)."""
+        problems = [Problem(name, fix) for name, fix in RECORD_REQUIRED.items() if not getattr(self, name)]
+        problems += self._row_problems()
+        if year_group is not None and year_group >= PFA_FROM_YEAR:
+            problems += [
+                Problem(f"adulthood.{key}", f"Enter what the meeting said about {label[0].lower()}{label[1:]} "
+                                            f"(required from Year {PFA_FROM_YEAR})")
+                for key, label in ADULTHOOD_AREAS if not getattr(self.adulthood, key)
+            ]  # fmt: skip
+        if self.personal_budget.requested is None:
+            problems.append(Problem("personal_budget.requested", "Select whether a personal budget was requested"))
+        elif self.personal_budget.requested and not self.personal_budget.details:
+            problems.append(Problem("personal_budget.details", "Enter what the personal budget was requested for"))
+        if self.recommendation is None:
+            problems.append(Problem("recommendation", "Select maintain, amend or cease"))
+        return problems + self._signoff_problems()
+
+    def _row_problems(self) -> list[Problem]:
+        problems = [Problem(f"outcomes.{i}.outcome", f"Enter outcome {i + 1}, or remove its progress")
+                    for i, row in enumerate(self.outcomes) if row.progress and not row.outcome]  # fmt: skip
+        for i, advice in enumerate(self.advice):
+            if not advice.from_whom:
+                problems.append(Problem(f"advice.{i}.from_whom", f"Enter who gave advice or report {i + 1}"))
+            if advice.received_on is None:
+                problems.append(
+                    Problem(f"advice.{i}.received_on", f"Enter the date advice or report {i + 1} was received")
+                )
+        return problems
+
+    def _signoff_problems(self) -> list[Problem]:
+        signoff, problems = self.head_signoff, []
+        if not signoff.name:
+            problems.append(Problem("head_signoff.name", "Enter the name of the head teacher or principal who signed "
+                                                         "the record off"))  # fmt: skip
+        if not signoff.role:
+            problems.append(Problem("head_signoff.role", "Enter their role, e.g. head teacher"))
+        if signoff.signed_on is None:
+            problems.append(Problem("head_signoff.signed_on", "Enter the date the record was signed off"))
+        return problems
 
 
 def form_problems(exc: ValidationError) -> list[Problem]:

@@ -27,6 +27,7 @@ from notices.context import (
     DeliveryFailedContext,
     InputNotAppliedContext,
     LetterCopy,
+    MeetingRecordContext,
     NoticeContext,
     ReviewContext,
     event_context,
@@ -37,6 +38,7 @@ from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
 from notices.letters import STAGE_LETTERS, LetterExtras, letter_kind, stage_letter
 from notices.planning import failed_notification_id, not_applied_entry_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
+from notices.record_document import record_text
 from notices.render import RenderedMessage, render_message
 from notices.stage_letters import LetterReach, copy_roles
 from notices.termly import render_termly_list
@@ -59,6 +61,7 @@ from rules.rule_set import RuleSet
 from rules.school_age import is_young_person
 from rules.transitions import StageInput
 from services.family_letters import addressing_of
+from services.meeting_record import record_document
 from services.setup import business_date
 
 __all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
@@ -277,10 +280,22 @@ def _letter_day(facts: ReviewFacts, kind: MessageKind) -> date | None:
     return dates.get(kind, _decided_on(facts))
 
 
+def _meeting_record(at: _Render, people: ReviewContext) -> NoticeContext:
+    """The sent meeting record, as the records hold it now (it no longer changes once sent)."""
+    document = record_document(at.session, at.review)
+    if document is None:
+        raise RenderError("the review has no meeting record to send", kind=at.row.template)
+    return MeetingRecordContext(
+        people, at.sent_on or at.row.as_of or at.today, Role(at.row.recipient_role), record_text(document)
+    )
+
+
 def _context(at: _Render) -> NoticeContext:
     kind = MessageKind(at.row.template)
     copy = bool(at.row.family_copy) and at.row.recipient_role == Role.FAMILY
     people = review_context(at.review, at.la, on=at.today, contact=at.contact, copy=copy)
+    if kind is MessageKind.MEETING_RECORD:
+        return _meeting_record(at, people)
     facts = review_facts(at.review)
     if kind in FAMILY_LETTER_KINDS:
         return _family_letter(at, kind, facts, people)

@@ -36,6 +36,7 @@ from rules.transitions import StageInput
 from services.family_letters import carried_by_unsent, enqueue_family_letter
 from services.forms import FORMS, form_problems, to_stage_input
 from services.inbox import note_overtaken, take_from_run
+from services.meeting_record import queue_meeting_record
 from services.rendering import letter_reach
 from services.setup import business_date, rule_set, session_factory, settings, working_days
 
@@ -133,6 +134,8 @@ def apply_entry(session: Session, review_ref: str, wait_key: str, entry: InboxEn
         )
         if outcome.accepted:
             queue_letters(session, review_ref, given, business_date(session))
+            if Stage(entry.stage) is Stage.REPORT:  # the sent record to the family and every invitee, once each
+                queue_meeting_record(session, review_by_reference(session, review_ref), business_date(session))
     status = InboxStatus.APPLIED if outcome.accepted else InboxStatus.REFUSED
     settle(session, entry, status, now=now, outcome=outcome.to_detail())
     return outcome

@@ -8,7 +8,7 @@ from records.models.clock import ClockEvent, EventStatus
 from records.models.family import ContactSlot, FamilyContact, LetterCopy
 from records.models.inbox import InboxEntry, InboxStatus
 from records.models.outbox import Notification, NotificationStatus
-from records.models.portal import ApiToken, Feedback, MeetingRecord, StaffSetting, StaffUser
+from records.models.portal import ApiToken, Feedback, MeetingRecord, RecordAttachment, StaffSetting, StaffUser
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
@@ -18,6 +18,7 @@ __all__ = [
     "InboxEntry",
     "InboxStatus",
     "MeetingRecord",
+    "RecordAttachment",
     "StaffSetting",
     "StaffUser",
     "AuditEntry",

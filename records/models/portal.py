@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from records.models.base import Base
@@ -75,6 +75,24 @@ class MeetingRecord(Base):
     updated_by: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecordAttachment(Base):
+    """A file attached to a meeting record (advice or a report received): PDF or DOCX, checked by its content.
+
+    Kept here and nowhere else (never in Prefect); served only to the setting's own staff and the council. The
+    file name is the uploader's, reduced to its last path part (``services.attachments``)."""
+
+    __tablename__ = "record_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_record_id: Mapped[int] = mapped_column(ForeignKey("meeting_records.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(String(120))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(40))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Feedback(Base):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from notices.context import (
+    MeetingRecordContext,
     NoticeContext,
     ReviewContext,
     amendment_notice_context,
@@ -127,6 +128,8 @@ def sample_context(kind: MessageKind, review: ReviewContext, is_working_day: IsW
         return appeal_after_mediation_context(
             facts, review, letter_on=date(2026, 8, 12), rule_set=ENGLAND_2014, is_working_day=is_working_day
         )
+    if kind is MessageKind.MEETING_RECORD:  # the setting's report, to the family
+        return MeetingRecordContext(review, date(2026, 6, 15), Role.FAMILY, "The meeting\n\nWho attended:\nMum")
     facts = decided(OUTCOME_OF[kind], date(2026, 6, 15))
     return decision_letter_context(
         facts,

@@ -41,6 +41,13 @@ def _date(name: str, day: int, month: int, year: int) -> dict[str, str]:
     return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
 
 
+SIGNED = {"head_name": "Pretend-head: Ms Headteacher", "head_role": "Head teacher", "budget_requested": "no",
+          **_date("head_signed_on", 2, 12, 2026),
+          **{f"pfa_{key}": f"Pretend-pfa-{key}" for key in ("employment", "independent_living", "community", "health")}}
+"""What sending the record needs besides the views: the head teacher's sign-off, the personal budget answer and,
+from Year 9, preparing for adulthood."""
+
+
 def _post(client, reference: str, stage: int, data: dict[str, str]):
     token = csrf_of(client, f"/reviews/{reference}")
     return client.post(f"/reviews/{reference}/stages/{stage}", data={**data, "csrf_token": token})
@@ -116,7 +123,7 @@ def test_meeting_record_draft_then_send_keeps_the_views_out_of_prefect(factory, 
     incomplete = _post(client, reference, 3, {**VIEWS, "family_views": "", "action": "send"})
     assert incomplete.status_code == 400
     assert "Enter the family" in incomplete.text and "Select maintain, amend or cease" in incomplete.text
-    sent = _post(client, reference, 3, {**VIEWS, "recommendation": "amend", "action": "send"})
+    sent = _post(client, reference, 3, {**VIEWS, **SIGNED, "recommendation": "amend", "action": "send"})
     assert sent.status_code == 200
     [(_, payload)] = bridge.resumed
     with session_scope(factory) as session:

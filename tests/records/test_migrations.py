@@ -106,3 +106,31 @@ def test_migration_0014_keeps_every_row_both_ways(cli_env: str, database_url: st
         assert tuple(connection.execute(text(counts)).one()) == before
         assert connection.execute(text("SELECT count(*) FROM plans WHERE ceased_on IS NOT NULL")).scalar() == 0
     assert current_revision(engine) == head_revision(engine)
+
+
+def test_migration_0017_adds_the_record_attachments_and_keeps_every_record_both_ways(
+    cli_env: str, database_url: str
+) -> None:
+    """0017 adds ``record_attachments`` only: meeting records (their new sections are JSON) survive both ways."""
+    from sqlalchemy import text
+
+    assert run("demo-data", "--plans", "6", "--seed", "1", "--as-of", "2026-12-01").exit_code == 0
+    engine = get_engine(database_url)
+    content = '{"record": {"aspirations": "Pretend", "outcomes": [{"outcome": "a", "progress": "b"}]}}'
+    with engine.begin() as connection:
+        review_id = connection.execute(text("SELECT min(id) FROM reviews")).scalar()
+        connection.execute(text("INSERT INTO meeting_records (review_id, content, status, updated_by) "
+                                "VALUES (:r, :c, 'draft', 'test')"), {"r": review_id, "c": content})
+        record_id = connection.execute(text("SELECT id FROM meeting_records")).scalar()
+        connection.execute(text("INSERT INTO record_attachments (meeting_record_id, file_name, media_type, size, "
+                                "content, uploaded_by) VALUES (:m, 'EP.pdf', 'application/pdf', 5, :b, 'test')"),
+                           {"m": record_id, "b": b"%PDF-"})
+    downgrade(engine, "0016")
+    assert "record_attachments" not in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM meeting_records")).scalar() == 1
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM record_attachments")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM meeting_records")).scalar() == 1
