@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from notices.recipients import load_la_directory
 from portal.accounts import Role
-from portal.stage_forms import read_record
+from portal.stage_forms import StageEntry, read_record, record_entry
 from records.models import InboxEntry, MeetingRecord, Notification, RecordAttachment, Review
 from records.session import SessionFactory, session_scope
 from records.system_time import system_now
@@ -35,6 +35,12 @@ SMALL_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 
 def _date(name: str, day: int, month: int, year: int) -> dict[str, str]:
     return {f"{name}-day": str(day), f"{name}-month": str(month), f"{name}-year": str(year)}
+
+
+
+def _checked(form: dict[str, str], *, sending: bool, year_group: int | None = None) -> StageEntry:
+    """The page's reader, then the one check both doors' entries go through."""
+    return record_entry(read_record(form), sending=sending, year_group=year_group)
 
 
 COMPLETE: dict[str, str] = {
@@ -96,15 +102,15 @@ def zip_bomb() -> bytes:
     ],
 )
 def test_every_bad_input_is_named_by_its_field(change: dict[str, str], field: str, words: str) -> None:
-    entry = read_record({**COMPLETE, **change}, sending=True)
+    entry = _checked({**COMPLETE, **change}, sending=True)
     named = {p.field: p.message for p in entry.problems}
     assert field in named, entry.problems
     assert words in named[field]
 
 
 def test_a_complete_record_has_no_problem_and_a_draft_needs_nothing() -> None:
-    assert read_record(COMPLETE, sending=True).problems == []
-    assert read_record({"action": "save"}, sending=False).problems == []
+    assert _checked(COMPLETE, sending=True).problems == []
+    assert _checked({"action": "save"}, sending=False).problems == []
 
 
 def test_preparing_for_adulthood_is_a_section_required_from_year_9() -> None:
@@ -113,16 +119,16 @@ def test_preparing_for_adulthood_is_a_section_required_from_year_9() -> None:
     assert {"adulthood.independent_living", "adulthood.community", "adulthood.health"} <= fields
     assert "adulthood.employment" not in fields
     assert not {f for f in (p.field for p in content.send_problems(year_group=8)) if f.startswith("adulthood")}
-    year_9 = read_record({**COMPLETE, "pfa_health": ""}, sending=True, year_group=9)
+    year_9 = _checked({**COMPLETE, "pfa_health": ""}, sending=True, year_group=9)
     assert "pfa_health" in {p.field for p in year_9.problems}
 
 
 def test_outcomes_are_not_capped_at_four_and_rows_are_added_and_removed_without_javascript() -> None:
     six = {**COMPLETE, "outcome_rows": "6", **{f"outcome_{i}": f"Outcome {i}" for i in range(1, 7)}}
-    assert len(read_record(six, sending=True).content["outcomes"]) == 6
-    added = read_record({**six, "action": "add_outcome"}, sending=False).content["outcomes"]
+    assert len(_checked(six, sending=True).content["outcomes"]) == 6
+    added = _checked({**six, "action": "add_outcome"}, sending=False).content["outcomes"]
     assert len(added) == 7 and added[-1] == {"outcome": "", "progress": ""}
-    removed = read_record({**six, "action": "remove_outcome_2"}, sending=False).content["outcomes"]
+    removed = _checked({**six, "action": "remove_outcome_2"}, sending=False).content["outcomes"]
     assert [row["outcome"] for row in removed] == ["Outcome 1", "Outcome 3", "Outcome 4", "Outcome 5", "Outcome 6"]
 
 
