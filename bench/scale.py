@@ -143,7 +143,7 @@ def portal_resume(references: list[str], token: str) -> Callable[[int], None]:
     def resume(index: int) -> None:
         response = client.post(f"/reviews/{references[index]}/preparation", json=PREPARATION)
         status = response.json().get("status") if response.status_code < 500 else response.status_code
-        if status != "sent":
+        if status != "received":  # stored in the review's inbox and handed to its run (issue 17)
             print(f"  ! {references[index]}: the front door answered {response.status_code} {response.text[:200]}")
 
     return resume

@@ -21,7 +21,9 @@ runner is polling), not replaced.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -125,6 +127,37 @@ def _start(
     return new_id
 
 
+def _untold(done: int, total: int) -> None:
+    """No one is watching this pass's progress."""
+
+
+def start_threads() -> int:
+    """How many runs to create at once: ``EHCP_START_THREADS``, else 8 on PostgreSQL and 1 on SQLite (a file that
+    takes one writer at a time). A run created at its wait is a few API calls: threads keep Prefect busy."""
+    configured = os.environ.get("EHCP_START_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return 1 if settings().database_url.startswith("sqlite") else 8
+
+
+def _start_all(
+    missing: list[ReviewRun], start: StartRun, deployment: str, report: LivenessReport
+) -> Iterator[tuple[ReviewRun, bool]]:
+    """Start the runs of reviews that have none, a few at once; yield each review as its start is done.
+
+    Each is recorded on its review as soon as it is made, under the review's idempotency key, so a pass stopped
+    part-way starts nothing twice when it is run again."""
+    threads = min(start_threads(), max(1, len(missing)))
+    if threads == 1:
+        for review in missing:
+            yield review, _start(review, start, deployment, None, report) is not None
+        return
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ehcp-start") as pool:
+        futures = {pool.submit(_start, review, start, deployment, None, report): review for review in missing}
+        for future in as_completed(futures):
+            yield futures[future], future.result() is not None
+
+
 def _carry_over_input(review: ReviewRun, dead_run_id: str) -> bool:
     """If the dead run was given the input of the review's open wait, store it in the inbox for the replacement."""
     try:
@@ -178,26 +211,26 @@ def ensure_live_runs(
     report = LivenessReport()
     snapshots = read_runs([r.flow_run_id for r in due if r.flow_run_id], unsettled_only=quick)
     heartbeats = _heartbeats(snapshots, now)
-    for done, review in enumerate(due, start=1):
-        if progress is not None:
-            progress(done - 1, len(due))
-        if review.flow_run_id is None:
-            if _start(review, start, deployment, None, report):
-                report.started.append(review.reference)
-            continue
-        if quick and review.flow_run_id not in snapshots:
+    tell = progress or _untold
+    tell(0, len(due))
+    missing = [review for review in due if review.flow_run_id is None]
+    for done, (review, started) in enumerate(_start_all(missing, start, deployment, report), start=1):
+        if started:
+            report.started.append(review.reference)
+        tell(done, len(due))
+    running = [(r, r.flow_run_id) for r in due if r.flow_run_id is not None]
+    for done, (review, run_id) in enumerate(running, start=len(missing) + 1):
+        tell(done, len(due))
+        if quick and run_id not in snapshots:
             report.live += 1  # waiting (Paused or Scheduled): left to the full pass
             continue
-        snapshot = snapshots.get(review.flow_run_id)
-        verdict, why = _verdict(review, snapshot, heartbeats.get(review.flow_run_id), now, limits)
+        verdict, why = _verdict(review, snapshots.get(run_id), heartbeats.get(run_id), now, limits)
         if verdict == "live":
             report.live += 1
         elif verdict == "stuck":
             report.could_not_start[review.reference] = why or ""
         else:
             _replace(review, verdict, why or "", start, deployment, report)
-    if progress is not None:
-        progress(len(due), len(due))
     if report.could_not_start:
         report.problem = deployment_problem(deployment)
     return report
