@@ -2,14 +2,14 @@
 
 ``Portal`` holds the collaborators built once at the composition root (``portal.app``): the records'
 session factory, the run bridge, the business-date source and the settings. Handlers raise
-``SignInNeeded``, ``NotFound`` or ``CsrfRefused``; ``portal.app`` turns them into a redirect, a 404
-page or a 403 page.
+``SignInNeeded``, ``NotFound``, ``CsrfRefused`` or ``BadInput``; ``portal.app`` turns them into a
+redirect, a 404 page, a 403 page or a 400 page naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from portal.dates import uk_date, uk_dates_in
 from portal.scope import Principal, principal_of
-from portal.security import LoginThrottle, csrf_ok, csrf_token
+from portal.security import FeedbackThrottle, LoginThrottle, csrf_ok, csrf_token
 from portal.settings import PortalSettings
 from records.models import StaffUser
 from records.session import SessionFactory, session_scope
@@ -40,6 +40,8 @@ class Portal:
     throttle: LoginThrottle
     oidc: Any = None
     """The Authlib client when OpenID Connect is configured (portal.oidc), else None."""
+    feedback_throttle: FeedbackThrottle = field(default_factory=FeedbackThrottle)
+    """How often feedback may be left without signing in, per client address."""
 
 
 class SignInNeeded(Exception):
@@ -56,6 +58,33 @@ class CsrfRefused(Exception):
 
 class NotAllowed(Exception):
     """The person's role does not do this (a setting opening the caseworkers' queue)."""
+
+
+class BadInput(Exception):
+    """A posted field no form could take (a NUL or other control character, or far too long): a 400 naming it."""
+
+    def __init__(self, field: str, fix: str) -> None:
+        super().__init__(f"{field}: {fix}")
+        self.field, self.fix = field, fix
+
+
+MAX_FIELD = 100_000
+"""No form field is longer (each form has its own, lower limit with its own message)."""
+CONTROL = {chr(code) for code in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def field_label(name: str) -> str:
+    """A form field's name as words ("meeting_held_on-day" is "meeting held on day")."""
+    return " ".join(name.replace("-", "_").split("_"))[:60] or "(unnamed)"
+
+
+def check_field(name: str, value: str) -> None:
+    """Raise BadInput when a field (or its name) holds a control character or is longer than any form takes."""
+    if CONTROL.intersection(name) or CONTROL.intersection(value):
+        raise BadInput(field_label("".join(c for c in name if c not in CONTROL)),
+                       "contains a character that cannot be stored (such as a NUL). Remove it and try again")
+    if len(value) > MAX_FIELD:
+        raise BadInput(field_label(name), f"is too long. Shorten it to {MAX_FIELD:,} characters or fewer")
 
 
 def portal_of(request: Request) -> Portal:
@@ -87,6 +116,11 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
     return HTMLResponse(html, status_code=status_code)
 
 
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server sees it (a proxy's own, unless uvicorn trusts it)."""
+    return request.client.host if request.client else "-"
+
+
 def signed_in(request: Request) -> Principal:
     """Return the signed-in, enabled person; raise SignInNeeded otherwise (a disabled account is signed out)."""
     user_id = request.session.get(USER_KEY)
@@ -108,4 +142,7 @@ async def posted(request: Request) -> dict[str, str]:
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     if not csrf_ok(request.session, values.get("csrf_token")):
         raise CsrfRefused
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            check_field(key, value)
     return values
