@@ -77,7 +77,7 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 async def bad_input(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BadInput)
     if wants_json(request):
-        detail = [{"loc": [exc.field], "msg": f"{exc.field} {exc.fix}", "type": "bad_input"}]
+        detail = [{"loc": exc.name.split("."), "msg": f"{exc.name} {exc.fix}", "type": "bad_input"}]
         return JSONResponse({"detail": detail}, status_code=422)
     return _problem_page(request, 400, f"The field \u201c{exc.field}\u201d {exc.fix}. Nothing was recorded.")
 

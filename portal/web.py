@@ -63,9 +63,15 @@ class NotAllowed(Exception):
 class BadInput(Exception):
     """A posted field no form could take (a NUL or other control character, or far too long): a 400 naming it."""
 
-    def __init__(self, field: str, fix: str) -> None:
-        super().__init__(f"{field}: {fix}")
-        self.field, self.fix = field, fix
+    def __init__(self, name: str, fix: str) -> None:
+        super().__init__(f"{name}: {fix}")
+        self.name, self.fix = name, fix
+        """The field's name as posted (control characters taken out), and what to do."""
+
+    @property
+    def field(self) -> str:
+        """The field's name as words ("meeting_held_on-day" is "meeting held on day")."""
+        return " ".join(self.name.replace("-", "_").split("_"))[:60] or "(unnamed)"
 
 
 MAX_FIELD = 100_000
@@ -73,18 +79,13 @@ MAX_FIELD = 100_000
 CONTROL = {chr(code) for code in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
 
 
-def field_label(name: str) -> str:
-    """A form field's name as words ("meeting_held_on-day" is "meeting held on day")."""
-    return " ".join(name.replace("-", "_").split("_"))[:60] or "(unnamed)"
-
-
 def check_field(name: str, value: str) -> None:
     """Raise BadInput when a field (or its name) holds a control character or is longer than any form takes."""
     if CONTROL.intersection(name) or CONTROL.intersection(value):
-        raise BadInput(field_label("".join(c for c in name if c not in CONTROL)),
+        raise BadInput("".join(c for c in name if c not in CONTROL)[:200],
                        "contains a character that cannot be stored (such as a NUL). Remove it and try again")
     if len(value) > MAX_FIELD:
-        raise BadInput(field_label(name), f"is too long. Shorten it to {MAX_FIELD:,} characters or fewer")
+        raise BadInput(name[:200], f"is too long. Shorten it to {MAX_FIELD:,} characters or fewer")
 
 
 def portal_of(request: Request) -> Portal:
