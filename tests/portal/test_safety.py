@@ -21,7 +21,7 @@ from portal.web import Portal
 from records.models import Child, Feedback, Plan, Review, Setting
 from records.session import SessionFactory, session_scope
 from reports.csv_safety import FORMULA_STARTS
-from tests.portal.conftest import csrf_of, make_account, sign_in, urn_with_reviews
+from tests.portal.conftest import csrf_of, make_account, review_at_decision, sign_in, urn_with_reviews
 
 HOSTILE = '=HYPERLINK("http://evil.example","x")'
 
@@ -295,3 +295,42 @@ def test_hostile_json_is_a_422_naming_the_field(factory: SessionFactory, client_
         assert field in response.text
     assert client.get("/api/reviews/AR%00", headers=bearer).status_code == 422
     assert "reference" in client.get("/api/reviews/AR%00", headers=bearer).text
+
+
+# --- words people use ----------------------------------------------------------------------------------------------
+
+ENGINE_WORDS = re.compile(r"\b(run|runs|run's|flow|flows|Prefect|queued|applied)\b", re.IGNORECASE)
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", " ", html, flags=re.S))
+
+
+def test_pages_a_senco_caseworker_and_manager_see_use_no_engine_words(factory: SessionFactory, client_for,
+                                                                      manager: TestClient) -> None:
+    urn, reference = urn_with_reviews(factory, 1)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    make_account(factory, "cw@council.example", Role.CASEWORKER)
+    senco, caseworker = client_for("senco@school.example"), client_for("cw@council.example")
+    pages = [senco.get("/reviews"), senco.get(f"/reviews/{reference}"), caseworker.get("/queue"),
+             caseworker.get(f"/reviews/{reference}"), manager.get("/manage"), manager.get("/manage/feedback")]
+    for stage in (2, 3):
+        _, at_stage = urn_with_reviews(factory, stage)
+        pages.append(caseworker.get(f"/reviews/{at_stage}"))
+    _, deciding = review_at_decision(factory)
+    pages.append(caseworker.get(f"/reviews/{deciding}"))
+    for response in pages:
+        assert response.status_code == 200, response.url
+        assert not ENGINE_WORDS.findall(_visible(response.text)), (response.url, ENGINE_WORDS.findall(
+            _visible(response.text)))
+
+
+def test_what_people_are_told_about_an_input_not_recorded_yet_uses_no_engine_words() -> None:
+    import inspect
+
+    from services import inbox
+
+    told = re.findall(r'(?:error|reason) = \(?f?"([^"]+)"', inspect.getsource(inbox))
+    assert len(told) >= 3
+    for text in told:
+        assert not ENGINE_WORDS.findall(text), text
