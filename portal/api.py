@@ -153,8 +153,8 @@ class DecisionIn(BaseModel):
 
 
 class PlanIn(BaseModel):
-    document: str = Field(max_length=40, description="The document issued: final-plan or cease-notice (or another one stage 5 "
-                          "accepts).")
+    document: str = Field(max_length=40, description="The document issued: final-plan or cease-notice (or another "
+                          "one stage 5 accepts).")
     issued_on: StrictDate
     preview: bool = False
 
