@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.headers import security_headers
-from portal.web import BadInput, check_field, environment, page
+from portal.web import BadInput, SignInNeeded, check_field, environment, page, signed_in
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ def wants_json(request: Request) -> bool:
 
 
 def _problem_page(request: Request, status: int, message: str) -> Response:
+    if getattr(request.state, "principal", None) is None:
+        try:  # the header shows who is signed in, as on every page, even when no handler ran
+            signed_in(request)
+        except SignInNeeded:
+            pass
     title = TITLES.get(status, "Sorry, there is a problem")
     return page(request, "error.html.j2", status, title=title, message=message, path="/")
 
