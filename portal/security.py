@@ -80,14 +80,16 @@ class Wait:
 def admit(factory: SessionFactory, counted: Sequence[tuple[str, str, Delays]], now: datetime,
           window_s: float) -> Wait | None:
     """Count one attempt against every ``(kind, key, delays)`` and return None, or count nothing and return the
-    longest wait; both in one transaction over the locked counts. Attempts ``window_s`` after the last are forgotten."""
+    longest wait; both in one transaction over the locked counts. A key's attempts are forgotten ``window_s`` after
+    its last wait ended (so waiting out the longest wait does not start the allowance afresh)."""
     with session_scope(factory) as session:
         rows = locked_counts(session, [key for _, key, _ in counted])
         recent = []
-        for row in rows:
+        for row, (_, _, delays) in zip(rows, counted, strict=True):
             last = as_utc(row.last_at) if row.last_at is not None else None
-            since = (now - last).total_seconds() if last is not None else math.inf
-            recent.append((0 if since >= window_s else row.attempts, since))
+            since = max(0.0, (now - last).total_seconds()) if last is not None else math.inf
+            forgotten = since >= delays.wait_after(row.attempts) + window_s
+            recent.append((0 if forgotten else row.attempts, since))
         waits = [Wait(kind, math.ceil(delays.wait_after(count) - since))
                  for (kind, _, delays), (count, since) in zip(counted, recent, strict=True)
                  if count and delays.wait_after(count) > since]
@@ -102,7 +104,7 @@ class LoginThrottle:
     """Growing waits per account and per client address (``Delays``); counts in the records (``records.attempts``).
 
     ``attempts`` failures per account go without a wait, and ``address_attempts`` (default four times as many)
-    per client address; failures are forgotten ``window_s`` seconds after the last one.
+    per client address; failures are forgotten ``window_s`` seconds after the last wait ended.
     """
 
     def __init__(self, attempts: int, window_s: float, clock: Callable[[], datetime] = system_now, *,

@@ -41,7 +41,7 @@ class PortalSettings(BaseSettings):
     login_address_max_wait_s: int = 900
 
     login_window_s: int = 900
-    """Failures are forgotten this long after the last one."""
+    """Failures are forgotten this long after the last wait they caused ended."""
 
     node_modules: Path = DEFAULT_ASSETS
     """Where the set-up installed the npm packages ``govuk-frontend`` (and ``axe-core`` for the tests)."""
