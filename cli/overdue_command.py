@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from dataclasses import astuple, fields
@@ -18,6 +17,7 @@ from cli.deadlines_command import TABLE_WIDTH, parse_as_of
 from cli.records_access import current_settings, open_records
 from cli.report_options import write_output
 from records.session import session_scope
+from reports.csv_safety import csv_text
 from reports.overdue import OverdueReview, overdue_reviews
 from rules.labels import LABELS, OWNER_LABELS
 
@@ -30,12 +30,8 @@ class OverdueFormat(StrEnum):
 
 
 def overdue_csv(lines: list[OverdueReview]) -> str:
-    """Return the backlog as CSV, one row per review (``COLUMNS``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(["" if value is None else str(value) for value in astuple(line)] for line in lines)
-    return out.getvalue()
+    """Return the backlog as CSV, one row per review (``COLUMNS``; cells escaped, ``reports.csv_safety``)."""
+    return csv_text(COLUMNS, (astuple(line) for line in lines))
 
 
 def _table(lines: list[OverdueReview], as_of: str) -> Table:

@@ -62,16 +62,19 @@ class ProblemOut(BaseModel):
 
 
 class InputOut(BaseModel):
-    """A stage input in the review's inbox: received (being recorded), applied, refused or superseded."""
+    """A stage input in the review's inbox: ``received`` (being recorded), ``applied`` (recorded), ``refused`` (not
+    recorded, with the problems) or ``superseded`` (the review moved on before it was recorded)."""
 
     id: int
     stage: int
-    status: Literal["received", "applied", "refused", "superseded"]
+    status: Literal["received", "applied", "refused", "superseded"] = Field(
+        description="received: being recorded; applied: recorded; refused: not recorded (see problems); "
+        "superseded: the review moved on before it was recorded.")
     received_at: datetime
     submitted_by: str
-    stage_after: int | None = Field(default=None, description="The review's stage once the input was applied.")
+    stage_after: int | None = Field(default=None, description="The review's stage once the input was recorded.")
     problems: list[ProblemOut] = []
-    not_recorded_yet: str | None = Field(default=None, description="Why a received input is not applied yet.")
+    not_recorded_yet: str | None = Field(default=None, description="Why a received input is not recorded yet.")
 
 
 class ResultOut(BaseModel):
@@ -153,7 +156,8 @@ class DecisionIn(BaseModel):
 
 
 class PlanIn(BaseModel):
-    document: str = Field(max_length=40, description="final-plan or cease-notice (and what the run's form allows).")
+    document: str = Field(max_length=40, description="The document issued: final-plan or cease-notice (or another "
+                          "one stage 5 accepts).")
     issued_on: StrictDate
     reasons: Text = Field(default="", description="not-amending only: the council's reasons (Reg 22(4)).")
     preview: bool = False

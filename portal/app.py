@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -22,6 +22,7 @@ from portal import (
     access_log,
     api,
     auth_pages,
+    error_pages,
     family_pages,
     feedback,
     manager_pages,
@@ -30,6 +31,7 @@ from portal import (
     review_pages,
     transfer_pages,
 )
+from portal.headers import SecurityHeaders
 from portal.oidc import oidc_client
 from portal.security import LoginThrottle
 from portal.settings import PortalSettings, get_portal_settings
@@ -65,7 +67,10 @@ def build_portal(settings: PortalSettings | None = None) -> Portal:
         bridge=PrefectBridge(),
         today=business_date_of(factory),
         settings=chosen,
-        throttle=LoginThrottle(chosen.login_attempts, chosen.login_window_s),
+        throttle=LoginThrottle(chosen.login_attempts, chosen.login_window_s,
+                               address_attempts=chosen.login_address_attempts,
+                               account_cap_s=chosen.login_account_max_wait_s,
+                               address_cap_s=chosen.login_address_max_wait_s),
         oidc=oidc_client(chosen) if chosen.oidc_enabled else None,
     )
 
@@ -110,8 +115,8 @@ def _error_pages(app: FastAPI) -> None:
 def create_app(portal: Portal) -> FastAPI:
     """Return the front door's app around a built portal."""
     access_log.install()  # the lists' search words travel in query strings: never into the access log
-    app = FastAPI(title=SERVICE_NAME, version="1", docs_url="/api/docs", redoc_url=None,
-                  openapi_url="/api/openapi.json")
+    app = FastAPI(title=SERVICE_NAME, version="1", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", dependencies=[Depends(error_pages.guard_input)])
     app.state.portal = portal
     settings = portal.settings
     app.add_middleware(
@@ -122,6 +127,7 @@ def create_app(portal: Portal) -> FastAPI:
         same_site="lax",
         https_only=settings.https_only,
     )
+    app.add_middleware(SecurityHeaders, https_only=settings.https_only)
     _mount_assets(app, settings)
     _error_pages(app)
     for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages,
@@ -130,13 +136,7 @@ def create_app(portal: Portal) -> FastAPI:
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")
 
-    @app.exception_handler(404)
-    async def missing(request: Request, _exc: Exception) -> Response:
-        if request.url.path.startswith("/api/"):
-            return Response('{"detail":"Not Found"}', status_code=404, media_type="application/json")
-        return page(request, "error.html.j2", 404, title="Page not found", path="/",
-                    message="If you typed the web address, check it is correct.")
-
+    error_pages.install(app)
     return app
 
 

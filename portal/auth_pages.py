@@ -1,8 +1,10 @@
 """Sign in (local password or OpenID Connect) and sign out.
 
-A failed sign-in counts against both the email and the client address (``LoginThrottle``); once
-either is over its limit, sign-in is refused for the window whatever the password. A successful
-sign-in starts a fresh session (new CSRF token) holding only the account's id.
+Every password sign-in is counted against the email typed and the client address before the password
+is checked (``LoginThrottle``, atomic over every worker); past a few failures the next attempt must wait
+a short, growing time, and the page says how long. A stranger's failures slow their own address far more
+than the account they typed. Signing in through OpenID Connect is never throttled by local failures. A
+successful sign-in starts a fresh session (new CSRF token) holding only the account's id.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from portal.accounts import authenticate
 from portal.oidc import OidcRefused, account_for_claims
 from portal.scope import Principal, principal_of
-from portal.web import USER_KEY, page, portal_of, posted
+from portal.security import Wait
+from portal.web import USER_KEY, client_address, page, portal_of, posted
 from records import audit
 from records.session import session_scope
 from rules.errors import Problem
@@ -63,20 +66,26 @@ async def login(request: Request) -> Response:
     form = await posted(request)
     portal = portal_of(request)
     email, password = form.get("email", "").strip().lower(), form.get("password", "")
-    keys = (f"email:{email}", f"client:{request.client.host if request.client else '-'}")
-    problems, status = _login_problems(email, password), 400
-    if not problems and portal.throttle.blocked(*keys):
-        minutes = portal.settings.login_window_s // 60
-        problems, status = [Problem("email", f"Too many failed sign-ins. Wait {minutes} minutes, then try again")], 429
+    address = client_address(request)
+    problems, status, headers = _login_problems(email, password), 400, {}
+    wait = None if problems else await run_in_threadpool(portal.throttle.attempt, portal.factory, email, address)
+    if wait is not None:
+        problems, status, headers = [Problem("email", _wait_message(wait))], 429, {"Retry-After": str(wait.seconds)}
     if not problems:
         principal = await run_in_threadpool(_check_password, request, email, password)
         if principal is not None:
-            portal.throttle.succeeded(*keys)
+            await run_in_threadpool(portal.throttle.succeeded, portal.factory, email, address)
             return _start_session(request, principal)
-        portal.throttle.failed(*keys)
         problems = [Problem("email", "The email address or password is wrong. Check them and try again")]
-    return page(request, "login.html.j2", status, problems=problems, email=email,
-                oidc=portal.settings.oidc_enabled, oidc_label=portal.settings.oidc_label)
+    response = page(request, "login.html.j2", status, problems=problems, email=email,
+                    oidc=portal.settings.oidc_enabled, oidc_label=portal.settings.oidc_label)
+    response.headers.update(headers)
+    return response
+
+
+def _wait_message(wait: Wait) -> str:
+    where = "from your network" if wait.kind == "address" else "for this email address"
+    return f"Too many failed sign-ins {where}. Wait {wait.in_words}, then try again"
 
 
 @router.post("/logout")

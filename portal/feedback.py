@@ -1,17 +1,20 @@
-"""Feedback on a page or on the paperwork: anyone may leave it; managers list it and download it as CSV."""
+"""Feedback on a page or on the paperwork: anyone may leave it; managers list it and download it as CSV.
+
+Feedback left without signing in is limited per client address (``FeedbackThrottle``). The CSV's cells go
+through ``reports.csv_safety``, so a feedback text starting ``=`` never runs as a formula.
+"""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
-from portal.web import NotAllowed, SignInNeeded, page, portal_of, posted, signed_in
+from portal.web import NotAllowed, SignInNeeded, client_address, page, portal_of, posted, signed_in
 from records.models import Feedback
 from records.session import session_scope
+from reports.csv_safety import csv_text
 from rules.errors import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -41,9 +44,19 @@ async def leave_feedback(request: Request) -> Response:
         problems.append(Problem("feedback", "Enter your feedback"))
     elif len(text) > MAX_FEEDBACK:
         problems.append(Problem("feedback", f"Feedback must be {MAX_FEEDBACK:,} characters or fewer"))
+    portal = portal_of(request)
+    if not problems and staff_id is None:
+        wait = await run_in_threadpool(portal.feedback_throttle.attempt, portal.factory, client_address(request))
+        if wait is not None:
+            problems.append(Problem("feedback", f"Too much feedback from your network without signing in. Sign in, "
+                                                f"or wait {wait.in_words}, then send it again"))
+            response = page(request, "feedback.html.j2", 429, problems=problems, about=about, text=text,
+                            thanked=False)
+            response.headers["Retry-After"] = str(wait.seconds)
+            return response
     if problems:
         return page(request, "feedback.html.j2", 400, problems=problems, about=about, text=text, thanked=False)
-    with session_scope(portal_of(request).factory) as session:
+    with session_scope(portal.factory) as session:
         session.add(Feedback(page=about, text=text, staff_id=staff_id))
     return page(request, "feedback.html.j2", problems=[], about=about, text="", thanked=True)
 
@@ -62,10 +75,7 @@ def feedback_list(request: Request) -> Response:
 
 @router.get("/manage/feedback.csv")
 def feedback_csv(request: Request) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "left_at", "page", "staff_id", "feedback"])
-    for row in _all(request):
-        writer.writerow([row.id, row.created_at.isoformat(), row.page, row.staff_id or "", row.text])
+    rows = [(row.id, row.created_at.isoformat(), row.page, row.staff_id, row.text) for row in _all(request)]
     headers = {"Content-Disposition": 'attachment; filename="feedback.csv"'}
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(csv_text(("id", "left_at", "page", "staff_id", "feedback"), rows),
+                    media_type="text/csv; charset=utf-8", headers=headers)

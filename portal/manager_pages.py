@@ -16,6 +16,7 @@ from records.review_search import children_of
 from records.session import session_scope
 from records.settings import get_settings
 from reports.compliance import Period, compliance_report
+from reports.csv_safety import csv_text
 from reports.rendering import compliance_csv, compliance_html, line_values
 from reports.sen2 import sen2_census
 from reports.sen2_census import latest_measures_year, measures_census_day
@@ -73,7 +74,8 @@ def compliance_download(request: Request, fmt: str) -> Response:
     with session_scope(portal.factory) as session:
         report = compliance_report(session, _year_period(portal.today()))
     if fmt == "csv":
-        return Response(compliance_csv(report), media_type="text/csv; charset=utf-8")
+        return Response(compliance_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="compliance.csv"'})
     return HTMLResponse(compliance_html(report))
 
 
@@ -89,7 +91,7 @@ def sen2(request: Request, year: int | None = None) -> Response:
         census = sen2_census(session, census_on, today)
     measures = measures_for(census.items, chosen, census_on)
     rows = [(label, measures.counts.get(name, 0)) for name, label in SEN2_LABELS.items()]
-    csv = "\n".join(f"{name},{measures.counts.get(name, 0)}" for name in SEN2_LABELS)
+    csv = csv_text(("measure", "count"), [(name, measures.counts.get(name, 0)) for name in SEN2_LABELS])
     return page(request, "sen2.html.j2", rows=rows, year=chosen, census_on=census_on, csv=csv,
                 warnings=census.completeness.warnings())
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from portal.web import NotAllowed, page, portal_of, signed_in
@@ -181,7 +181,10 @@ def foi_page(request: Request, start: str = "", end: str = "") -> Response:
 
 @router.get("/manage/returns/foi.csv")
 def foi_download(request: Request, start: str = "", end: str = "") -> Response:
-    figures, _ = _foi(request, start, end)
+    figures, problems = _foi(request, start, end)
+    if problems:  # a malformed date is refused, not answered with another period's figures
+        named = "; ".join(f"{ {'from': 'start', 'to': 'end'}[p.field]}: {p.message}" for p in problems)
+        raise HTTPException(400, f"Check the dates of the download. {named}")
     return _csv(foi_csv(figures), f"foi-{figures.from_on}-to-{figures.to_on}")
 
 

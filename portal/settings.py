@@ -24,15 +24,24 @@ class PortalSettings(BaseSettings):
     port: int = 8000
 
     https_only: bool = False
-    """Mark the session cookie Secure (set behind HTTPS in production)."""
+    """Mark the session cookie Secure and send ``Strict-Transport-Security`` (set behind HTTPS in production)."""
 
     session_max_age_s: int = 8 * 3600
     """How long a sign-in lasts (a working day)."""
 
     login_attempts: int = 5
-    """Failed sign-ins allowed per email address and per client address within ``login_window_s``."""
+    """Failed sign-ins for one email address before each further attempt must wait (2 s, doubling, at most
+    ``login_account_max_wait_s``)."""
+
+    login_address_attempts: int = 20
+    """Failed sign-ins from one client address before each further attempt from it must wait (2 s, doubling,
+    at most ``login_address_max_wait_s``)."""
+
+    login_account_max_wait_s: int = 60
+    login_address_max_wait_s: int = 900
 
     login_window_s: int = 900
+    """Failures are forgotten this long after the last wait they caused ended."""
 
     node_modules: Path = DEFAULT_ASSETS
     """Where the set-up installed the npm packages ``govuk-frontend`` (and ``axe-core`` for the tests)."""

@@ -2,14 +2,14 @@
 
 ``Portal`` holds the collaborators built once at the composition root (``portal.app``): the records'
 session factory, the run bridge, the business-date source and the settings. Handlers raise
-``SignInNeeded``, ``NotFound`` or ``CsrfRefused``; ``portal.app`` turns them into a redirect, a 404
-page or a 403 page.
+``SignInNeeded``, ``NotFound``, ``CsrfRefused`` or ``BadInput``; ``portal.app`` turns them into a
+redirect, a 404 page, a 403 page or a 400 page naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from portal.dates import uk_date, uk_dates_in
 from portal.scope import Principal, principal_of
-from portal.security import LoginThrottle, csrf_ok, csrf_token
+from portal.security import FeedbackThrottle, LoginThrottle, csrf_ok, csrf_token
 from portal.settings import PortalSettings
 from records.models import StaffUser
 from records.session import SessionFactory, session_scope
@@ -41,6 +41,8 @@ class Portal:
     throttle: LoginThrottle
     oidc: Any = None
     """The Authlib client when OpenID Connect is configured (portal.oidc), else None."""
+    feedback_throttle: FeedbackThrottle = field(default_factory=FeedbackThrottle)
+    """How often feedback may be left without signing in, per client address."""
 
 
 class SignInNeeded(Exception):
@@ -57,6 +59,34 @@ class CsrfRefused(Exception):
 
 class NotAllowed(Exception):
     """The person's role does not do this (a setting opening the caseworkers' queue)."""
+
+
+class BadInput(Exception):
+    """A posted field no form could take (a NUL or other control character, or far too long): a 400 naming it."""
+
+    def __init__(self, name: str, fix: str) -> None:
+        super().__init__(f"{name}: {fix}")
+        self.name, self.fix = name, fix
+        """The field's name as posted (control characters taken out), and what to do."""
+
+    @property
+    def field(self) -> str:
+        """The field's name as words ("meeting_held_on-day" is "meeting held on day")."""
+        return " ".join(self.name.replace("-", "_").split("_"))[:60] or "(unnamed)"
+
+
+MAX_FIELD = 100_000
+"""No form field is longer (each form has its own, lower limit with its own message)."""
+CONTROL = {chr(code) for code in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+def check_field(name: str, value: str) -> None:
+    """Raise BadInput when a field (or its name) holds a control character or is longer than any form takes."""
+    if CONTROL.intersection(name) or CONTROL.intersection(value):
+        raise BadInput("".join(c for c in name if c not in CONTROL)[:200],
+                       "contains a character that cannot be stored (such as a NUL). Remove it and try again")
+    if len(value) > MAX_FIELD:
+        raise BadInput(name[:200], f"is too long. Shorten it to {MAX_FIELD:,} characters or fewer")
 
 
 def portal_of(request: Request) -> Portal:
@@ -88,6 +118,11 @@ def page(request: Request, template: str, status_code: int = 200, **values: Any)
     return HTMLResponse(html, status_code=status_code)
 
 
+def client_address(request: Request) -> str:
+    """The address the request came from, as the server sees it (a proxy's own, unless uvicorn trusts it)."""
+    return request.client.host if request.client else "-"
+
+
 def signed_in(request: Request) -> Principal:
     """Return the signed-in, enabled person; raise SignInNeeded otherwise (a disabled account is signed out)."""
     user_id = request.session.get(USER_KEY)
@@ -107,9 +142,7 @@ async def posted_with_files(request: Request, limit: int) -> tuple[dict[str, str
     """Return a posted multipart form's fields and its chosen files (name and at most ``limit`` + 1 bytes each,
     so a larger file is seen to be too large), after checking its CSRF token; an empty file input is no file."""
     form = await request.form()
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
-    if not csrf_ok(request.session, values.get("csrf_token")):
-        raise CsrfRefused
+    values = _checked_fields(request, form)
     files = {}
     for key, value in form.multi_items():
         if isinstance(value, StarletteUpload):
@@ -121,8 +154,15 @@ async def posted_with_files(request: Request, limit: int) -> tuple[dict[str, str
 
 async def posted(request: Request) -> dict[str, str]:
     """Return a posted form's fields after checking its CSRF token; raise CsrfRefused without it."""
-    form = await request.form()
+    return _checked_fields(request, await request.form())
+
+
+def _checked_fields(request: Request, form: Any) -> dict[str, str]:
+    """A posted form's text fields, once its CSRF token and every field (no NUL, no overlong value) are checked."""
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     if not csrf_ok(request.session, values.get("csrf_token")):
         raise CsrfRefused
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            check_field(key, value)
     return values

@@ -23,6 +23,7 @@ is applied). The path of an input:
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ __all__ = [
 
 REPORT_AFTER: Final = timedelta(minutes=30)
 """An input still not applied this long after it was received is reported to the operators (once)."""
+
+logger = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -273,7 +276,7 @@ def _target(session: Session, entry_id: int, now: datetime, actor: str) -> _Targ
     review = session.get_one(Review, entry.review_id)
     if review.stage != entry.stage or review.wait_number != entry.wait_number:
         where = "complete" if review.stage is None else f"at stage {review.stage}"
-        reason = f"the review moved on before this input was applied (it is now {where})"
+        reason = f"the review moved on before this was recorded (it is now {where})"
         settle(session, entry, InboxStatus.SUPERSEDED, now=now, reason=reason)
         detail = {"reference": review.reference, "wait": entry.wait_key, "entry": entry.id, "reason": reason}
         audit.record(session, actor=actor, action="review.input_superseded", review_id=review.id, detail=detail)
@@ -327,12 +330,16 @@ def hand_over(
     try:
         done = _resume_or_start(factory, runs, target, actor)
     except RunUnavailable as exc:
-        error = f"the service that runs reviews did not answer ({exc}); it is sent as soon as it does"
+        logger.warning("input %s not handed over: the review runs did not answer (%s)", entry_id, exc)
+        error = "the service that records reviews did not answer; it will be recorded as soon as it does"
         with session_scope(factory) as session:
             note_handed_over(session, entry_id, now=at, error=error)
         return HandOver.UNAVAILABLE
     except Exception as exc:  # e.g. the review deployment is missing: kept, shown, retried, reported after 30 min
-        error = f"the review's run could not be started or resumed ({type(exc).__name__}: {exc})"
+        logger.warning("input %s not handed over: the review's run could not be started or resumed (%s: %s)",
+                       entry_id, type(exc).__name__, exc)
+        error = ("it could not be passed on to be recorded just now (recording could not be started); it is tried "
+                 "again automatically, and the service's operators are told if it keeps failing")
         with session_scope(factory) as session:
             note_handed_over(session, entry_id, now=at, error=error)
         return HandOver.FAILED

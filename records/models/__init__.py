@@ -8,12 +8,21 @@ from records.models.clock import ClockEvent, EventStatus
 from records.models.family import ContactSlot, FamilyContact, LetterCopy
 from records.models.inbox import InboxEntry, InboxStatus
 from records.models.outbox import Notification, NotificationStatus
-from records.models.portal import ApiToken, Feedback, MeetingRecord, RecordAttachment, StaffSetting, StaffUser
+from records.models.portal import (
+    ApiToken,
+    AttemptCount,
+    Feedback,
+    MeetingRecord,
+    RecordAttachment,
+    StaffSetting,
+    StaffUser,
+)
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
 __all__ = [
     "ApiToken",
+    "AttemptCount",
     "Feedback",
     "InboxEntry",
     "InboxStatus",

@@ -1,4 +1,4 @@
-"""The front door's records: staff accounts, API tokens, meeting records and feedback.
+"""The front door's records: staff accounts, API tokens, meeting records, feedback and attempt counts.
 
 The meeting record is special-category personal data (the child's and family's views): it lives here
 and nowhere else; a review's Prefect run is told only its id.
@@ -105,3 +105,17 @@ class Feedback(Base):
     text: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AttemptCount(Base):
+    """Recent attempts per throttle key (a sign-in account, a client address, anonymous feedback from an address).
+
+    ``key`` is a SHA-256 digest of what was counted, never the email or address itself. ``portal.security`` decides
+    from ``attempts`` and ``last_at`` how long the next attempt must wait; ``records.attempts`` counts atomically.
+    """
+
+    __tablename__ = "attempt_counts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

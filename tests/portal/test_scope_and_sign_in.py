@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from portal.accounts import Role, create_api_token, find_user
+from portal.security import LoginThrottle
+from portal.web import Portal
 from records.session import SessionFactory, session_scope
 from tests.portal.conftest import csrf_of, make_account, sign_in, urn_with_reviews
 
@@ -99,7 +101,9 @@ def test_a_signed_in_form_without_csrf_records_nothing(factory: SessionFactory, 
     assert bridge.resumed == []
 
 
-def test_sign_in_is_throttled_after_failed_attempts(factory: SessionFactory, app_client: TestClient) -> None:
+def test_sign_in_is_throttled_after_failed_attempts(factory: SessionFactory, portal: Portal,
+                                                   app_client: TestClient) -> None:
+    portal.throttle = LoginThrottle(3, 600, first_delay_s=60)  # a wait the test cannot outlast on a slow machine
     make_account(factory, "cw@council.example", Role.CASEWORKER)
     for _ in range(3):
         wrong = sign_in(app_client, "cw@council.example", "not the password")
