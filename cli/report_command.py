@@ -11,7 +11,8 @@ from cli.returns_command import annex_a, chronology_command, foi, sen2_breakdown
 from cli.sen2_command import sen2, sen2_measures
 
 report_app = typer.Typer(
-    help="Authority-wide reports: deadline compliance, the overdue backlog (listed, and counted by months overdue), the DfE SEN2 return and the returns "
+    help="Authority-wide reports: deadline compliance, the overdue backlog (listed, and counted by months "
+    "overdue), the DfE SEN2 return and the returns "
     "beside it (annex A, an Ombudsman chronology, FOI figures, SEN2 breakdowns).",
     no_args_is_help=True,
 )

@@ -42,6 +42,11 @@ class Band:
     low: int
     high: int | None
 
+    @property
+    def short(self) -> str:
+        """The band in a narrow column heading: ``0-1``, ..., ``6+`` (whole months)."""
+        return f"{self.low}+" if self.high is None else f"{self.low}-{self.high}"
+
 
 BANDS: Final = (
     Band("0-1", "Under 1 month", 0, 1),
