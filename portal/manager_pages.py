@@ -19,7 +19,9 @@ from reports.backlog import (
     BAND_BY_KEY,
     BANDS,
     NO_STAGE,
+    Backlog,
     BacklogFilter,
+    Band,
     backlog,
     backlog_csv,
     backlog_reviews,
@@ -80,11 +82,9 @@ def compliance(request: Request) -> Response:
         figures = backlog(session, today)
     rows = [line_values(line) for line in report.by_stage]
     imported = [line_values(line) for line in report.imported]
-    most = max(figures.by_band, default=0)
-    bands = [(band, count, share(count, most)) for band, count in zip(BANDS, figures.by_band, strict=True)]
     return page(request, "compliance.html.j2", rows=rows, imported=imported, period=report.period,
                 bars=rate_bars(report.by_stage), grid=month_table(report.by_stage, report.by_month),
-                backlog=figures, bands=bands)
+                backlog=figures, bands=_band_bars(figures))
 
 
 @router.get("/manage/compliance.{fmt}")
@@ -98,6 +98,12 @@ def compliance_download(request: Request, fmt: str) -> Response:
         return Response(compliance_csv(report), media_type="text/csv; charset=utf-8",
                         headers=_attachment(f"compliance-{today.isoformat()}.csv"))
     return HTMLResponse(compliance_html(report), headers=_attachment(f"compliance-{today.isoformat()}.html"))
+
+
+def _band_bars(figures: Backlog) -> list[tuple[Band, int, int]]:
+    """Return each band of months overdue with its count and its bar's length (the longest is 100)."""
+    most = max(figures.by_band, default=0)
+    return [(band, count, share(count, most)) for band, count in zip(BANDS, figures.by_band, strict=True)]
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -146,9 +152,7 @@ def backlog_page(request: Request) -> Response:
     portal = portal_of(request)
     with session_scope(portal.factory) as session:
         figures = backlog(session, portal.today())
-    most = max(figures.by_band, default=0)
-    bands = [(band, count, share(count, most)) for band, count in zip(BANDS, figures.by_band, strict=True)]
-    return page(request, "backlog.html.j2", backlog=figures, bands=bands, band_list=BANDS)
+    return page(request, "backlog.html.j2", backlog=figures, bands=_band_bars(figures), band_list=BANDS)
 
 
 @router.get("/manage/backlog/reviews", response_class=HTMLResponse)

@@ -62,6 +62,7 @@ def test_the_backlog_shows_the_report_figures_and_each_count_opens_its_reviews(
     text = response.text
     assert f"<strong>{figures.total}</strong>" in text
     assert 'href="/manage"' in text and 'class="govuk-header"' in text and "Sign out" in text
+    assert 'href="/manage/backlog"' in manager.get("/manage").text
     links = [(html.unescape(href), int(count)) for href, count in LINK.findall(text)]
     assert links, "no count links"
     for href, count in links:
