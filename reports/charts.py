@@ -143,3 +143,65 @@ def backlog_chart(months_overdue: Sequence[int]) -> BarChart:
         bars.append(Bar(_months_label(months), str(number), months * BAR_ROW_HEIGHT, width,
                         rate_colour(1 - months / BACKLOG_MONTHS)))
     return BarChart(BAR_LABEL_WIDTH + BAR_MAX_WIDTH + 60, len(bars) * BAR_ROW_HEIGHT, BAR_LABEL_WIDTH, tuple(bars))
+
+
+RATE_BANDS: Final = ((0.9, "good"), (0.7, "fair"), (0.0, "poor"))
+"""On-time rates of 90% or more are "good", 70% to 89% "fair", below 70% "poor" (the pages' cell colours)."""
+
+
+def share(count: int, most: int) -> int:
+    """Return ``count`` as a whole percentage of ``most``: a bar's length where the longest bar is 100."""
+    return round(count / most * 100) if most else 0
+
+
+def rate_band(rate: float | None) -> str:
+    """Return the colour band of an on-time rate (``RATE_BANDS``), or ``none`` when nothing fell due."""
+    if rate is None:
+        return "none"
+    return next(name for floor, name in RATE_BANDS if rate >= floor)
+
+
+@dataclass(frozen=True, slots=True)
+class RateBar:
+    """One bar of a chart drawn inside a table: its label, its figure as text and its length (0 to 100)."""
+
+    label: str
+    text: str
+    length: int
+
+
+def rate_bars(lines: Sequence[ComplianceLine]) -> tuple[RateBar, ...]:
+    """Return one bar per deadline line: its on-time rate, as text and as a length out of 100."""
+    return tuple(RateBar(label_of(line.key, line.owner), percent(line.on_time_rate),
+                         round((line.on_time_rate or 0) * 100)) for line in lines)
+
+
+@dataclass(frozen=True, slots=True)
+class RateCell:
+    text: str
+    band: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTable:
+    """The month grid as a table: a row per deadline key (stage order), a column per month, a cell or None."""
+
+    months: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[RateCell | None, ...]], ...]
+
+
+def month_table(lines: Sequence[ComplianceLine], cells: Sequence[MonthCell]) -> MonthTable:
+    """Return the on-time rates per deadline and month due as table cells (text, colour band, full figures)."""
+    keys = list(dict.fromkeys(line.key for line in lines))
+    months = sorted({cell.month for cell in cells if cell.key in keys})
+    found = {(cell.key, cell.month): cell for cell in cells}
+    rows = []
+    for key in keys:
+        row: list[RateCell | None] = []
+        for month in months:
+            cell = found.get((key, month))
+            row.append(None if cell is None else RateCell(
+                percent(cell.on_time_rate), rate_band(cell.on_time_rate), f"{cell.met} on time, {cell.late} late"))
+        rows.append((LABELS.get(key, key), tuple(row)))
+    return MonthTable(tuple(_month_label(month) for month in months), tuple(rows))

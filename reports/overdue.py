@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from notices.kinds import MessageKind
 from records.models import Child, DeadlineRecord, Notification, Plan, PlanStatus, Review, Setting
 from records.queries import chunked
 
-__all__ = ["OverdueReview", "months_between", "overdue_reviews"]
+__all__ = ["OverdueReview", "months_between", "overdue_reviews", "overdue_select"]
 
 NOT_TOLD: Final = "no"
 
@@ -66,24 +66,46 @@ def _family_letters(session: Session, review_ids: Sequence[int], as_of: date) ->
             for review_id, (day, status) in found.items()}
 
 
-def _query(as_of: date) -> Any:
+def overdue_select(as_of: date, *columns: Any) -> Select[Any]:
+    """Return ``select(*columns)`` over the reviews overdue on ``as_of``: the one definition of the backlog.
+
+    A review is overdue when its 12-month date (deadline ``review_due``) passed before ``as_of``, its plan is
+    still active (ceased plans are not a backlog) and no decision was notified by ``as_of``. ``DeadlineRecord``
+    is the 12-month deadline, joined with ``Review``, ``Plan``, ``Child`` and ``Setting``.
+    """
     due = DeadlineRecord
     return (
-        select(Review.id, Review.reference, Child.child_ref, Setting.urn, due.due_on, Review.stage,
-               Review.next_deadline_key, Review.next_owner)
+        select(*columns)
+        .select_from(Review)
         .join(due, and_(due.review_id == Review.id, due.key == "review_due"))
         .join(Plan, Plan.id == Review.plan_id)
         .join(Child, Child.id == Plan.child_id)
         .join(Setting, Setting.id == Plan.setting_id)
         .where(due.due_on < as_of, Plan.status == PlanStatus.ACTIVE.value,
                or_(Review.decision_notified_on.is_(None), Review.decision_notified_on > as_of))
-        .order_by(due.due_on, Review.reference)
     )
 
 
-def overdue_reviews(session: Session, as_of: date) -> list[OverdueReview]:
-    """Return every review whose 12-month date passed before ``as_of`` with no decision by then, oldest first."""
-    rows = list(session.execute(_query(as_of)))
+def _query(as_of: date, where: Sequence[ColumnElement[bool]], limit: int | None) -> Any:
+    due = DeadlineRecord
+    query = (
+        overdue_select(as_of, Review.id, Review.reference, Child.child_ref, Setting.urn, due.due_on, Review.stage,
+                       Review.next_deadline_key, Review.next_owner)
+        .where(*where)
+        .order_by(due.due_on, Review.reference)
+    )
+    return query if limit is None else query.limit(limit)
+
+
+def overdue_reviews(
+    session: Session, as_of: date, *, where: Sequence[ColumnElement[bool]] = (), limit: int | None = None
+) -> list[OverdueReview]:
+    """Return every review whose 12-month date passed before ``as_of`` with no decision by then, oldest first.
+
+    ``where`` narrows the list (``reports.backlog``: a setting, a stage, a band of months overdue); ``limit``
+    keeps the first so many.
+    """
+    rows = list(session.execute(_query(as_of, where, limit)))
     told = _family_letters(session, [row.id for row in rows], as_of)
     return [
         OverdueReview(
