@@ -170,11 +170,12 @@ def backlog_list(request: Request, setting: str | None = None, stage: str | None
     today = portal.today()
     with session_scope(portal.factory) as session:
         reviews = backlog_reviews(session, today, chosen, limit=LIST_LIMIT + 1)
+        children = children_of(session, [r.reference for r in reviews[:LIST_LIMIT]])
     query = {name: value for name, value in (("setting", chosen.setting_urn), ("stage", chosen.stage),
                                              ("months", chosen.band)) if value is not None}
     return page(request, "backlog_list.html.j2", reviews=reviews[:LIST_LIMIT], more=len(reviews) > LIST_LIMIT,
                 limit=LIST_LIMIT, described=_described(chosen), query=query, as_of=today,
-                stage_label=backlog_stage_label, next_step=next_step)
+                stage_label=backlog_stage_label, next_step=next_step, children=children, child_name=child_name)
 
 
 @router.get("/manage/backlog.csv")

@@ -124,3 +124,13 @@ def test_only_managers_see_the_backlog(factory: SessionFactory, client_for: Any,
         response = client.get(path)
         assert response.status_code == 403 and "overdue" not in response.text.lower(), path
         assert "/reviews/AR-" not in response.text and "reference," not in response.text, path
+
+
+def test_the_list_names_each_child_for_the_manager_and_the_csv_does_not(factory: SessionFactory, manager: Any) -> None:
+    page = manager.get("/manage/backlog/reviews").text
+    listed = ROW.findall(page)
+    with session_scope(factory) as session:
+        child = session.scalars(select(Review).where(Review.reference == listed[0])).one().plan.child
+        given, family = child.given_name, child.family_name
+    assert given in page and family in page
+    assert given not in manager.get("/manage/backlog.csv").text  # a file that travels: no personal data
