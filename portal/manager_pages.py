@@ -6,11 +6,13 @@ Each reads the records with the report modules the CLI uses (``reports/``); noth
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from portal.finding import child_name, year_text
 from portal.web import NotAllowed, page, portal_of, signed_in
@@ -158,40 +160,44 @@ def backlog_page(request: Request) -> Response:
     return page(request, "backlog.html.j2", backlog=figures, bands=_band_bars(figures), band_list=BANDS)
 
 
-@router.get("/manage/backlog/reviews", response_class=HTMLResponse)
-def backlog_list(request: Request, setting: str | None = None, stage: str | None = None,
-                 months: str | None = None) -> Response:
+def _backlog_answer(
+    request: Request, setting: str | None, stage: str | None, months: str | None,
+    answer: Callable[[Session, date, BacklogFilter], Response],
+) -> Response:
+    """A manager's backlog page or file for the filter the address asks for (a bad one is a 400 naming it)."""
     _manager(request)
     try:
         chosen = _filter(setting, stage, months)
     except BadFilter as problem:
         return _refused(request, problem)
     portal = portal_of(request)
-    today = portal.today()
     with session_scope(portal.factory) as session:
+        return answer(session, portal.today(), chosen)
+
+
+@router.get("/manage/backlog/reviews", response_class=HTMLResponse)
+def backlog_list(request: Request, setting: str | None = None, stage: str | None = None,
+                 months: str | None = None) -> Response:
+    def listed(session: Session, today: date, chosen: BacklogFilter) -> Response:
         reviews = backlog_reviews(session, today, chosen, limit=LIST_LIMIT + 1)
         children = children_of(session, [r.reference for r in reviews[:LIST_LIMIT]])
-    query = {name: value for name, value in (("setting", chosen.setting_urn), ("stage", chosen.stage),
-                                             ("months", chosen.band)) if value is not None}
-    return page(request, "backlog_list.html.j2", reviews=reviews[:LIST_LIMIT], more=len(reviews) > LIST_LIMIT,
-                limit=LIST_LIMIT, described=_described(chosen), query=query, as_of=today,
-                stage_label=backlog_stage_label, next_step=next_step, children=children, child_name=child_name)
+        query = {name: value for name, value in (("setting", chosen.setting_urn), ("stage", chosen.stage),
+                                                 ("months", chosen.band)) if value is not None}
+        return page(request, "backlog_list.html.j2", reviews=reviews[:LIST_LIMIT], more=len(reviews) > LIST_LIMIT,
+                    limit=LIST_LIMIT, described=_described(chosen), query=query, as_of=today,
+                    stage_label=backlog_stage_label, next_step=next_step, children=children, child_name=child_name)
+
+    return _backlog_answer(request, setting, stage, months, listed)
 
 
 @router.get("/manage/backlog.csv")
 def backlog_download(request: Request, setting: str | None = None, stage: str | None = None,
                      months: str | None = None) -> Response:
-    _manager(request)
-    try:
-        chosen = _filter(setting, stage, months)
-    except BadFilter as problem:
-        return _refused(request, problem)
-    portal = portal_of(request)
-    today = portal.today()
-    with session_scope(portal.factory) as session:
-        reviews = backlog_reviews(session, today, chosen)
-    return Response(backlog_csv(reviews), media_type="text/csv; charset=utf-8",
-                    headers=_attachment(f"backlog-{today.isoformat()}.csv"))
+    def download(session: Session, today: date, chosen: BacklogFilter) -> Response:
+        return Response(backlog_csv(backlog_reviews(session, today, chosen)), media_type="text/csv; charset=utf-8",
+                        headers=_attachment(f"backlog-{today.isoformat()}.csv"))
+
+    return _backlog_answer(request, setting, stage, months, download)
 
 
 @router.get("/manage/sen2", response_class=HTMLResponse)

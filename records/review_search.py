@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.orm import Session
 
 from records.models import Child, Plan, Review, Setting
-from records.queries import chunked
+from records.queries import ReviewLine, chunked
 
 _Row = TypeVarTuple("_Row")
 MAX_WORDS: Final = 6
@@ -55,16 +55,9 @@ class ReviewSearch:
 
 
 @dataclass(frozen=True, slots=True)
-class FoundReview:
-    """One open review as a list shows it, with the child it is about."""
+class FoundReview(ReviewLine):
+    """One open review as a list shows it (``records.queries.ReviewLine``), with the child it is about."""
 
-    reference: str
-    setting_urn: str
-    setting_name: str
-    stage: int | None
-    next_deadline_key: str | None
-    next_due_on: date | None
-    next_owner: str | None
     given_name: str
     family_name: str
     date_of_birth: date
