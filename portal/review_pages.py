@@ -32,6 +32,7 @@ from portal.scope import Principal
 from portal.stage_forms import INVITEES, RECORD_TEXTS, Upload, plan_documents
 from portal.timeline import stage_label
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, posted_with_files, signed_in
+from records.models import Review
 from records.session import session_scope
 from rules.adulthood import PFA_FROM_YEAR
 from rules.errors import Problem
@@ -216,14 +217,17 @@ async def record(request: Request, reference: str, stage: int) -> Response:
     return redirect
 
 
+def _in_scope(session: Session, request: Request, reference: str) -> Review:
+    """The review, when the signed-in person's scope admits it; else Not Found (never "not yours")."""
+    try:
+        return in_scope(session, signed_in(request), reference)
+    except NotInScope:
+        raise NotFound from None
+
+
 def _record_pdf(request: Request, reference: str) -> bytes:
-    principal = signed_in(request)
     with session_scope(portal_of(request).factory) as session:
-        try:
-            review = in_scope(session, principal, reference)
-        except NotInScope:
-            raise NotFound from None
-        document = record_document(session, review)
+        document = record_document(session, _in_scope(session, request, reference))
     if document is None:
         raise NotFound
     return record_pdf(document)
@@ -243,13 +247,8 @@ async def meeting_record_pdf(request: Request, reference: str) -> Response:
 
 
 def _attachment(request: Request, reference: str, attachment_id: int) -> tuple[str, str, bytes]:
-    principal = signed_in(request)
     with session_scope(portal_of(request).factory) as session:
-        try:
-            review = in_scope(session, principal, reference)
-        except NotInScope:
-            raise NotFound from None
-        found = attachment_of(session, review, attachment_id)
+        found = attachment_of(session, _in_scope(session, request, reference), attachment_id)
         if found is None:
             raise NotFound
         return found.file_name, found.media_type, found.content
