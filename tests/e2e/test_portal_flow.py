@@ -32,8 +32,12 @@ SECRETS = {
     "attendance": "Zebracorn-attendance: Mum and the SENCO",
     "recommendation_reasons": "Zebracorn-reason: progress in reading",
     "disagreements": "Zebracorn-disagreement: more one-to-one hours",
+    "outcome_1": "Zebracorn-outcome: read simple sentences",
     "progress_1": "Zebracorn-progress: reads CVC words",
+    "head_name": "Zebracorn-head: Ms Headteacher",
 }
+SIGNED_OFF = {"head_role": "Head teacher", "budget_requested": "no",  # the record's other required answers
+              "head_signed_on-day": "20", "head_signed_on-month": "10", "head_signed_on-year": "2026"}
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +111,7 @@ def test_senco_and_caseworker_carry_a_review_through_the_front_door(stack: Stack
         _wait_at(stack, run_id, 2)
         _post(senco, reference, 2, {**_day("meeting_held_on", "2026-10-20"), "action": "send"})
         _wait_at(stack, run_id, 3)
-        _post(senco, reference, 3, {**SECRETS, "recommendation": "maintain", "action": "send"})
+        _post(senco, reference, 3, {**SECRETS, **SIGNED_OFF, "recommendation": "maintain", "action": "send"})
         _wait_at(stack, run_id, 4)
     assert portal_records.review_row(reference)["stage"] == 4
     with TestClient(create_app(web)) as caseworker:

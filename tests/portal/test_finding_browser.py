@@ -124,7 +124,10 @@ def test_the_queue_and_the_managers_tables_at_both_widths_reachable_by_keyboard(
             _sign_in(page, base_url, "manager@council.example")
             for path, name in (("/queue", "queue"), ("/manage/compliance", "compliance"),
                                ("/manage/compliance.html", "compliance-report"), ("/manage/termly", "termly")):
-                page.goto(f"{base_url}{path}")
+                if path.endswith(".html"):  # the full report is a download: read it as the person's browser saves it
+                    page.set_content(page.request.get(f"{base_url}{path}").text())
+                else:
+                    page.goto(f"{base_url}{path}")
                 if path != "/queue":
                     region = page.locator('[role="region"][tabindex="0"]').first
                     region.focus()
