@@ -8,24 +8,15 @@ from __future__ import annotations
 
 import io
 import sys
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
 from cli.deadlines_command import TABLE_WIDTH, parse_as_of
 from cli.records_access import current_settings, open_records
-from cli.report_options import write_output
+from cli.report_options import AsOfOption, FormatOption, OutOption, TableOrCsv, write_output
 from records.session import session_scope
 from reports.backlog import BANDS, Backlog, BacklogRow, backlog, backlog_csv, backlog_reviews
-
-
-class BacklogFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
 
 
 def _table(title: str, heading: str, rows: tuple[BacklogRow, ...]) -> Table:
@@ -55,16 +46,12 @@ def render_backlog(figures: Backlog, console: Console) -> None:
 
 
 def backlog_command(
-    output_format: Annotated[BacklogFormat, typer.Option("--format", help="table or csv.")] = BacklogFormat.TABLE,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date, YYYY-MM-DD (default: today in London).")
-    ] = None,
+    output_format: FormatOption = TableOrCsv.TABLE, out: OutOption = None, as_of: AsOfOption = None
 ) -> None:
     """Count the overdue reviews by months overdue (0-1, 1-2, 2-3, 3-6, 6+), by setting and by stage."""
     today = parse_as_of(as_of)
     with session_scope(open_records(current_settings())) as session:
-        if output_format is BacklogFormat.CSV:
+        if output_format is TableOrCsv.CSV:
             write_output(backlog_csv(backlog_reviews(session, today)), out)
             return
         figures = backlog(session, today)

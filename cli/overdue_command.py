@@ -5,28 +5,19 @@ from __future__ import annotations
 import io
 import sys
 from dataclasses import astuple, fields
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
 from cli.deadlines_command import TABLE_WIDTH, parse_as_of
 from cli.records_access import current_settings, open_records
-from cli.report_options import write_output
+from cli.report_options import AsOfOption, FormatOption, OutOption, TableOrCsv, write_output
 from records.session import session_scope
 from reports.csv_safety import csv_text
 from reports.overdue import OverdueReview, overdue_reviews
 from rules.labels import LABELS, OWNER_LABELS
 
 COLUMNS = tuple(field.name for field in fields(OverdueReview))
-
-
-class OverdueFormat(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
 
 
 def overdue_csv(lines: list[OverdueReview]) -> str:
@@ -49,17 +40,13 @@ def _table(lines: list[OverdueReview], as_of: str) -> Table:
 
 
 def overdue(
-    output_format: Annotated[OverdueFormat, typer.Option("--format", help="table or csv.")] = OverdueFormat.TABLE,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Business date, YYYY-MM-DD (default: today in London).")
-    ] = None,
+    output_format: FormatOption = TableOrCsv.TABLE, out: OutOption = None, as_of: AsOfOption = None
 ) -> None:
     """List every review past its 12-month date with no decision: months overdue, who owes what, family told."""
     today = parse_as_of(as_of)
     with session_scope(open_records(current_settings())) as session:
         lines = overdue_reviews(session, today)
-    if output_format is OverdueFormat.CSV:
+    if output_format is TableOrCsv.CSV:
         write_output(overdue_csv(lines), out)
         return
     if out is not None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from sqlalchemy.orm import Session
@@ -12,6 +14,20 @@ from cli.errors import fail
 from records.queries import setting_ids_by_urn
 from rules.errors import Problem
 from rules.facts_input import parse_date
+
+
+class TableOrCsv(StrEnum):
+    """How a listing report is written: a table for people, or CSV for a spreadsheet."""
+
+    TABLE = "table"
+    CSV = "csv"
+
+
+FormatOption = Annotated[TableOrCsv, typer.Option("--format", help="table or csv.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of printing.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Business date, YYYY-MM-DD (default: today in London).")
+]
 
 
 def date_option(name: str, value: str | None) -> date | None:

@@ -1,9 +1,9 @@
 """What the review pages and the API do with the records: list, read, record a stage. No HTTP here.
 
 Every function takes the signed-in ``Principal`` and raises ``NotInScope`` for a review outside their
-scope. ``record_stage`` reads a stage's form, saves its personal part in the records database and
-stores the non-personal part in the review's inbox (``services.inbox.receive``), in the caller's one
-transaction; the door hands it to the review's run once that transaction has committed.
+scope. ``submit_stage`` (the pages) and ``submit_stage_entry`` (the API, ``ehcp``) record a stage's entry:
+its personal part saved in the records database and the non-personal part stored in the review's inbox
+(``services.inbox.receive``), in one transaction; the door hands it to the review's run once it has committed.
 """
 
 from __future__ import annotations
@@ -296,17 +296,6 @@ def _unconfirmed(form: Mapping[str, str], warnings: tuple[Problem, ...], how: Se
     if how.warned:
         problems.append(Problem(CONFIRM_FIELD, "Tick the box to record it as it is, or change the date"))
     return StageResult(None, problems, form, warnings=warnings, confirm=True)
-
-
-def record_stage(
-    session: Session, principal: Principal, reference: str, stage: int, form: Mapping[str, str], *,
-    today: date, source: str = "portal", files: Mapping[str, Upload] | None = None,
-) -> StageResult:
-    """Read one stage's posted page form into its entry, then record it (``record_stage_entry``)."""
-    entry, sending = _entry(stage, form, today)
-    return record_stage_entry(session, principal, reference, stage, entry, sending=sending, today=today,
-                              source=source, entered=form, how=Sending.of_page(form), files=files,
-                              action=str(form.get("action", "")))  # fmt: skip
 
 
 def record_stage_entry(
