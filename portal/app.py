@@ -32,6 +32,7 @@ from portal import (
     transfer_pages,
 )
 from portal.headers import SecurityHeaders
+from portal.link_access import LinkRefused, link_refused_page
 from portal.oidc import oidc_client
 from portal.security import LoginThrottle
 from portal.settings import PortalSettings, get_portal_settings
@@ -110,6 +111,7 @@ def _error_pages(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, not_found)
     app.add_exception_handler(CsrfRefused, refused)
     app.add_exception_handler(NotAllowed, not_allowed)
+    app.add_exception_handler(LinkRefused, link_refused_page)
 
 
 def create_app(portal: Portal) -> FastAPI:

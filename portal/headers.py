@@ -15,11 +15,16 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 STATIC_PREFIXES = ("/static/", "/assets/", "/govuk/")
+LINK_PREFIX = "/link/"
 HSTS = "max-age=31536000; includeSubDomains"
+LINK_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+"""Link pages (people without accounts, ``portal.link_access``) load nothing from anywhere but the service."""
 
 
-def security_headers(*, https_only: bool, static: bool = False) -> dict[str, str]:
-    """Return the headers a response carries (``static``: a versionless asset that may be cached)."""
+def security_headers(*, https_only: bool, static: bool = False, link: bool = False) -> dict[str, str]:
+    """Return the headers a response carries (``static``: a versionless asset that may be cached; ``link``: a
+    link holder's page, which also carries ``LINK_CSP``)."""
     headers = {
         "Referrer-Policy": "no-referrer",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
@@ -30,6 +35,8 @@ def security_headers(*, https_only: bool, static: bool = False) -> dict[str, str
         headers["Cache-Control"] = "no-store"
     if https_only:
         headers["Strict-Transport-Security"] = HSTS
+    if link:
+        headers["Content-Security-Policy"] = LINK_CSP
     return headers
 
 
@@ -44,8 +51,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = str(scope.get("path", "")).startswith(STATIC_PREFIXES)
-        wanted = security_headers(https_only=self.https_only, static=static)
+        path = str(scope.get("path", ""))
+        wanted = security_headers(https_only=self.https_only, static=path.startswith(STATIC_PREFIXES),
+                                  link=path.startswith(LINK_PREFIX))
 
         async def with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":

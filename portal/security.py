@@ -146,3 +146,38 @@ class FeedbackThrottle:
         """Count one anonymous feedback from ``address``, or return how long it must wait."""
         return admit(factory, [("feedback", key_for("feedback", address), self.delays)], self.clock(),
                      self.window_s)
+
+
+class LinkThrottle:
+    """Wrong link tokens from one client address: ``free`` a minute go unremarked, then each further try waits.
+
+    Only a token that opens nothing is counted (``failed``); ``blocked`` is asked before any token is looked up,
+    so a person guessing tokens is slowed whether or not their next guess would be right."""
+
+    def __init__(self, delays: Delays | None = None, window_s: float = 60.0,
+                 clock: Callable[[], datetime] = system_now) -> None:
+        self.delays = delays or Delays(free=10, first_s=60.0, cap_s=900.0)
+        self.window_s = window_s
+        self.clock = clock
+
+    def _key(self, address: str) -> str:
+        return key_for("link", address)
+
+    def blocked(self, factory: SessionFactory, address: str) -> Wait | None:
+        """Return how long ``address`` must wait before its next try, or None when it may try now."""
+        with session_scope(factory) as session:
+            (row,) = locked_counts(session, [self._key(address)])
+            if not row.attempts or row.last_at is None:
+                return None
+            since = max(0.0, (self.clock() - as_utc(row.last_at)).total_seconds())
+            wait = self.delays.wait_after(row.attempts) - since
+            return Wait("link", math.ceil(wait)) if wait > 0 else None
+
+    def failed(self, factory: SessionFactory, address: str) -> None:
+        """Count one wrong token from ``address`` (the count starts afresh a window after the last wait ended)."""
+        now = self.clock()
+        with session_scope(factory) as session:
+            (row,) = locked_counts(session, [self._key(address)])
+            since = (now - as_utc(row.last_at)).total_seconds() if row.last_at is not None else math.inf
+            forgotten = since >= self.delays.wait_after(row.attempts) + self.window_s
+            row.attempts, row.last_at = (1 if forgotten else row.attempts + 1), now

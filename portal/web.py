@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from portal.dates import uk_date, uk_dates_in
 from portal.scope import Principal, principal_of
-from portal.security import FeedbackThrottle, LoginThrottle, csrf_ok, csrf_token
+from portal.security import FeedbackThrottle, LinkThrottle, LoginThrottle, csrf_ok, csrf_token
 from portal.settings import PortalSettings
 from records.models import StaffUser
 from records.session import SessionFactory, session_scope
@@ -43,6 +43,8 @@ class Portal:
     """The Authlib client when OpenID Connect is configured (portal.oidc), else None."""
     feedback_throttle: FeedbackThrottle = field(default_factory=FeedbackThrottle)
     """How often feedback may be left without signing in, per client address."""
+    link_throttle: LinkThrottle = field(default_factory=LinkThrottle)
+    """How many wrong link tokens one client address may try (``portal.link_access``)."""
 
 
 class SignInNeeded(Exception):

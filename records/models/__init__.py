@@ -17,10 +17,15 @@ from records.models.portal import (
     StaffSetting,
     StaffUser,
 )
+from records.models.preparation import Invitee, InviteeKind, LinkPurpose, ReviewLink
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
 __all__ = [
+    "Invitee",
+    "InviteeKind",
+    "LinkPurpose",
+    "ReviewLink",
     "ApiToken",
     "AttemptCount",
     "Feedback",
