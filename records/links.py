@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from records.models import LinkPurpose, ReviewLink
 
-__all__ = ["TOKEN_PATTERN", "digest_of", "issue_link", "open_link", "revoke_links", "use_link"]
+__all__ = ["TOKEN_PATTERN", "digest_of", "issue_link", "move_expiry", "open_link", "revoke_links", "use_link"]
 
 TOKEN_BYTES: Final = 32
 TOKEN_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -72,3 +72,10 @@ def revoke_links(session: Session, *, review_id: int, purpose: LinkPurpose, invi
         query = query.where(ReviewLink.invitee_id == invitee_id)
     done = session.execute(query.values(revoked=True))
     return int(getattr(done, "rowcount", 0))
+
+
+def move_expiry(session: Session, *, review_id: int, expires_on: date) -> int:
+    """Give every live link of a review a new last day (the meeting moved); return how many were moved."""
+    query = (update(ReviewLink).where(ReviewLink.review_id == review_id, ReviewLink.used_at.is_(None),
+                                      ReviewLink.revoked.is_(False)).values(expires_on=expires_on))
+    return int(getattr(session.execute(query), "rowcount", 0))

@@ -13,7 +13,7 @@ from portal.app import create_app
 from portal.link_access import open_or_refuse
 from portal.security import Delays, LinkThrottle
 from portal.web import Portal
-from records.links import digest_of, issue_link, open_link, revoke_links, use_link
+from records.links import digest_of, issue_link, move_expiry, open_link, revoke_links, use_link
 from records.models import LinkPurpose, Review, ReviewLink
 from records.session import SessionFactory, session_scope
 from tests.portal.conftest import TODAY
@@ -106,3 +106,14 @@ def test_ten_wrong_tokens_a_minute_from_one_address_are_throttled(portal: Portal
         assert "Too many tries" in refused.text
         now[0] = AT + timedelta(seconds=61)
         assert client.get(f"/link/probe/{good}").status_code == 200
+
+
+def test_a_moved_meeting_moves_the_last_day_of_live_links_only(factory: SessionFactory) -> None:
+    live, spent = _issue(factory, expires_on=TODAY), _issue(factory, expires_on=TODAY)
+    later = TODAY + timedelta(days=30)
+    with session_scope(factory) as session:
+        link = open_link(session, spent, ADVICE, TODAY)
+        assert link is not None and use_link(session, link, AT)
+        assert move_expiry(session, review_id=_review_id(factory), expires_on=later) == 1
+        assert open_link(session, live, ADVICE, later) is not None
+        assert open_link(session, spent, ADVICE, later) is None
