@@ -50,6 +50,8 @@ class RecordDocument:
     year_group: int | None
     sections: tuple[RecordSection, ...]
     sent: bool
+    meeting_on: date | None = None
+    """When the meeting was held (stage 2), or planned if not yet recorded."""
 
 
 def _day(iso: object) -> str:
@@ -86,6 +88,10 @@ def record_sections(
              + (f". Attached: {files[one['attachment_id']]}" if one.get("attachment_id") in files else ""))
             for one in advice
         ) or (("Advice and reports", "None listed"),)),
+        RecordSection("What is working and what is not", (
+            ("What is working well", _text(record.get("working_well"))),
+            ("What is not working well", _text(record.get("not_working"))),
+        )),
         RecordSection("Progress towards outcomes", tuple(
             (f"Outcome {i}: {_text(row.get('outcome'))}", _text(row.get("progress")))
             for i, row in enumerate(outcomes, start=1)
@@ -93,6 +99,7 @@ def record_sections(
         RecordSection("Preparing for adulthood", tuple(
             (label, _text(adulthood.get(key))) for key, label in ADULTHOOD_AREAS
         )),
+        RecordSection("Moving on", (("The next phase", _text(record.get("next_phase"))),)),
         RecordSection("Personal budget", (
             ("Requested", NOT_GIVEN if requested is None else "Yes" if requested else "No"),
             ("Details", _text(budget.get("details"))),
@@ -105,7 +112,7 @@ def record_sections(
         RecordSection("Recommendation", (
             ("Recommendation", _text(record.get("recommendation")).capitalize()),
             ("Reasons", _text(record.get("recommendation_reasons"))),
-            ("Disagreements", _text(record.get("disagreements"))),
+            ("Where others' recommendations differ", _text(record.get("disagreements"))),
             ("Agreed actions", _text(record.get("agreed_actions"))),
         )),
         RecordSection("Signed off by the head teacher or principal", (
@@ -119,9 +126,10 @@ def record_sections(
 
 def _heading(document: RecordDocument) -> list[str]:
     year = f", Year {document.year_group}" if document.year_group is not None else ""
+    meeting = f" Meeting on {london_date(document.meeting_on)}." if document.meeting_on else ""
     return [
         f"Annual review meeting record: {document.reference}",
-        f"{document.child_name}{year}. {document.setting_name}.",
+        f"{document.child_name}{year}. {document.setting_name}.{meeting}",
     ]
 
 

@@ -35,9 +35,12 @@ RECORD_TEXTS: Final = (
     ("child_views", "The child's or young person's views"),
     ("aspirations", "The child's or young person's aspirations"),
     ("family_views", "The family's views"),
+    ("working_well", "What is working well"),
+    ("not_working", "What is not working well"),
+    ("next_phase", "Moving on to the next phase"),
     ("changes", "Changes to needs and provision"),
     ("recommendation_reasons", "Reasons for the recommendation"),
-    ("disagreements", "Disagreements"),
+    ("disagreements", "Where others' recommendations differ"),
     ("agreed_actions", "Agreed actions"),
 )
 MAX_TEXT: Final = 10_000

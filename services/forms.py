@@ -272,7 +272,12 @@ class MeetingRecordContent(_Part):
     child_views: RecordText = Field(default="", description="The child's or young person's views.")
     aspirations: RecordText = Field(default="", description="The child's or young person's aspirations (section A).")
     family_views: RecordText = ""
+    working_well: RecordText = Field(default="", description="What is working well, from everyone's point of view.")
+    not_working: RecordText = Field(default="", description="What is not working well, or is hard, and why.")
     outcomes: list[OutcomeRow] = Field(default=[], max_length=MAX_OUTCOMES)
+    next_phase: RecordText = Field(default="", description="Moving on: the next phase of education or training, the "
+                                                        "setting the family or young person would like, and what "
+                                                        "the move needs (Reg 18; CoP 9.179).")
     changes: RecordText = ""
     sections: dict[Literal["b", "c", "d", "e", "f", "g", "h", "i"], RecordText] = {}
     adulthood: Adulthood = Adulthood()
@@ -280,7 +285,8 @@ class MeetingRecordContent(_Part):
     advice: list[AdviceReceived] = Field(default=[], max_length=MAX_ADVICE)
     recommendation: Outcome | None = None
     recommendation_reasons: RecordText = ""
-    disagreements: RecordText = ""
+    disagreements: RecordText = Field(default="", description="Where others' recommendations differ from the "
+                                                           "setting's (Reg 20(7)(b)).")
     agreed_actions: RecordText = ""
     head_signoff: HeadSignOff = HeadSignOff()
 

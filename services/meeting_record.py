@@ -92,4 +92,5 @@ def record_document(session: Session, review: Review) -> RecordDocument | None:
         year_group=year_group_of(review),
         sections=tuple(record_sections(record, attachment_names(session, row))),
         sent=row.status == SUBMITTED,
+        meeting_on=review.meeting_held_on or review.meeting_planned_on,
     )

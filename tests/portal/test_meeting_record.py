@@ -463,3 +463,19 @@ def test_the_form_recalls_whom_stage_1_asked_for_advice(factory, client_for) -> 
     page = client.get(f"/reviews/{reference}").text
     assert "At stage 1, advice was requested from" in page and "Pretend-asked: Dr Example (EP)" in page
     assert "A draft is saved" not in page  # stage 1's own data is no meeting record draft
+
+
+def test_the_template_sections_added_for_norfolk_are_kept_and_printed_in_order(factory, client_for) -> None:
+    client, reference, _ = _senco(factory, client_for)
+    extra = {"working_well": "Pretend-working: reading with a buddy", "not_working": "Pretend-hard: busy corridors",
+             "next_phase": "Pretend-next: Year 7 at a pretend high school", "disagreements": "Pretend-differ: the EP"}
+    assert _post(client, reference, {**COMPLETE, **extra, "action": "save"}).status_code == 303
+    page = client.get(f"/reviews/{reference}").text
+    for value in extra.values():
+        assert value in page, value
+    printable = client.get(f"/reviews/{reference}/meeting-record").text
+    order = ["What is working well", "Pretend-working", "Pretend-hard", "Progress towards outcomes", "Moving on",
+             "Pretend-next", "Personal budget", "Where others&#39; recommendations differ", "Pretend-differ"]
+    places = [printable.find(words) for words in order]
+    assert -1 not in places and places == sorted(places), dict(zip(order, places, strict=True))
+    assert re.search(r"Meeting on \d{1,2} \w+ \d{4}\.", printable)  # the date of the meeting heads the record
