@@ -91,6 +91,11 @@ def notice_settings() -> NoticeSettings:
     return NoticeSettings()
 
 
+def portal_url() -> str:
+    """Return the front door's public address (the start of every link a message carries)."""
+    return notice_settings().portal_url
+
+
 @cache
 def la_directory() -> LaDirectory:
     """Return the council's details and role addresses from the configured roles file."""
