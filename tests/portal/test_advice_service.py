@@ -11,8 +11,16 @@ from sqlalchemy import func, select
 from notices.kinds import MessageKind
 from notices.recipients import load_la_directory
 from records.links import open_link
-from records.models import AdviceCirculation, AdviceMessage, AdviceReply, Invitee, LinkPurpose, Notification, Review
-from records.models import ReviewLink
+from records.models import (
+    AdviceCirculation,
+    AdviceMessage,
+    AdviceReply,
+    Invitee,
+    LinkPurpose,
+    Notification,
+    Review,
+    ReviewLink,
+)
 from records.session import SessionFactory, session_scope
 from services.advice import (
     AdviceRefused,
