@@ -2,8 +2,9 @@
 
 Thin wrappers over ``services``: record what fell due (once, one transaction), queue the termly lists,
 queue the advice reminders due, sweep the outbox (a row failed for good is announced as
-``ehcp.notification.failed``), keep review runs alive, hand over the inputs waiting in the inbox, refresh the runs' tags and timelines, and publish the
-"caseload" table. The escalations are ``tasks.escalation``. Logs carry references, counts and reasons only.
+``ehcp.notification.failed``), keep review runs alive, hand over the inputs waiting in the inbox, refresh
+the runs' tags and timelines, and publish the "caseload" table. The escalations are ``tasks.escalation``.
+Logs carry references, counts and reasons only.
 """
 
 from __future__ import annotations
