@@ -42,7 +42,8 @@ def test_the_clock_sends_the_request_then_each_reminder_once(
     _clock(REQUESTED_ON)
     (request,) = _to_adviser(mailbox)
     assert "your advice is needed by Tuesday 29 December 2026" in request
-    bodies = [mail.get_body(("plain",)).get_content() for to, mail in mailbox.messages if to == [ADVISER_EMAIL]]
+    bodies = [str(mail.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+              for to, mail in mailbox.messages if to == [ADVISER_EMAIL]]
     assert "/link/advice/" in bodies[0] and f"Dear {ADVISER_NAME}" in bodies[0]
     queued = [_clock(REQUESTED_ON + timedelta(days=n))["advice_reminders"] for n in (13, 14, 14, 24, 25, 25)]
     assert queued == [0, 1, 0, 0, 1, 0]  # Mon 12-14 none; Tue 12-15 the 14-day one, once; Sat 12-26 the 3-day one

@@ -215,7 +215,9 @@ def test_only_the_council_circulates_for_an_la_led_review(
     mine = client_for("senco@setting.example")
     page = mine.get(f"/reviews/{reference}/advice")
     assert "Circulate the advice" not in page.text
-    refused = mine.post(f"/reviews/{reference}/advice/circulate", data={"csrf_token": CSRF.search(page.text)[1]})
+    found = CSRF.search(page.text)
+    assert found
+    refused = mine.post(f"/reviews/{reference}/advice/circulate", data={"csrf_token": found[1]})
     assert refused.status_code == 403
     make_account(factory, "caseworker@council.example", Role.CASEWORKER)
     council = client_for("caseworker@council.example")
