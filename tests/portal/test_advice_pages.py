@@ -222,3 +222,23 @@ def test_only_the_council_circulates_for_an_la_led_review(
     make_account(factory, "caseworker@council.example", Role.CASEWORKER)
     council = client_for("caseworker@council.example")
     assert "Circulate the advice" in council.get(f"/reviews/{reference}/advice").text
+
+
+def test_stage_1_sends_the_circulation_date_the_product_recorded_not_a_typed_one(
+        client_for: Any, factory: SessionFactory, bridge: Any, advised: tuple[int, str, str, list[str]]) -> None:
+    review_id, reference, urn, _tokens_ = advised
+    with session_scope(factory) as session:
+        session.add(AdviceCirculation(review_id=review_id, circulated_on=TODAY - timedelta(days=1),
+                                      circulated_by="staff-1", replies=1))  # fmt: skip
+    make_account(factory, "senco@setting.example", Role.SETTING, (urn,))
+    mine = client_for("senco@setting.example")
+    page = mine.get(f"/reviews/{reference}")
+    found = CSRF.search(page.text)
+    assert found and "Recorded by the product: the advice was circulated on 30 November 2026" in page.text
+    dates = {"meeting_planned_on-day": "12", "meeting_planned_on-month": "1", "meeting_planned_on-year": "2027",
+             "invited_family-day": "20", "invited_family-month": "11", "invited_family-year": "2026",
+             "advice_circulated_on-day": "1", "advice_circulated_on-month": "12", "advice_circulated_on-year": "2026"}
+    sent = mine.post(f"/reviews/{reference}/stages/1", data={**dates, "action": "send", "csrf_token": found[1]})
+    assert sent.status_code == 200, sent.text[:500]
+    [(_, form)] = bridge.resumed
+    assert form["advice_circulated_on"] == "2026-11-30"  # the product's record, through preparation_entry
