@@ -26,15 +26,28 @@ from rules.ladder import Role
 
 __all__ = ["render_advice_message"]
 
+MAX_ATTACHED_BYTES: Final = 15 * 1024 * 1024
+"""The circulated documents go as attachments only up to this size in all (mail servers refuse larger emails)."""
 INVITEE: Final = cast(Role, "invitee")
 """An invitee is reached by their own work email, not through a ladder role (the channel names it in a refusal)."""
 
 
-def _reply_lines(session: Session, review_id: int) -> list[dict[str, Any]]:
+def _replies(session: Session, review_id: int) -> list[tuple[AdviceReply, Invitee]]:
     found = session.execute(select(AdviceReply, Invitee).join(Invitee, Invitee.id == AdviceReply.invitee_id)
                             .where(AdviceReply.review_id == review_id).order_by(AdviceReply.id))
+    return [(reply, invitee) for reply, invitee in found]
+
+
+def _files(replies: list[tuple[AdviceReply, Invitee]]) -> tuple[tuple[str, str, bytes], ...]:
+    """The replies' documents to attach, or none when together they are too large for one email."""
+    files = tuple((reply.file_name, reply.media_type, reply.content) for reply, _ in replies
+                  if reply.file_name and reply.media_type and reply.content is not None)
+    return files if sum(len(content) for _, _, content in files) <= MAX_ATTACHED_BYTES else ()
+
+
+def _reply_lines(replies: list[tuple[AdviceReply, Invitee]]) -> list[dict[str, Any]]:
     return [{"role": invitee.role, "name": invitee.name, "received_on": reply.received_on,
-             "text": reply.advice_text or "", "file_name": reply.file_name or ""} for reply, invitee in found]
+             "text": reply.advice_text or "", "file_name": reply.file_name or ""} for reply, invitee in replies]
 
 
 def _link_url(session: Session, review: Review, invitee: Invitee, expires_on: date, portal_url: str) -> str:
@@ -62,13 +75,17 @@ def _values(session: Session, row: Notification, review: Review, invitee: Invite
             raise RenderError("the invitee has replied already: no request is needed", kind=row.template)
         values["link_url"] = _link_url(session, review, invitee, values["expires_on"], portal_url)
     values["days_left"] = max(0, (needed_by - (row.as_of or today)).days)
-    values["replies"] = _reply_lines(session, review.id) if kind is MessageKind.ADVICE_CIRCULATED else []
+    replies = _replies(session, review.id) if kind is MessageKind.ADVICE_CIRCULATED else []
+    values["replies"], values["files"] = _reply_lines(replies), _files(replies)
     return values
 
 
-def render_advice_message(session: Session, row: Notification, *, la: LaDirectory, today: date,
-                          portal_url: str) -> tuple[RenderedMessage, Recipient]:
-    """Return the advice message of ``row`` and its one recipient; raise RenderError when it cannot be sent."""
+def render_advice_message(session: Session, row: Notification, *, la: LaDirectory, today: date, portal_url: str,
+                          attach_files: bool = True) -> tuple[RenderedMessage, Recipient]:
+    """Return the advice message of ``row`` and its one recipient; raise RenderError when it cannot be sent.
+
+    ``attach_files``: the channel attaches files (SMTP), so the circulated documents go with the message; else
+    the message names them and says to ask the setting for a copy."""
     kind = MessageKind(row.template)
     message_for = session.get(AdviceMessage, row.id)
     invitee = session.get(Invitee, message_for.invitee_id) if message_for is not None else None
@@ -76,11 +93,14 @@ def render_advice_message(session: Session, row: Notification, *, la: LaDirector
         raise RenderError("the invitee this message was queued for is no longer invited", kind=row.template)
     review = session.get_one(Review, row.review_id)
     values = _values(session, row, review, invitee, la, today, portal_url)
+    if not attach_files:
+        values["files"] = ()
     env = template_environment()
     subject = " ".join(env.get_template(f"{kind.template_dir}/subject.txt.j2").render(values).split())
     body_text = env.get_template(f"{kind.template_dir}/body.txt.j2").render(values)
     paragraphs = [block.splitlines() for block in body_text.strip().split("\n\n") if block.strip()]
     body_html = env.get_template("email.html.j2").render(subject=subject, paragraphs=paragraphs)
     summary = f"{review.reference}: {kind.value.replace('-', ' ')}"
-    message = RenderedMessage(kind, f"{review.reference}/{kind}", subject, body_text, body_html, summary)
+    message = RenderedMessage(kind, f"{review.reference}/{kind}", subject, body_text, body_html, summary,
+                              files=values["files"])
     return message, Recipient(INVITEE, invitee.email, invitee.name)

@@ -63,7 +63,7 @@ from rules.transitions import StageInput
 from services.advice_messages import render_advice_message
 from services.family_letters import addressing_of
 from services.meeting_record import record_document
-from services.setup import business_date, portal_url
+from services.setup import business_date, email_attaches_files, portal_url
 
 __all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
 
@@ -455,7 +455,8 @@ def prepare_notice(
     review = session.get_one(Review, row.review_id)
     on = today or business_date(session)
     if row.template in ADVICE_KINDS:
-        message, recipient = render_advice_message(session, row, la=la, today=on, portal_url=portal_url())
+        message, recipient = render_advice_message(session, row, la=la, today=on, portal_url=portal_url(),
+                                                   attach_files=email_attaches_files())
         return PreparedNotice(review.reference, message, recipient, on)
     contact = _family_contact(session, row, review, on)
     context = _context(_Render(session, row, review, la, rule_set, is_working_day, ladder, on, contact, today))

@@ -194,3 +194,32 @@ def test_circulate_sends_every_invitee_the_advice_and_records_the_day_once(facto
         assert "/link/" not in message.body_text and recipient.email == "adviser0@health.example"
         rows = advice_rows(session, session.get_one(Review, review_id))
         assert [(r.received_on, r.late) for r in rows] == [(TODAY, False), (None, False)]
+
+
+def test_the_circulated_email_carries_the_uploaded_documents_when_the_channel_attaches_files(
+        factory: SessionFactory) -> None:
+    from notices.channels.smtp import email_message
+
+    review_id, _ = advice_review(factory)
+    first, second = _advisers(factory, review_id)
+    pdf = check_upload("SALT.pdf", b"%PDF-1.7\n pretend")
+    with session_scope(factory) as session:
+        request_advice(session, review_id, today=TODAY, actor="S-1")
+        links = {link.invitee_id: link.id for link in session.scalars(select(ReviewLink))}
+        receive_advice(session, link_id=links[first], text="Typed.", upload=None, today=TODAY, at=AT)
+        receive_advice(session, link_id=links[second], text="", upload=pdf, today=TODAY, at=AT)
+        circulate_advice(session, review_id, today=TODAY, actor="S-1")
+    with session_scope(factory) as session:
+        row = session.scalars(select(Notification).where(Notification.template == "advice-circulated")
+                              .order_by(Notification.id)).first()
+        assert row is not None
+        attached, recipient = render_advice_message(session, row, la=LA, today=TODAY, portal_url="https://x")
+        named, _ = render_advice_message(session, row, la=LA, today=TODAY, portal_url="https://x",
+                                         attach_files=False)
+    assert attached.files == (("SALT.pdf", "application/pdf", pdf.content),)
+    assert "SALT.pdf, attached to this email" in attached.body_text
+    assert named.files == () and "could not be sent with this email" in named.body_text
+    assert recipient.email
+    mail = email_message(attached, from_address="ar@council.example", to_address=recipient.email, sent_at=AT)
+    (part,) = list(mail.iter_attachments())
+    assert part.get_filename() == "SALT.pdf" and part.get_content() == pdf.content
