@@ -223,3 +223,22 @@ def test_the_circulated_email_carries_the_uploaded_documents_when_the_channel_at
     mail = email_message(attached, from_address="ar@council.example", to_address=recipient.email, sent_at=AT)
     (part,) = list(mail.iter_attachments())
     assert part.get_filename() == "SALT.pdf" and part.get_content() == pdf.content
+
+
+def test_two_submissions_through_one_link_store_one_reply(factory: SessionFactory) -> None:
+    """Both requests opened the link before either stored anything: the second finds it used and stores nothing."""
+    review_id, _ = advice_review(factory, advisers=1)
+    (adviser,) = _advisers(factory, review_id)
+    with session_scope(factory) as session:
+        request_advice(session, review_id, today=TODAY, actor="S-1")
+    token = _request_token(factory, adviser)
+    with session_scope(factory) as session:
+        opened = open_link(session, token, ADVICE, TODAY)
+        assert opened is not None
+        link_id = opened.id
+    with session_scope(factory) as session:
+        receive_advice(session, link_id=link_id, text="First.", upload=None, today=TODAY, at=AT)
+    with session_scope(factory) as session, pytest.raises(AdviceRefused, match="used already"):
+        receive_advice(session, link_id=link_id, text="Second.", upload=None, today=TODAY, at=AT)
+    with session_scope(factory) as session:
+        assert [r.advice_text for r in session.scalars(select(AdviceReply))] == ["First."]
