@@ -8,7 +8,8 @@ in its own run and never by resuming a review run:
 2. raises each review's escalations as task runs named by the review reference and the step,
    catch-up safe (``rules.catch_up``: no stale reminder, one step per deadline and role, true
    lateness) and concurrency safe (a lost race is a skip);
-3. queues the termly lists that are due (once per setting and term);
+3. queues the termly lists that are due (once per setting and term) and the advice reminders due (14 and 3
+   days before the advice is needed, once each, ``services.advice``);
 4. sweeps the outbox (retries with back-off; failures marked on the row, never raised);
 5. starts the run of every review that needs one (preparation opened, past stage 1, or an input
    waiting in its inbox) and replaces dead runs, saying which it could not start, then hands over
@@ -36,6 +37,7 @@ from tasks.clock import (
     publish_caseload,
     record_clock_events,
     refresh_reviews,
+    send_advice_reminders,
     send_termly_lists,
 )
 from tasks.escalation import escalate_reviews
@@ -58,6 +60,7 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
     recorded = phases.timed("record", record_clock_events, today)
     escalated = phases.timed("escalate", escalate_reviews, today)
     termly = phases.timed("termly", send_termly_lists, today)
+    advice = phases.timed("advice", send_advice_reminders, today)
     delivered = phases.timed("deliver", deliver_outbox)
     runs = phases.timed("runs", ensure_review_runs, today)
     inbox = phases.timed("inbox", hand_over_inputs)
@@ -83,6 +86,7 @@ def statutory_clock(as_of: date | None = None) -> dict[str, Any]:
         "runs": runs,
         "inbox": inbox,
         "termly_lists": termly,
+        "advice_reminders": advice,
         "seconds": phases.seconds,
     }
 

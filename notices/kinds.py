@@ -17,6 +17,7 @@ from rules.facts import Outcome
 from rules.ladder import DEFAULT_LADDER, LadderStep, StepTiming
 
 __all__ = [
+    "ADVICE_KINDS",
     "EVENT_KINDS",
     "FAMILY_LETTER_KINDS",
     "OPERATOR_KINDS",
@@ -48,6 +49,9 @@ class MessageKind(StrEnum):
     DELIVERY_FAILED = "delivery-failed"  # to the operators: a message could not be delivered
     INPUT_NOT_APPLIED = "input-not-applied"  # to the operators: a person's input waits in the inbox too long
     MEETING_RECORD = "meeting-record"  # the setting's report (the meeting record) to the family and each invitee
+    ADVICE_REQUEST = "advice-request"  # to a professional: advice needed by a date, with their single-use link
+    ADVICE_REMINDER = "advice-reminder"  # to a professional who has not replied: 14 and 3 days before needed-by
+    ADVICE_CIRCULATED = "advice-circulated"  # the advice received, to every invitee (Reg 20(4))
 
     @property
     def template_dir(self) -> str:
@@ -57,8 +61,14 @@ class MessageKind(StrEnum):
 
 SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
 OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED, MessageKind.INPUT_NOT_APPLIED})
+ADVICE_KINDS: Final = frozenset(
+    {MessageKind.ADVICE_REQUEST, MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_CIRCULATED}
+)
+"""To one invitee (``records.models.AdviceMessage``), rendered by ``services.advice_messages``."""
 FAMILY_LETTER_KINDS: Final = frozenset({MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER})
-REVIEW_KINDS: Final = tuple(kind for kind in MessageKind if kind not in SETTING_LIST_KINDS | OPERATOR_KINDS)
+REVIEW_KINDS: Final = tuple(
+    kind for kind in MessageKind if kind not in SETTING_LIST_KINDS | OPERATOR_KINDS | ADVICE_KINDS
+)
 """The kinds rendered from one review's context by ``notices.render``."""
 
 EVENT_KINDS: Final = frozenset(

@@ -76,6 +76,9 @@ class RenderedMessage:
     """A posted letter's PDF (``notices.paper``), made just before it is posted."""
     dated: date | None = None
     """The date a posted letter bears: the print batch it goes into."""
+    files: tuple[tuple[str, str, bytes], ...] = ()
+    """Files an email carries as attachments (name, media type, content): the circulated advice's documents.
+    Personal data, like the body; only the SMTP channel attaches them (the body names each file)."""
 
 
 def london_date(day: date | None) -> str:

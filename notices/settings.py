@@ -67,5 +67,7 @@ class NoticeSettings(BaseSettings):
     with ``EHCP_EMAIL_CHANNEL=notify`` they go to GOV.UK Notify's precompiled-letter API instead."""
     letter_postage: str = Field(default="second", pattern="^(first|second|economy)$")
     """GOV.UK Notify's postage for posted letters: first, second or economy."""
+    portal_url: str = "http://127.0.0.1:8000"
+    """The front door's public address (``EHCP_PORTAL_URL``): the links in advice requests start with it."""
     la_roles_file: Path = Path("examples/la_roles.toml")
     """The council's roles file (TOML or JSON): its details and who holds each LA role."""

@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from portal import (
     access_log,
+    advice_pages,
     api,
     auth_pages,
     error_pages,
@@ -133,7 +134,7 @@ def create_app(portal: Portal) -> FastAPI:
     _mount_assets(app, settings)
     _error_pages(app)
     for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages,
-                   family_pages):
+                   family_pages, advice_pages):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")

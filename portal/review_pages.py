@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from notices.errors import RenderError
 from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS, RecordDocument, record_pdf
-from portal import family_pages
+from portal import advice_pages, family_pages
+from portal.advice_pages import circulated_for, with_product_circulation
 from portal.finding import DUE_CHOICES, STAGE_CHOICES, find, grouped, read_search
 from portal.handover import follow_up, hand_over_now, said
 from portal.meeting_records import attachment_of, record_of
@@ -107,8 +108,11 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             raise NotFound from None
         family = family_pages.panel_for(request, session, principal, reference)
         record_doc, attachments = _record_parts(session, principal, reference)
+        advice, advice_recorded_on = advice_pages.panel_for(session, principal, reference), circulated_for(
+            session, reference)
     planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
     entered = dict(result.entered) if result and not result.conflict else record_form_values(data.record, planned)
+    entered = with_product_circulation(entered, advice_recorded_on)
     recorded, refused = _sent_outcome(request, data)
     notice = recorded or request.session.pop(NOTICE_KEY, None)
     problems = [*(result.problems if result else []), *refused]
@@ -117,7 +121,8 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
     confirm = bool(result and result.confirm)
     return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
                 preview=preview, documents=plan_documents(), family=family, warnings=warnings, confirm=confirm,
-                record_doc=record_doc, attachments=attachments, **FORM_PARTS)
+                record_doc=record_doc, attachments=attachments, advice=advice,
+                advice_recorded_on=advice_recorded_on, **FORM_PARTS)
 
 
 def _record_parts(
@@ -183,6 +188,11 @@ def _record(
     return result
 
 
+def _circulated(request: Request, reference: str) -> Any:
+    with session_scope(portal_of(request).factory) as session:
+        return circulated_for(session, reference)
+
+
 def _preview(request: Request, reference: str, result: StageResult) -> Any:
     with session_scope(portal_of(request).factory) as session:
         return family_letter(session, reference, result)
@@ -198,6 +208,8 @@ async def record(request: Request, reference: str, stage: int) -> Response:
         files = {name: Upload(file_name, content) for name, (file_name, content) in chosen.items()}
     else:
         form = await posted(request)
+    if stage == 1:  # the product's own record of the circulation wins over a typed date
+        form = with_product_circulation(form, await run_in_threadpool(_circulated, request, reference))
     result = await run_in_threadpool(_record, request, reference, stage, form, files)
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)

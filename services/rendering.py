@@ -34,7 +34,7 @@ from notices.context import (
     family_late_letter_context,
 )
 from notices.errors import RenderError
-from notices.kinds import FAMILY_LETTER_KINDS, MessageKind
+from notices.kinds import ADVICE_KINDS, FAMILY_LETTER_KINDS, MessageKind
 from notices.letters import STAGE_LETTERS, LetterExtras, letter_kind, stage_letter
 from notices.planning import failed_notification_id, not_applied_entry_id
 from notices.recipients import LaDirectory, Recipient, SettingContacts, recipients_for
@@ -60,9 +60,10 @@ from rules.ladder import DEFAULT_LADDER, LadderStep, Role
 from rules.rule_set import RuleSet
 from rules.school_age import is_young_person
 from rules.transitions import StageInput
+from services.advice_messages import render_advice_message
 from services.family_letters import addressing_of
 from services.meeting_record import record_document
-from services.setup import business_date
+from services.setup import business_date, email_attaches_files, portal_url
 
 __all__ = ["PreparedNotice", "letter_reach", "prepare_notice", "review_context"]
 
@@ -453,6 +454,10 @@ def prepare_notice(
         raise RenderError("the notification names no review", kind=row.template)
     review = session.get_one(Review, row.review_id)
     on = today or business_date(session)
+    if row.template in ADVICE_KINDS:
+        message, recipient = render_advice_message(session, row, la=la, today=on, portal_url=portal_url(),
+                                                   attach_files=email_attaches_files())
+        return PreparedNotice(review.reference, message, recipient, on)
     contact = _family_contact(session, row, review, on)
     context = _context(_Render(session, row, review, la, rule_set, is_working_day, ladder, on, contact, today))
     message = render_message(MessageKind(row.template), context)

@@ -91,6 +91,16 @@ def notice_settings() -> NoticeSettings:
     return NoticeSettings()
 
 
+def email_attaches_files() -> bool:
+    """Return whether email goes out with attachments (SMTP does; the GOV.UK Notify channel does not)."""
+    return notice_settings().email_channel == "smtp"
+
+
+def portal_url() -> str:
+    """Return the front door's public address (the start of every link a message carries)."""
+    return notice_settings().portal_url
+
+
 @cache
 def la_directory() -> LaDirectory:
     """Return the council's details and role addresses from the configured roles file."""

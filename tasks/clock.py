@@ -1,9 +1,10 @@
 """The statutory clock's and the liveness flow's tasks: each step of a pass as a task run an operator can read.
 
 Thin wrappers over ``services``: record what fell due (once, one transaction), queue the termly lists,
-sweep the outbox (a row failed for good is announced as ``ehcp.notification.failed``), keep review runs
-alive, hand over the inputs waiting in the inbox, refresh the runs' tags and timelines, and publish the
-"caseload" table. The escalations are ``tasks.escalation``. Logs carry references, counts and reasons only.
+queue the advice reminders due, sweep the outbox (a row failed for good is announced as
+``ehcp.notification.failed``), keep review runs alive, hand over the inputs waiting in the inbox, refresh
+the runs' tags and timelines, and publish the "caseload" table. The escalations are ``tasks.escalation``.
+Logs carry references, counts and reasons only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from prefect.events import emit_event
 from records.business_dates import finish_clock_run, start_clock_run
 from records.clock_events import ClockRecord, record_due_events
 from records.session import session_scope
+from services.advice import queue_advice_reminders
 from services.delivery import DeliveryOutcome
 from services.inbox import sweep
 from services.liveness import ensure_live_runs
@@ -38,6 +40,7 @@ __all__ = [
     "publish_caseload",
     "record_clock_events",
     "refresh_reviews",
+    "send_advice_reminders",
     "send_termly_lists",
 ]
 
@@ -68,6 +71,16 @@ def send_termly_lists(today: date) -> dict[str, str]:
     for key, outcome in outcomes.items():
         get_run_logger().info("Termly list %s: %s", key, outcome)
     return outcomes
+
+
+@task(name="queue advice reminders", cache_policy=NO_CACHE, persist_result=False)
+def send_advice_reminders(today: date) -> int:
+    """Queue the advice reminders due by ``today`` (14 and 3 days before needed-by, once each, none to a
+    professional who has replied); the outbox sweep sends them. Logs the count only."""
+    with session_scope(session_factory()) as session:
+        queued = queue_advice_reminders(session, today)
+    get_run_logger().info("Advice reminders %s: %d queued", today, queued)
+    return queued
 
 
 @task(name="publish caseload", cache_policy=NO_CACHE, persist_result=False)

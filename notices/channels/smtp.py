@@ -39,7 +39,8 @@ SMTP_POLICY: Final = SMTP.clone(max_line_length=998)  # RFC 5322 2.1.1: lines up
 def email_message(
     message: RenderedMessage, *, from_address: str, to_address: str, sent_at: datetime
 ) -> EmailMessage:
-    """Return the MIME email (plain text with an HTML alternative) for one recipient, dated ``sent_at``."""
+    """Return the MIME email (plain text with an HTML alternative, and the message's files attached) for one
+    recipient, dated ``sent_at``."""
     if sent_at.tzinfo is None:
         raise ValueError("the Date header needs an aware instant")
     mail = EmailMessage(policy=SMTP_POLICY)
@@ -51,6 +52,9 @@ def email_message(
     mail["X-EHCP-Reference"] = message.reference
     mail.set_content(message.body_text)
     mail.add_alternative(message.body_html, subtype="html")
+    for name, media_type, content in message.files:
+        maintype, _, subtype = media_type.partition("/")
+        mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return mail
 
 

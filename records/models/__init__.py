@@ -1,5 +1,6 @@
 """The records models, split by concern; importing this package registers every table on ``Base.metadata``."""
 
+from records.models.advice import AdviceCirculation, AdviceMessage, AdviceReply
 from records.models.audit import AuditEntry
 from records.models.base import Base
 from records.models.business_date import ClockRun
@@ -22,6 +23,9 @@ from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
 __all__ = [
+    "AdviceCirculation",
+    "AdviceMessage",
+    "AdviceReply",
     "Invitee",
     "InviteeKind",
     "LinkPurpose",

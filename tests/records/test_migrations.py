@@ -134,3 +134,33 @@ def test_migration_0017_adds_the_record_attachments_and_keeps_every_record_both_
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM record_attachments")).scalar() == 0
         assert connection.execute(text("SELECT count(*) FROM meeting_records")).scalar() == 1
+
+
+def test_migration_0021_adds_the_advice_tables_and_keeps_invitees_and_links_both_ways(
+    cli_env: str, database_url: str
+) -> None:
+    """0021 adds ``advice_replies``, ``advice_messages`` and ``advice_circulations`` only: 0019's rows survive."""
+    from sqlalchemy import text
+
+    assert run("demo-data", "--plans", "6", "--seed", "1", "--as-of", "2026-12-01").exit_code == 0
+    engine = get_engine(database_url)
+    with engine.begin() as connection:
+        review_id = connection.execute(text("SELECT min(id) FROM reviews")).scalar()
+        connection.execute(text("INSERT INTO review_invitees (review_id, kind, role, name, advice_requested, "
+                                "removed, created_by) VALUES (:r, 'professional', 'EP', 'Pretend', true, false, "
+                                "'test')"), {"r": review_id})  # fmt: skip
+        invitee_id = connection.execute(text("SELECT id FROM review_invitees")).scalar()
+        connection.execute(text("INSERT INTO advice_replies (review_id, invitee_id, advice_text, received_on) "
+                                "VALUES (:r, :i, 'Pretend advice', '2026-12-01')"), {"r": review_id, "i": invitee_id})
+        connection.execute(text("INSERT INTO advice_circulations (review_id, circulated_on, circulated_by, replies) "
+                                "VALUES (:r, '2026-12-02', 'test', 1)"), {"r": review_id})  # fmt: skip
+    downgrade(engine, "0019")
+    names = set(inspect(engine).get_table_names())
+    assert not names & {"advice_replies", "advice_messages", "advice_circulations"}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_invitees")).scalar() == 1
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM advice_replies")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM review_invitees")).scalar() == 1
