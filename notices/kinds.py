@@ -52,6 +52,8 @@ class MessageKind(StrEnum):
     ADVICE_REQUEST = "advice-request"  # to a professional: advice needed by a date, with their single-use link
     ADVICE_REMINDER = "advice-reminder"  # to a professional who has not replied: 14 and 3 days before needed-by
     ADVICE_CIRCULATED = "advice-circulated"  # the advice received, to every invitee (Reg 20(4))
+    MEETING_INVITATION = "meeting-invitation"  # to one invitee: the meeting's date, time and place (Reg 20(2)-(3))
+    MEETING_CHANGED = "meeting-changed"  # to each invitee already invited: the meeting moved
 
     @property
     def template_dir(self) -> str:
@@ -62,9 +64,11 @@ class MessageKind(StrEnum):
 SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
 OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED, MessageKind.INPUT_NOT_APPLIED})
 ADVICE_KINDS: Final = frozenset(
-    {MessageKind.ADVICE_REQUEST, MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_CIRCULATED}
+    {MessageKind.ADVICE_REQUEST, MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_CIRCULATED,
+     MessageKind.MEETING_INVITATION, MessageKind.MEETING_CHANGED}
 )
-"""To one invitee (``records.models.AdviceMessage``), rendered by ``services.advice_messages``."""
+"""To one invitee (``records.models.AdviceMessage``), rendered by ``services.advice_messages``: the advice messages
+and the invitations (``services.invitations``)."""
 FAMILY_LETTER_KINDS: Final = frozenset({MessageKind.FAMILY_LATE_LETTER, MessageKind.FAMILY_OVERDUE_LETTER})
 REVIEW_KINDS: Final = tuple(
     kind for kind in MessageKind if kind not in SETTING_LIST_KINDS | OPERATOR_KINDS | ADVICE_KINDS

@@ -15,7 +15,6 @@ one "Circulate" action: the setting's staff for a setting-led review, the counci
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +22,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -32,6 +30,7 @@ from portal.link_access import LinkRefused, OpenedLink, open_or_refuse
 from portal.review_service import NotInScope, in_scope
 from portal.scope import Principal
 from portal.web import NotAllowed, NotFound, page, portal_of, posted, posted_with_files, signed_in
+from records.meeting_arrangements import planned_meeting_on
 from records.models import Invitee, LinkPurpose, Review
 from records.session import session_scope
 from records.system_time import system_now
@@ -49,7 +48,7 @@ from services.advice import (
 )
 from services.attachments import MAX_BYTES, UploadRefused, check_upload
 
-__all__ = ["circulated_for", "panel_for", "router"]
+__all__ = ["leads_preparation", "panel_for", "router"]
 
 router = APIRouter(include_in_schema=False)
 ADVICE = frozenset({LinkPurpose.ADVICE})
@@ -72,7 +71,7 @@ class AdvicePanel:
         return sum(1 for row in self.rows if row.reply_id is not None)
 
 
-def may_circulate(principal: Principal, review: Review) -> bool:
+def leads_preparation(principal: Principal, review: Review) -> bool:
     """The setting's staff circulate a setting-led review's advice; the council's caseworkers an LA-led one's."""
     if review.led_by == LedBy.LA:
         return principal.is_la
@@ -85,23 +84,10 @@ def panel_for(session: Session, principal: Principal, reference: str) -> AdviceP
     rows = tuple(advice_rows(session, review))
     if not rows:
         return None
-    needed_by = needed_by_on(review.meeting_planned_on) if review.meeting_planned_on else None
+    meeting_on = planned_meeting_on(session, review)
+    needed_by = needed_by_on(meeting_on) if meeting_on else None
     return AdvicePanel(review.reference, needed_by, rows, circulated_on(session, review.id),
-                       may_circulate(principal, review))
-
-
-def circulated_for(session: Session, reference: str) -> date | None:
-    """The day the product circulated the review's advice (stage 1's ``advice_circulated_on``), or None."""
-    review = session.scalar(select(Review).where(Review.reference == reference))
-    return circulated_on(session, review.id) if review is not None else None
-
-
-def with_product_circulation(values: Mapping[str, str], day: date | None) -> dict[str, str]:
-    """Return stage 1's form values with the product's circulation date in place of what was typed (if any)."""
-    if day is None:
-        return dict(values)
-    return {**values, "advice_circulated_on-day": str(day.day), "advice_circulated_on-month": str(day.month),
-            "advice_circulated_on-year": str(day.year)}
+                       leads_preparation(principal, review))
 
 
 # The link page: a professional without an account.
@@ -111,7 +97,7 @@ def _about(request: Request, opened: OpenedLink) -> dict[str, Any]:
         review = session.get_one(Review, opened.review_id)
         invitee = session.get(Invitee, opened.invitee_id) if opened.invitee_id is not None else None
         child = review.plan.child
-        meeting = review.meeting_planned_on
+        meeting = planned_meeting_on(session, review)
         return {"child_name": f"{child.given_name} {child.family_name}", "setting_name": review.plan.setting.name,
                 "invitee_name": invitee.name if invitee else "", "meeting_on": meeting,
                 "needed_by_on": needed_by_on(meeting) if meeting else None}
@@ -198,7 +184,7 @@ def _circulate(request: Request, reference: str) -> str:
             review = in_scope(session, principal, reference)
         except NotInScope:
             raise NotFound from None
-        if not may_circulate(principal, review):
+        if not leads_preparation(principal, review):
             raise NotAllowed
         sent = circulate_advice(session, review.id, today=portal.today(), actor=principal.staff_id)
     return f"The advice was circulated: {sent} message{'s' if sent != 1 else ''} queued to the invitees"

@@ -26,6 +26,7 @@ from portal import (
     error_pages,
     family_pages,
     feedback,
+    invitation_pages,
     manager_pages,
     mediation_pages,
     returns_pages,
@@ -134,7 +135,7 @@ def create_app(portal: Portal) -> FastAPI:
     _mount_assets(app, settings)
     _error_pages(app)
     for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages,
-                   family_pages, advice_pages):
+                   family_pages, advice_pages, invitation_pages):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")

@@ -14,9 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from notices.errors import RenderError
 from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS, RecordDocument, record_pdf
 from portal import advice_pages, family_pages
-from portal.advice_pages import circulated_for, with_product_circulation
 from portal.finding import DUE_CHOICES, STAGE_CHOICES, find, grouped, read_search
 from portal.handover import follow_up, hand_over_now, said
+from portal.invitation_pages import ProductDates, invitations_panel, product_dates, with_product_dates
 from portal.meeting_records import attachment_of, record_of
 from portal.review_service import (
     NotInScope,
@@ -108,11 +108,11 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
             raise NotFound from None
         family = family_pages.panel_for(request, session, principal, reference)
         record_doc, attachments = _record_parts(session, principal, reference)
-        advice, advice_recorded_on = advice_pages.panel_for(session, principal, reference), circulated_for(
-            session, reference)
+        advice, product = advice_pages.panel_for(session, principal, reference), product_dates(session, reference)
+        invitations = _invitations(session, principal, reference, data.stage)
     planned = dict(data.timeline.view.stage_dates).get("meeting_planned_on")
     entered = dict(result.entered) if result and not result.conflict else record_form_values(data.record, planned)
-    entered = with_product_circulation(entered, advice_recorded_on)
+    entered = with_product_dates(entered, product)
     recorded, refused = _sent_outcome(request, data)
     notice = recorded or request.session.pop(NOTICE_KEY, None)
     problems = [*(result.problems if result else []), *refused]
@@ -122,7 +122,13 @@ def _show(request: Request, reference: str, result: StageResult | None = None, p
     return page(request, "review.html.j2", status, review=data, problems=problems, entered=entered, notice=notice,
                 preview=preview, documents=plan_documents(), family=family, warnings=warnings, confirm=confirm,
                 record_doc=record_doc, attachments=attachments, advice=advice,
-                advice_recorded_on=advice_recorded_on, **FORM_PARTS)
+                recorded=product.fields(), invitations=invitations, **FORM_PARTS)
+
+
+def _invitations(session: Session, principal: Principal, reference: str, stage: int | None) -> Any:
+    """The review's invitations panel: at stage 1, or once anyone was put on the list."""
+    panel = invitations_panel(session, principal, in_scope(session, principal, reference))
+    return panel if stage == 1 or panel.invitees else None
 
 
 def _record_parts(
@@ -188,9 +194,9 @@ def _record(
     return result
 
 
-def _circulated(request: Request, reference: str) -> Any:
+def _recorded(request: Request, reference: str) -> ProductDates:
     with session_scope(portal_of(request).factory) as session:
-        return circulated_for(session, reference)
+        return product_dates(session, reference)
 
 
 def _preview(request: Request, reference: str, result: StageResult) -> Any:
@@ -208,8 +214,8 @@ async def record(request: Request, reference: str, stage: int) -> Response:
         files = {name: Upload(file_name, content) for name, (file_name, content) in chosen.items()}
     else:
         form = await posted(request)
-    if stage == 1:  # the product's own record of the circulation wins over a typed date
-        form = with_product_circulation(form, await run_in_threadpool(_circulated, request, reference))
+    if stage == 1:  # the product's own record of a stage-1 date wins over a typed one
+        form = with_product_dates(form, await run_in_threadpool(_recorded, request, reference))
     result = await run_in_threadpool(_record, request, reference, stage, form, files)
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)

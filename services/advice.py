@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from notices.kinds import MessageKind
 from records import audit
 from records.links import issue_link, use_link
+from records.meeting_arrangements import planned_meeting_on
 from records.models import (
     AdviceCirculation,
     AdviceMessage,
@@ -46,6 +47,7 @@ __all__ = [
     "advice_rows",
     "circulate_advice",
     "circulated_on",
+    "queue_for_invitee",
     "queue_advice_reminders",
     "receive_advice",
     "request_advice",
@@ -86,10 +88,12 @@ def _advice_links(session: Session, invitee_id: int) -> list[ReviewLink]:
         ReviewLink.invitee_id == invitee_id, ReviewLink.purpose == LinkPurpose.ADVICE.value)))  # fmt: skip
 
 
-def _queue(session: Session, review: Review, invitee_id: int, kind: MessageKind, key: str, today: date) -> bool:
-    """Queue one advice message to one invitee, once per key; return whether it is new."""
-    row = enqueue(session, idempotency_key=f"{review.reference}/{kind}/{key}", review_id=review.id, kind=kind,
-                  channel="email", recipient_role=INVITEE_ROLE, as_of=today)  # fmt: skip
+def queue_for_invitee(session: Session, review: Review, invitee_id: int, kind: MessageKind, key: str, today: date,
+                      channel: str = "email") -> bool:
+    """Queue one message to one invitee by ``channel``, once per key; return whether it is new."""
+    by = "" if channel == "email" else f"/{channel}"
+    row = enqueue(session, idempotency_key=f"{review.reference}/{kind}/{key}{by}", review_id=review.id,
+                  kind=kind, channel=channel, recipient_role=INVITEE_ROLE, as_of=today)  # fmt: skip
     if session.get(AdviceMessage, row.id) is not None:
         return False
     session.add(AdviceMessage(notification_id=row.id, invitee_id=invitee_id))
@@ -101,9 +105,10 @@ def request_advice(session: Session, review_id: int, *, today: date, actor: str)
     """Issue an advice link and queue a request for each invited professional asked for advice who has no live or
     used advice link yet; return how many requests were queued (0 when the meeting date is not known)."""
     review = session.get_one(Review, review_id)
-    if review.meeting_planned_on is None:
+    meeting_on = planned_meeting_on(session, review)
+    if meeting_on is None:
         return 0
-    expires_on = review.meeting_planned_on + timedelta(days=1)
+    expires_on = meeting_on + timedelta(days=1)
     sent = 0
     for invitee in _asked(session, review_id):
         links = _advice_links(session, invitee.id)
@@ -112,7 +117,8 @@ def request_advice(session: Session, review_id: int, *, today: date, actor: str)
         link, _token = issue_link(session, review_id=review_id, purpose=LinkPurpose.ADVICE, expires_on=expires_on,
                                   created_by=actor, invitee_id=invitee.id)  # fmt: skip
         # The token is not kept: the request is rendered at send time with a fresh link (services.advice_messages).
-        sent += _queue(session, review, invitee.id, MessageKind.ADVICE_REQUEST, f"{invitee.id}/{link.id}", today)
+        sent += queue_for_invitee(session, review, invitee.id, MessageKind.ADVICE_REQUEST,
+                                  f"{invitee.id}/{link.id}", today)
     if sent:
         audit.record(session, actor=actor, action="advice.requested", review_id=review_id, detail={"requests": sent})
     return sent
@@ -158,12 +164,14 @@ def _requested_on(session: Session, invitee_id: int) -> date | None:
 
 def queue_advice_reminders(session: Session, today: date) -> int:
     """Queue every advice reminder due on ``today`` (once each, none to anyone who replied); return how many."""
-    reviews = session.scalars(select(Review).where(Review.meeting_planned_on.is_not(None), Review.id.in_(
+    reviews = session.scalars(select(Review).where(Review.stage.is_not(None), Review.id.in_(
         select(Invitee.review_id).where(Invitee.advice_requested.is_(True), Invitee.removed.is_(False)))))
     queued = 0
     for review in reviews:
-        assert review.meeting_planned_on is not None
-        needed_by = needed_by_on(review.meeting_planned_on)
+        meeting_on = planned_meeting_on(session, review)
+        if meeting_on is None:
+            continue
+        needed_by = needed_by_on(meeting_on)
         replied = _replied(session, review.id)
         for invitee in _asked(session, review.id):
             requested_on = _requested_on(session, invitee.id)
@@ -171,7 +179,7 @@ def queue_advice_reminders(session: Session, today: date) -> int:
                 continue
             days = reminder_due(needed_by, requested_on, today)
             if days is not None:
-                queued += _queue(session, review, invitee.id, MessageKind.ADVICE_REMINDER,
+                queued += queue_for_invitee(session, review, invitee.id, MessageKind.ADVICE_REMINDER,
                                  f"{invitee.id}/{needed_by.isoformat()}/{days}", today)
     return queued
 
@@ -195,7 +203,7 @@ def circulate_advice(session: Session, review_id: int, *, today: date, actor: st
         raise AdviceRefused("No advice has been received yet: there is nothing to circulate")
     everyone = session.scalars(select(Invitee).where(Invitee.review_id == review_id, Invitee.removed.is_(False),
                                                      Invitee.email.is_not(None)).order_by(Invitee.id))
-    queued = sum(_queue(session, review, one.id, MessageKind.ADVICE_CIRCULATED, str(one.id), today)
+    queued = sum(queue_for_invitee(session, review, one.id, MessageKind.ADVICE_CIRCULATED, str(one.id), today)
                  for one in everyone)
     session.add(AdviceCirculation(review_id=review_id, circulated_on=today, circulated_by=actor,
                                   replies=len(replies)))  # fmt: skip
@@ -207,7 +215,8 @@ def circulate_advice(session: Session, review_id: int, *, today: date, actor: st
 
 def advice_rows(session: Session, review: Review) -> list[AdviceRow]:
     """Return each professional asked for advice, whether a request went, and their reply (on time or late)."""
-    needed_by = needed_by_on(review.meeting_planned_on) if review.meeting_planned_on else None
+    meeting_on = planned_meeting_on(session, review)
+    needed_by = needed_by_on(meeting_on) if meeting_on else None
     replies = _replied(session, review.id)
     rows = []
     for invitee in _asked(session, review.id):

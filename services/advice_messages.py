@@ -20,7 +20,17 @@ from notices.kinds import MessageKind
 from notices.recipients import LaDirectory, Recipient
 from notices.render import RenderedMessage, template_environment
 from records.links import issue_link, revoke_links
-from records.models import AdviceMessage, AdviceReply, Invitee, LinkPurpose, Notification, Review
+from records.meeting_arrangements import arrangement_of, planned_meeting_on
+from records.models import (
+    AdviceMessage,
+    AdviceReply,
+    FamilyContact,
+    Invitee,
+    InviteeKind,
+    LinkPurpose,
+    Notification,
+    Review,
+)
 from rules.advice import needed_by_on
 from rules.ladder import Role
 
@@ -60,7 +70,7 @@ def _link_url(session: Session, review: Review, invitee: Invitee, expires_on: da
 def _values(session: Session, row: Notification, review: Review, invitee: Invitee, la: LaDirectory, today: date,
             portal_url: str) -> dict[str, Any]:
     kind = MessageKind(row.template)
-    meeting_on = review.meeting_planned_on
+    meeting_on = planned_meeting_on(session, review)
     if meeting_on is None:
         raise RenderError("the review has no meeting date", kind=row.template)
     needed_by = needed_by_on(meeting_on)
@@ -74,6 +84,13 @@ def _values(session: Session, row: Notification, review: Review, invitee: Invite
         if session.scalar(select(AdviceReply.id).where(AdviceReply.invitee_id == invitee.id)) is not None:
             raise RenderError("the invitee has replied already: no request is needed", kind=row.template)
         values["link_url"] = _link_url(session, review, invitee, values["expires_on"], portal_url)
+    arranged = arrangement_of(session, review.id)
+    values["starts_at"] = arranged.starts_at if arranged is not None else ""
+    values["place"] = (arranged.place or "") if arranged is not None else ""
+    values["online_link"] = (arranged.online_link or "") if arranged is not None else ""
+    values["advice_requested"] = invitee.advice_requested
+    values["family"] = invitee.kind in {InviteeKind.FAMILY.value, InviteeKind.YOUNG_PERSON.value}
+    values["young_person"] = invitee.kind == InviteeKind.YOUNG_PERSON.value
     values["days_left"] = max(0, (needed_by - (row.as_of or today)).days)
     replies = _replies(session, review.id) if kind is MessageKind.ADVICE_CIRCULATED else []
     values["replies"], values["files"] = _reply_lines(replies), _files(replies)
@@ -103,4 +120,14 @@ def render_advice_message(session: Session, row: Notification, *, la: LaDirector
     summary = f"{review.reference}: {kind.value.replace('-', ' ')}"
     message = RenderedMessage(kind, f"{review.reference}/{kind}", subject, body_text, body_html, summary,
                               files=values["files"])
-    return message, Recipient(INVITEE, invitee.email, invitee.name)
+    return message, _recipient(session, row, invitee)
+
+
+def _recipient(session: Session, row: Notification, invitee: Invitee) -> Recipient:
+    """The invitee by their work email, or a family member by the email or postal address on record."""
+    contact = session.get(FamilyContact, invitee.family_contact_id) if invitee.family_contact_id else None
+    if contact is None:
+        return Recipient(INVITEE, invitee.email, invitee.name)
+    postal = (*contact.address_lines(), contact.postcode) if contact.postcode and row.channel == "post" else ()
+    return Recipient(INVITEE, contact.email or invitee.email, invitee.name, postal_address=postal,
+                     large_print=contact.large_print)

@@ -18,7 +18,7 @@ from records.models.portal import (
     StaffSetting,
     StaffUser,
 )
-from records.models.preparation import Invitee, InviteeKind, LinkPurpose, ReviewLink
+from records.models.preparation import Invitee, InviteeKind, LinkPurpose, MeetingArrangement, ReviewLink
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
@@ -29,6 +29,7 @@ __all__ = [
     "Invitee",
     "InviteeKind",
     "LinkPurpose",
+    "MeetingArrangement",
     "ReviewLink",
     "ApiToken",
     "AttemptCount",

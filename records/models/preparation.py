@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, false, func
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.models.base import Base
@@ -90,3 +90,24 @@ class ReviewLink(Base):
     """Replaced by a newer link (the meeting moved, a link was sent again) or withdrawn."""
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MeetingArrangement(Base):
+    """When and where a review's meeting will be, as the invitations say (before stage 1 records the date).
+
+    Stage 1's ``Review.meeting_planned_on`` is the date the review's run records; until then this is the date the
+    product invited people to, and links and advice count from it (``records.meeting_arrangements``)."""
+
+    __tablename__ = "review_meetings"
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True)
+    meeting_on: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[str] = mapped_column(String(5))
+    """The meeting's start time, ``HH:MM`` (24-hour, UK time)."""
+    place: Mapped[str | None] = mapped_column(Text)
+    """Where the meeting is held (a room and address), or None when it is online only."""
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    """The address to join online, if any."""
+    updated_by: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())

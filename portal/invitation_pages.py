@@ -1,0 +1,215 @@
+"""The invitations page: the meeting's date, time and place, who is invited, and sending the invitations.
+
+``/reviews/{reference}/invitations`` is for the people who lead stage 1: the setting's staff for a setting-led
+review, the council's caseworkers for an LA-led one (Reg 21); everyone else whose scope admits the review may read
+it. Each form posts one ``action`` (``meeting``, ``family``, ``add``, ``remove_N``, ``send``) and every act goes
+through ``services.invitations``, which holds every check; this module only translates the form and the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from portal.advice_pages import leads_preparation
+from portal.dates import DateEntryError, parse_date_parts
+from portal.review_service import NotInScope, in_scope
+from portal.scope import Principal
+from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
+from records.meeting_arrangements import arrangement_of
+from records.models import Invitee, InviteeKind, MeetingArrangement, Review
+from records.session import session_scope
+from rules.errors import Problem
+from services.advice import circulated_on
+from services.invitations import (
+    PROFESSIONAL_ROLES,
+    SETTING_ROLES,
+    InvitationRefused,
+    add_invitee,
+    arrange_meeting,
+    invitation_dates,
+    invite_family,
+    invited_late,
+    invitees_of,
+    remove_invitee,
+    send_invitations,
+)
+from services.setup import rule_set
+
+__all__ = ["InvitationsPanel", "ProductDates", "invitations_panel", "product_dates", "router", "with_product_dates"]
+
+router = APIRouter(include_in_schema=False)
+NOTICE_KEY = "invitations_notice"
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationsPanel:
+    """What the review page and the invitations page show (personal data: pages only)."""
+
+    reference: str
+    meeting: MeetingArrangement | None
+    invitees: tuple[Invitee, ...]
+    late_ids: frozenset[int]
+    may_act: bool
+    invitations_due: date | None
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for one in self.invitees if one.invited_on is None)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDates:
+    """Stage 1's dates as the product itself recorded them (the meeting it invited people to, the day each was
+    invited, the day the advice was circulated); a date the product recorded wins over a typed one."""
+
+    meeting_on: date | None = None
+    invited: Mapping[str, date] = field(default_factory=dict)
+    circulated_on: date | None = None
+
+    def fields(self) -> dict[str, date]:
+        """The stage-1 form's date fields the product fills, by field name."""
+        named = {f"invited_{key}": day for key, day in self.invited.items()}
+        if self.meeting_on is not None:
+            named["meeting_planned_on"] = self.meeting_on
+        if self.circulated_on is not None:
+            named["advice_circulated_on"] = self.circulated_on
+        return named
+
+
+def product_dates(session: Session, reference: str) -> ProductDates:
+    """What the product recorded for the review's stage 1 (nothing for an unknown reference)."""
+    review = session.scalar(select(Review).where(Review.reference == reference))
+    if review is None:
+        return ProductDates()
+    meeting = arrangement_of(session, review.id)
+    return ProductDates(meeting.meeting_on if meeting is not None else None,
+                        invitation_dates(invitees_of(session, review.id)), circulated_on(session, review.id))
+
+
+def with_product_dates(values: Mapping[str, str], dates: ProductDates) -> dict[str, str]:
+    """Return stage 1's form values with each date the product recorded in place of what was typed."""
+    merged = dict(values)
+    for name, day in dates.fields().items():
+        merged.update({f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)})
+    return merged
+
+
+def invitations_panel(session: Session, principal: Principal, review: Review) -> InvitationsPanel:
+    """The review's meeting and invitees as its pages show them."""
+    meeting = arrangement_of(session, review.id)
+    invitees = tuple(invitees_of(session, review.id))
+    rules = rule_set()
+    late = frozenset(one.id for one in invitees if meeting is not None and one.invited_on is not None
+                     and invited_late(one.invited_on, meeting.meeting_on, rules))
+    due = rules.periods.invitations_notice.apply(meeting.meeting_on) if meeting is not None else None
+    return InvitationsPanel(review.reference, meeting, invitees, late, leads_preparation(principal, review), due)
+
+
+def _page(request: Request, reference: str, status: int = 200, problems: list[Problem] | None = None,
+          entered: Mapping[str, str] | None = None, notice: str | None = None) -> Response:
+    principal = signed_in(request)
+    with session_scope(portal_of(request).factory) as session:
+        try:
+            review = in_scope(session, principal, reference)
+        except NotInScope:
+            raise NotFound from None
+        panel = invitations_panel(session, principal, review)
+        child = review.plan.child
+        values: dict[str, Any] = dict(entered or {})
+        if panel.meeting is not None and not entered:
+            day = panel.meeting.meeting_on
+            values.update({"meeting_on-day": str(day.day), "meeting_on-month": str(day.month),
+                           "meeting_on-year": str(day.year), "starts_at": panel.meeting.starts_at,
+                           "place": panel.meeting.place or "", "online_link": panel.meeting.online_link or ""})
+        return page(request, "invitations.html.j2", status, panel=panel, problems=problems or [], entered=values,
+                    notice=notice, child_name=f"{child.given_name} {child.family_name}",
+                    setting_roles=SETTING_ROLES, professional_roles=PROFESSIONAL_ROLES)
+
+
+@router.get("/reviews/{reference}/invitations", response_class=HTMLResponse)
+def invitations_page(request: Request, reference: str) -> Response:
+    return _page(request, reference, notice=request.session.pop(NOTICE_KEY, None))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _meeting(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
+    try:
+        meeting_on = parse_date_parts(form, "meeting_on", "Date of the meeting")
+    except DateEntryError as exc:
+        raise InvitationRefused([Problem("meeting_on", str(exc))]) from None
+    changed = arrange_meeting(session, review, meeting_on=meeting_on, starts_at=str(form.get("starts_at", "")),
+                              place=str(form.get("place", "")), online_link=str(form.get("online_link", "")),
+                              today=today, actor=actor)  # fmt: skip
+    return ("The meeting was saved" + (f": {_plural(changed, 'change notice')} queued to the people already "
+                                       "invited" if changed else ""))  # fmt: skip
+
+
+def _family(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
+    added = invite_family(session, review, today=today, actor=actor)
+    return f"{_plural(added, 'family member')} added to the list" if added else "The family is on the list already"
+
+
+def _add(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
+    role = str(form.get("role", ""))
+    kind = InviteeKind.SETTING if role in SETTING_ROLES else InviteeKind.PROFESSIONAL
+    added = add_invitee(session, review, kind=kind, role=role, other_role=str(form.get("other_role", "")),
+                        name=str(form.get("name", "")), email=str(form.get("email", "")),
+                        advice_requested=form.get("advice_requested") == "yes", actor=actor)
+    return f"{added.name} was added to the list"
+
+
+def _send(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
+    sent = send_invitations(session, review, today=today, actor=actor, rule_set=rule_set())
+    told = f"Invitations sent to {_plural(sent.people, 'person')}"
+    if sent.advice_requests:
+        told += f", with {_plural(sent.advice_requests, 'advice request')}"
+    if sent.late:
+        told += (f". These invitations are late: they should have gone by {sent.invitations_due:%-d %B %Y}, two "
+                 "weeks before the meeting (Regulation 20(3)). They were sent and the date is recorded")
+    return told
+
+
+ACTIONS: Final = {"meeting": _meeting, "family": _family, "add": _add, "send": _send}
+
+
+def _act(request: Request, reference: str, form: Mapping[str, str]) -> str:
+    """Do what the form asked; return what to tell the person. Raises InvitationRefused naming the fields."""
+    principal = signed_in(request)
+    portal = portal_of(request)
+    action = str(form.get("action", ""))
+    with session_scope(portal.factory) as session:
+        try:
+            review = in_scope(session, principal, reference)
+        except NotInScope:
+            raise NotFound from None
+        if not leads_preparation(principal, review):
+            raise NotAllowed
+        if action.startswith("remove_") and action[len("remove_"):].isdigit():
+            remove_invitee(session, review, int(action[len("remove_"):]), actor=principal.staff_id)
+            return "The person was taken off the list"
+        if action in ACTIONS:
+            return ACTIONS[action](session, review, form, portal.today(), principal.staff_id)
+    raise InvitationRefused([Problem("action", "Choose what to do on the page and try again")])
+
+
+@router.post("/reviews/{reference}/invitations", response_class=HTMLResponse)
+async def invitations_act(request: Request, reference: str) -> Response:
+    form = await posted(request)
+    try:
+        request.session[NOTICE_KEY] = await run_in_threadpool(_act, request, reference, form)
+    except InvitationRefused as exc:
+        return await run_in_threadpool(_page, request, reference, 400, exc.problems, form)
+    return RedirectResponse(f"/reviews/{quote(reference)}/invitations", status_code=303)
