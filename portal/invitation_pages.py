@@ -146,13 +146,19 @@ def _plural(count: int, word: str) -> str:
 
 
 def _meeting(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
+    date_problem = None
     try:
         meeting_on = parse_date_parts(form, "meeting_on", "Date of the meeting")
     except DateEntryError as exc:
-        raise InvitationRefused([Problem("meeting_on", str(exc))]) from None
-    changed = arrange_meeting(session, review, meeting_on=meeting_on, starts_at=str(form.get("starts_at", "")),
-                              place=str(form.get("place", "")), online_link=str(form.get("online_link", "")),
-                              today=today, actor=actor)  # fmt: skip
+        meeting_on, date_problem = None, Problem("meeting_on", str(exc))
+    try:
+        changed = arrange_meeting(session, review, meeting_on=meeting_on, starts_at=str(form.get("starts_at", "")),
+                                  place=str(form.get("place", "")), online_link=str(form.get("online_link", "")),
+                                  today=today, actor=actor)  # fmt: skip
+    except InvitationRefused as refused:  # the date as the form read it, with every other field's problem
+        if date_problem is None:
+            raise
+        raise InvitationRefused([date_problem if p.field == "meeting_on" else p for p in refused.problems]) from None
     return ("The meeting was saved" + (f": {_plural(changed, 'change notice')} queued to the people already "
                                        "invited" if changed else ""))  # fmt: skip
 

@@ -30,6 +30,7 @@ from records.models import (
     AdviceCirculation,
     AdviceMessage,
     AdviceReply,
+    FamilyContact,
     Invitee,
     InviteeKind,
     LinkPurpose,
@@ -38,6 +39,7 @@ from records.models import (
     ReviewLink,
 )
 from records.outbox import enqueue
+from rules.addressees import PreferredChannel, channels_of
 from rules.advice import is_late, needed_by_on, reminder_due
 from services.attachments import CheckedFile
 
@@ -46,6 +48,7 @@ __all__ = [
     "AdviceRow",
     "advice_rows",
     "circulate_advice",
+    "channels_for",
     "circulated_on",
     "queue_for_invitee",
     "queue_advice_reminders",
@@ -86,6 +89,15 @@ def _asked(session: Session, review_id: int) -> list[Invitee]:
 def _advice_links(session: Session, invitee_id: int) -> list[ReviewLink]:
     return list(session.scalars(select(ReviewLink).where(
         ReviewLink.invitee_id == invitee_id, ReviewLink.purpose == LinkPurpose.ADVICE.value)))  # fmt: skip
+
+
+def channels_for(session: Session, invitee: Invitee) -> tuple[str, ...]:
+    """The outbox channels an invitee is reached by: a family member's on record (email, post or both), else their
+    work email (none when they have no email)."""
+    contact = session.get(FamilyContact, invitee.family_contact_id) if invitee.family_contact_id else None
+    if contact is not None:
+        return channels_of(PreferredChannel(contact.channel))
+    return ("email",) if invitee.email else ()
 
 
 def queue_for_invitee(session: Session, review: Review, invitee_id: int, kind: MessageKind, key: str, today: date,
@@ -201,10 +213,10 @@ def circulate_advice(session: Session, review_id: int, *, today: date, actor: st
     replies = _replied(session, review_id)
     if not replies:
         raise AdviceRefused("No advice has been received yet: there is nothing to circulate")
-    everyone = session.scalars(select(Invitee).where(Invitee.review_id == review_id, Invitee.removed.is_(False),
-                                                     Invitee.email.is_not(None)).order_by(Invitee.id))
-    queued = sum(queue_for_invitee(session, review, one.id, MessageKind.ADVICE_CIRCULATED, str(one.id), today)
-                 for one in everyone)
+    everyone = session.scalars(select(Invitee).where(Invitee.review_id == review_id, Invitee.removed.is_(False))
+                               .order_by(Invitee.id))
+    queued = sum(queue_for_invitee(session, review, one.id, MessageKind.ADVICE_CIRCULATED, str(one.id), today, by)
+                 for one in everyone for by in channels_for(session, one))
     session.add(AdviceCirculation(review_id=review_id, circulated_on=today, circulated_by=actor,
                                   replies=len(replies)))  # fmt: skip
     session.flush()

@@ -31,11 +31,10 @@ from records import audit
 from records.links import move_expiry, revoke_links
 from records.meeting_arrangements import arrangement_of
 from records.models import FamilyContact, Invitee, InviteeKind, LinkPurpose, MeetingArrangement, Review
-from rules.addressees import ContactRole, channels_of
-from rules.addressees import PreferredChannel as Channel
+from rules.addressees import ContactRole
 from rules.errors import Problem
 from rules.rule_set import RuleSet
-from services.advice import queue_for_invitee, request_advice
+from services.advice import channels_for, queue_for_invitee, request_advice
 from services.family_letters import addressing_of
 
 __all__ = [
@@ -105,17 +104,9 @@ def _parse_time(value: str) -> str | None:
     return f"{int(found[1]):02d}:{found[2]}" if found else None
 
 
-def _channels(session: Session, invitee: Invitee) -> tuple[str, ...]:
-    """The outbox channels an invitee is reached by: the family's on record, else their (work) email."""
-    contact = session.get(FamilyContact, invitee.family_contact_id) if invitee.family_contact_id else None
-    if contact is None:
-        return (Channel.EMAIL.value,)
-    return channels_of(Channel(contact.channel))
-
-
 def _queue(session: Session, review: Review, invitee: Invitee, kind: MessageKind, key: str, today: date) -> int:
     return sum(queue_for_invitee(session, review, invitee.id, kind, key, today, channel)
-               for channel in _channels(session, invitee))
+               for channel in channels_for(session, invitee))
 
 
 def _meeting_problems(meeting_on: date | None, time: str | None, place: str, online_link: str,
