@@ -54,6 +54,7 @@ class MessageKind(StrEnum):
     ADVICE_CIRCULATED = "advice-circulated"  # the advice received, to every invitee (Reg 20(4))
     MEETING_INVITATION = "meeting-invitation"  # to one invitee: the meeting's date, time and place (Reg 20(2)-(3))
     MEETING_CHANGED = "meeting-changed"  # to each invitee already invited: the meeting moved
+    MEETING_RECORD_COPY = "meeting-record-copy"  # the sent record, to each staff member or professional invited
 
     @property
     def template_dir(self) -> str:
@@ -65,7 +66,7 @@ SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
 OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED, MessageKind.INPUT_NOT_APPLIED})
 ADVICE_KINDS: Final = frozenset(
     {MessageKind.ADVICE_REQUEST, MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_CIRCULATED,
-     MessageKind.MEETING_INVITATION, MessageKind.MEETING_CHANGED}
+     MessageKind.MEETING_INVITATION, MessageKind.MEETING_CHANGED, MessageKind.MEETING_RECORD_COPY}
 )
 """To one invitee (``records.models.AdviceMessage``), rendered by ``services.advice_messages``: the advice messages
 and the invitations (``services.invitations``)."""

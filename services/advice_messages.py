@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from notices.errors import RenderError
 from notices.kinds import MessageKind
 from notices.recipients import LaDirectory, Recipient
+from notices.record_document import record_text
 from notices.render import RenderedMessage, template_environment
 from records.links import issue_link, revoke_links
 from records.meeting_arrangements import arrangement_of, planned_meeting_on
@@ -33,6 +34,7 @@ from records.models import (
 )
 from rules.advice import needed_by_on
 from rules.ladder import Role
+from services.meeting_record import record_document
 
 __all__ = ["render_advice_message"]
 
@@ -92,6 +94,11 @@ def _values(session: Session, row: Notification, review: Review, invitee: Invite
     values["family"] = invitee.kind in {InviteeKind.FAMILY.value, InviteeKind.YOUNG_PERSON.value}
     values["young_person"] = invitee.kind == InviteeKind.YOUNG_PERSON.value
     values["days_left"] = max(0, (needed_by - (row.as_of or today)).days)
+    if kind is MessageKind.MEETING_RECORD_COPY:
+        document = record_document(session, review)
+        if document is None:
+            raise RenderError("the review has no meeting record to send", kind=row.template)
+        values["record_text"], values["sent_on"] = record_text(document), row.as_of or today
     replies = _replies(session, review.id) if kind is MessageKind.ADVICE_CIRCULATED else []
     values["replies"], values["files"] = _reply_lines(replies), _files(replies)
     return values

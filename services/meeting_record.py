@@ -6,7 +6,9 @@ The setting's report goes to everyone invited to the meeting (Reg 20(7)-(8)). Wh
 ``services.family_letters``), so a replay, a retry or a second run queues nothing twice. The addressees are the
 invitees recorded at stage 1 (the family, the head teacher or principal, the council's SEN officer, the health
 commissioning body), or, when stage 1 recorded none, the family and the setting. Social care has no address in the
-roles file, so it is not sent a copy (the setting sends it by hand). Nothing personal goes on the outbox row: the
+roles file, so it is not sent a copy by role. Every member of staff and professional the product invited
+(``services.invitations``) gets a copy at their own work email too (``meeting-record-copy``, keyed per person).
+Nothing personal goes on the outbox row: the
 record's text is read from the records when the message is rendered (``services.rendering``).
 """
 
@@ -20,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from notices.kinds import MessageKind
 from notices.record_document import RecordDocument, record_sections
-from records.models import MeetingRecord, Notification, RecordAttachment, Review
-from records.outbox import enqueue
+from records.models import InviteeKind, MeetingRecord, Notification, RecordAttachment, Review
+from records.outbox import by_key, enqueue
 from records.review_progress import year_group_of
 from rules.ladder import Role
+from services.advice import queue_for_invitee
 from services.family_letters import enqueue_family_letter
+from services.invitations import invitees_of
 
 __all__ = ["INVITEE_ROLES", "addressee_roles", "queue_meeting_record", "record_document", "record_key"]
 
@@ -60,6 +64,11 @@ def queue_meeting_record(session: Session, review: Review, on: date) -> list[Not
     if row is None or row.status != SUBMITTED:
         return []
     queued: list[Notification] = []
+    for invitee in invitees_of(session, review.id):  # each person the product invited by their work email
+        if invitee.invited_on is not None and invitee.kind in (InviteeKind.SETTING, InviteeKind.PROFESSIONAL):
+            queue_for_invitee(session, review, invitee.id, MessageKind.MEETING_RECORD_COPY, str(invitee.id), on)
+            copy = by_key(session, f"{review.reference}/{MessageKind.MEETING_RECORD_COPY}/{invitee.id}")
+            queued += [copy] if copy is not None else []
     for role in addressee_roles(row):
         key = record_key(review.reference, role)
         if role is Role.FAMILY:

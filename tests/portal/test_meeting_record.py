@@ -479,3 +479,27 @@ def test_the_template_sections_added_for_norfolk_are_kept_and_printed_in_order(f
     places = [printable.find(words) for words in order]
     assert -1 not in places and places == sorted(places), dict(zip(order, places, strict=True))
     assert re.search(r"Meeting on \d{1,2} \w+ \d{4}\.", printable)  # the date of the meeting heads the record
+
+
+def test_everyone_the_product_invited_gets_the_sent_record_at_their_own_email_once(factory, client_for) -> None:
+    from records.models import Invitee, InviteeKind
+    from services.advice_messages import render_advice_message
+
+    client, reference, _ = _senco(factory, client_for)
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        for n, kind in enumerate((InviteeKind.PROFESSIONAL, InviteeKind.SETTING, InviteeKind.PROFESSIONAL)):
+            session.add(Invitee(review_id=review.id, kind=kind.value, role="Social care officer", name=f"Pretend {n}",
+                                email=f"person{n}@example.org", invited_on=None if n == 2 else TODAY,
+                                created_by="S-1"))  # the third was never invited
+    assert _post(client, reference, {**COMPLETE, "action": "send"}).status_code == 303
+    apply_received(factory, reference)
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == reference)).one()
+        queue_meeting_record(session, review, TODAY)  # a replay queues nothing more
+        copies = session.scalars(select(Notification).where(Notification.template == "meeting-record-copy")).all()
+        assert len(copies) == 2 and all("Pretend" not in row.idempotency_key for row in copies)
+        message, recipient = render_advice_message(session, copies[0], la=load_la_directory(EXAMPLES / "la_roles.toml"),
+                                                   today=TODAY, portal_url="https://ar.example")
+    assert recipient.email == "person0@example.org" and "Dear Pretend 0" in message.body_text
+    assert "Pretend-child-view: I like the quiet room" in message.body_text and "Pretend" not in message.subject
