@@ -55,6 +55,8 @@ class MessageKind(StrEnum):
     MEETING_INVITATION = "meeting-invitation"  # to one invitee: the meeting's date, time and place (Reg 20(2)-(3))
     MEETING_CHANGED = "meeting-changed"  # to each invitee already invited: the meeting moved
     MEETING_RECORD_COPY = "meeting-record-copy"  # the sent record, to each staff member or professional invited
+    FAMILY_VIEWS_REQUEST = "family-views-request"  # to a family member invited: their views, with their link
+    CHILD_VIEWS_REQUEST = "child-views-request"  # to the young person, or a child's parents: the child's own form
 
     @property
     def template_dir(self) -> str:
@@ -66,7 +68,8 @@ SETTING_LIST_KINDS: Final = frozenset({MessageKind.TERMLY_LIST})
 OPERATOR_KINDS: Final = frozenset({MessageKind.DELIVERY_FAILED, MessageKind.INPUT_NOT_APPLIED})
 ADVICE_KINDS: Final = frozenset(
     {MessageKind.ADVICE_REQUEST, MessageKind.ADVICE_REMINDER, MessageKind.ADVICE_CIRCULATED,
-     MessageKind.MEETING_INVITATION, MessageKind.MEETING_CHANGED, MessageKind.MEETING_RECORD_COPY}
+     MessageKind.MEETING_INVITATION, MessageKind.MEETING_CHANGED, MessageKind.MEETING_RECORD_COPY,
+     MessageKind.FAMILY_VIEWS_REQUEST, MessageKind.CHILD_VIEWS_REQUEST}
 )
 """To one invitee (``records.models.AdviceMessage``), rendered by ``services.advice_messages``: the advice messages
 and the invitations (``services.invitations``)."""

@@ -32,6 +32,7 @@ from portal import (
     returns_pages,
     review_pages,
     transfer_pages,
+    views_pages,
 )
 from portal.headers import SecurityHeaders
 from portal.link_access import LinkRefused, link_refused_page
@@ -135,7 +136,7 @@ def create_app(portal: Portal) -> FastAPI:
     _mount_assets(app, settings)
     _error_pages(app)
     for module in (auth_pages, review_pages, feedback, manager_pages, mediation_pages, transfer_pages, returns_pages,
-                   family_pages, advice_pages, invitation_pages):
+                   family_pages, advice_pages, invitation_pages, views_pages):
         app.include_router(module.router)
     app.include_router(api.router, prefix="/api")
     app.include_router(mediation_pages.api_router, prefix="/api")

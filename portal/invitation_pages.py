@@ -44,8 +44,10 @@ from services.invitations import (
     send_invitations,
 )
 from services.setup import rule_set
+from services.views import ViewsPanel, views_panel
 
-__all__ = ["InvitationsPanel", "ProductDates", "invitations_panel", "product_dates", "router", "with_product_dates"]
+__all__ = ["NOTICE_KEY", "InvitationsPanel", "ProductDates", "invitations_page_with", "invitations_panel",
+           "product_dates", "router", "with_product_dates"]
 
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "invitations_notice"
@@ -61,6 +63,8 @@ class InvitationsPanel:
     late_ids: frozenset[int]
     may_act: bool
     invitations_due: date | None
+    views: ViewsPanel | None = None
+    """Whether the family and the child were asked for their views and replied (never their words)."""
 
     @property
     def waiting(self) -> int:
@@ -112,7 +116,8 @@ def invitations_panel(session: Session, principal: Principal, review: Review) ->
     late = frozenset(one.id for one in invitees if meeting is not None and one.invited_on is not None
                      and invited_late(one.invited_on, meeting.meeting_on, rules))
     due = rules.periods.invitations_notice.apply(meeting.meeting_on) if meeting is not None else None
-    return InvitationsPanel(review.reference, meeting, invitees, late, leads_preparation(principal, review), due)
+    return InvitationsPanel(review.reference, meeting, invitees, late, leads_preparation(principal, review), due,
+                            views_panel(session, review.id))
 
 
 def _page(request: Request, reference: str, status: int = 200, problems: list[Problem] | None = None,
@@ -133,7 +138,13 @@ def _page(request: Request, reference: str, status: int = 200, problems: list[Pr
                            "place": panel.meeting.place or "", "online_link": panel.meeting.online_link or ""})
         return page(request, "invitations.html.j2", status, panel=panel, problems=problems or [], entered=values,
                     notice=notice, child_name=f"{child.given_name} {child.family_name}",
+                    views=panel.views,
                     setting_roles=SETTING_ROLES, professional_roles=PROFESSIONAL_ROLES)
+
+
+def invitations_page_with(request: Request, reference: str, problems: list[Problem]) -> Response:
+    """The invitations page answering a refused act with its problems (400)."""
+    return _page(request, reference, 400, problems)
 
 
 @router.get("/reviews/{reference}/invitations", response_class=HTMLResponse)

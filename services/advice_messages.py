@@ -69,6 +69,21 @@ def _link_url(session: Session, review: Review, invitee: Invitee, expires_on: da
     return f"{portal_url.rstrip('/')}/link/advice/{token}"
 
 
+VIEWS_PURPOSE: Final = {MessageKind.FAMILY_VIEWS_REQUEST: LinkPurpose.FAMILY_VIEWS,
+                        MessageKind.CHILD_VIEWS_REQUEST: LinkPurpose.YOUNG_PERSON_VIEWS}
+
+
+def _views_url(session: Session, review: Review, invitee: Invitee, kind: MessageKind, expires_on: date,
+               portal_url: str) -> str:
+    """A fresh views link for this message (each message its own; the first used revokes the others): the
+    easy-read form for the child's own and for anyone who asked for easy read."""
+    _, token = issue_link(session, review_id=review.id, purpose=VIEWS_PURPOSE[kind], expires_on=expires_on,
+                          created_by="outbox", invitee_id=invitee.id)  # fmt: skip
+    contact = session.get(FamilyContact, invitee.family_contact_id) if invitee.family_contact_id else None
+    easy = kind is MessageKind.CHILD_VIEWS_REQUEST or bool(contact and contact.easy_read)
+    return f"{portal_url.rstrip('/')}/link/views/{token}{'/easy-read' if easy else ''}"
+
+
 def _values(session: Session, row: Notification, review: Review, invitee: Invitee, la: LaDirectory, today: date,
             portal_url: str) -> dict[str, Any]:
     kind = MessageKind(row.template)
@@ -94,6 +109,8 @@ def _values(session: Session, row: Notification, review: Review, invitee: Invite
     values["family"] = invitee.kind in {InviteeKind.FAMILY.value, InviteeKind.YOUNG_PERSON.value}
     values["young_person"] = invitee.kind == InviteeKind.YOUNG_PERSON.value
     values["days_left"] = max(0, (needed_by - (row.as_of or today)).days)
+    if kind in VIEWS_PURPOSE:
+        values["link_url"] = _views_url(session, review, invitee, kind, values["expires_on"], portal_url)
     if kind is MessageKind.MEETING_RECORD_COPY:
         document = record_document(session, review)
         if document is None:

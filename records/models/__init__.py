@@ -18,7 +18,14 @@ from records.models.portal import (
     StaffSetting,
     StaffUser,
 )
-from records.models.preparation import Invitee, InviteeKind, LinkPurpose, MeetingArrangement, ReviewLink
+from records.models.preparation import (
+    Invitee,
+    InviteeKind,
+    LinkPurpose,
+    MeetingArrangement,
+    ReviewLink,
+    ViewsReply,
+)
 from records.models.reviews import DeadlineRecord, Review
 from records.models.termly import TermlyListSent
 
@@ -31,6 +38,7 @@ __all__ = [
     "LinkPurpose",
     "MeetingArrangement",
     "ReviewLink",
+    "ViewsReply",
     "ApiToken",
     "AttemptCount",
     "Feedback",

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, false, func
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.models.base import Base
@@ -111,3 +112,22 @@ class MeetingArrangement(Base):
     updated_by: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
+
+
+class ViewsReply(Base):
+    """What the family or the child or young person wrote through their views link (personal data: the records and
+    the meeting record only)."""
+
+    __tablename__ = "review_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("review_links.id", ondelete="CASCADE"), unique=True)
+    invitee_id: Mapped[int | None] = mapped_column(ForeignKey("review_invitees.id", ondelete="SET NULL"))
+    purpose: Mapped[str] = mapped_column(String(24))
+    """``LinkPurpose.FAMILY_VIEWS`` or ``YOUNG_PERSON_VIEWS``."""
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """``views``, ``going_well``, ``hard``, ``hopes``: each the words given, or empty."""
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    received_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -38,7 +38,7 @@ LATE_ON = date(2026, 12, 30)
 
 def _links(factory: SessionFactory) -> dict[str, str]:
     """Each professional's link, as the outbox renders their advice request when it sends it."""
-    found = {}
+    found: dict[str, str] = {}
     with session_scope(factory) as session:
         rows = session.execute(select(Notification, Invitee.email).join(
             AdviceMessage, AdviceMessage.notification_id == Notification.id).join(
@@ -46,8 +46,46 @@ def _links(factory: SessionFactory) -> dict[str, str]:
             Notification.template == MessageKind.ADVICE_REQUEST.value)).all()
         for row, email in rows:
             message, _ = render_advice_message(session, row, la=LA, today=TODAY, portal_url="http://unused")
-            found[email] = "/link/advice/" + message.body_text.split("/link/advice/")[1].split()[0]
+            found[email or ""] = "/link/advice/" + message.body_text.split("/link/advice/")[1].split()[0]
     return found
+
+
+def _views(browser: Any, factory: SessionFactory, base_url: str) -> None:  # noqa: F811
+    """The family's views through the standard form at desktop width, the child's through the easy-read one on a
+    phone; each link works once."""
+    links = {}
+    with session_scope(factory) as session:
+        for kind in (MessageKind.FAMILY_VIEWS_REQUEST, MessageKind.CHILD_VIEWS_REQUEST):
+            row = session.scalars(select(Notification).where(Notification.template == kind.value)
+                                  .order_by(Notification.id)).first()
+            assert row is not None
+            message, _ = render_advice_message(session, row, la=LA, today=TODAY, portal_url="http://unused")
+            links[kind] = link_in(message.body_text)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe is an injected script
+    page.goto(base_url + links[MessageKind.FAMILY_VIEWS_REQUEST])
+    _axe(page, "59-family-views")
+    page.get_by_label("What is hard, or not working?").fill("Pretend-family: mornings are hard")
+    page.get_by_role("button", name="Send your views").click()
+    sync_api.expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    phone.goto(base_url + links[MessageKind.CHILD_VIEWS_REQUEST])
+    sync_api.expect(phone.get_by_role("img", name="A smiling face")).to_be_visible()
+    _axe(phone, "60-child-views-easy-read")
+    phone.get_by_role("button", name="Send").click()
+    sync_api.expect(phone.get_by_text("Answer at least one question")).to_have_count(2)  # summary and field
+    _axe(phone, "61-child-views-refused")
+    phone.get_by_label("What is good?").fill("Pretend-child: art club")
+    phone.get_by_role("button", name="Send").click()
+    sync_api.expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
+    phone.goto(base_url + links[MessageKind.CHILD_VIEWS_REQUEST])
+    sync_api.expect(phone.get_by_role("heading", name="This link has expired or is not valid")).to_be_visible()
+    page.close()
+    phone.close()
+
+
+def link_in(body: str) -> str:
+    """The path of the link a rendered message carries."""
+    return "/link/" + body.split("/link/")[1].split()[0]
 
 
 def _advise(browser: Any, url: str, words: str, width: int, shot: str) -> None:
@@ -100,6 +138,10 @@ def test_a_senco_takes_stage_one_through_the_product_and_a_caseworker_sees_it(
         phone.goto(f"{base_url}/reviews/{reference}/invitations")
         _axe(phone, "53-invitations-phone")
 
+        senco.get_by_role("button", name="Send the views links").click()
+        sync_api.expect(senco.get_by_text("The views links were sent")).to_be_visible()
+        _views(browser, factory, base_url)
+
         links = _links(factory)
         assert set(links) == {email for _, _, email in PROFESSIONALS}
         _advise(browser, base_url + links["ep@la.example"], "Pretend-advice: EP", 1280, "54-advice-link")
@@ -127,6 +169,7 @@ def test_a_senco_takes_stage_one_through_the_product_and_a_caseworker_sees_it(
         sync_api.expect(caseworker.get_by_role("heading", name="Invitations to the meeting")).to_be_visible()
         sync_api.expect(caseworker.get_by_role("heading", name="Advice for the meeting")).to_be_visible()
         sync_api.expect(caseworker.get_by_text("3 of 3 replied")).to_be_visible()
+        sync_api.expect(caseworker.get_by_text("the child or young person replied")).to_be_visible()
         for _, name, _ in PROFESSIONALS:
             assert caseworker.get_by_text(name).count() >= 1
         _axe(caseworker, "58-caseworker-sees-stage-one")
