@@ -9,7 +9,7 @@ through ``services.invitations``, which holds every check; this module only tran
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 from urllib.parse import quote
@@ -29,17 +29,17 @@ from records.meeting_arrangements import arrangement_of
 from records.models import Invitee, InviteeKind, MeetingArrangement, Review
 from records.session import session_scope
 from rules.errors import Problem
-from services.advice import circulated_on
 from services.invitations import (
     PROFESSIONAL_ROLES,
     SETTING_ROLES,
     InvitationRefused,
+    ProductDates,
     add_invitee,
     arrange_meeting,
-    invitation_dates,
     invite_family,
     invited_late,
     invitees_of,
+    recorded_dates,
     remove_invitee,
     send_invitations,
 )
@@ -71,33 +71,10 @@ class InvitationsPanel:
         return sum(1 for one in self.invitees if one.invited_on is None)
 
 
-@dataclass(frozen=True, slots=True)
-class ProductDates:
-    """Stage 1's dates as the product itself recorded them (the meeting it invited people to, the day each was
-    invited, the day the advice was circulated); a date the product recorded wins over a typed one."""
-
-    meeting_on: date | None = None
-    invited: Mapping[str, date] = field(default_factory=dict)
-    circulated_on: date | None = None
-
-    def fields(self) -> dict[str, date]:
-        """The stage-1 form's date fields the product fills, by field name."""
-        named = {f"invited_{key}": day for key, day in self.invited.items()}
-        if self.meeting_on is not None:
-            named["meeting_planned_on"] = self.meeting_on
-        if self.circulated_on is not None:
-            named["advice_circulated_on"] = self.circulated_on
-        return named
-
-
 def product_dates(session: Session, reference: str) -> ProductDates:
     """What the product recorded for the review's stage 1 (nothing for an unknown reference)."""
     review = session.scalar(select(Review).where(Review.reference == reference))
-    if review is None:
-        return ProductDates()
-    meeting = arrangement_of(session, review.id)
-    return ProductDates(meeting.meeting_on if meeting is not None else None,
-                        invitation_dates(invitees_of(session, review.id)), circulated_on(session, review.id))
+    return recorded_dates(session, review) if review is not None else ProductDates()
 
 
 def with_product_dates(values: Mapping[str, str], dates: ProductDates) -> dict[str, str]:

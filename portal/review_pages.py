@@ -16,7 +16,7 @@ from notices.record_document import ADULTHOOD_AREAS, PLAN_SECTIONS, RecordDocume
 from portal import advice_pages, family_pages
 from portal.finding import DUE_CHOICES, STAGE_CHOICES, find, grouped, read_search
 from portal.handover import follow_up, hand_over_now, said
-from portal.invitation_pages import ProductDates, invitations_panel, product_dates, with_product_dates
+from portal.invitation_pages import invitations_panel, product_dates, with_product_dates
 from portal.meeting_records import attachment_of, record_of
 from portal.review_service import (
     NotInScope,
@@ -194,11 +194,6 @@ def _record(
     return result
 
 
-def _recorded(request: Request, reference: str) -> ProductDates:
-    with session_scope(portal_of(request).factory) as session:
-        return product_dates(session, reference)
-
-
 def _preview(request: Request, reference: str, result: StageResult) -> Any:
     with session_scope(portal_of(request).factory) as session:
         return family_letter(session, reference, result)
@@ -214,8 +209,6 @@ async def record(request: Request, reference: str, stage: int) -> Response:
         files = {name: Upload(file_name, content) for name, (file_name, content) in chosen.items()}
     else:
         form = await posted(request)
-    if stage == 1:  # the product's own record of a stage-1 date wins over a typed one
-        form = with_product_dates(form, await run_in_threadpool(_recorded, request, reference))
     result = await run_in_threadpool(_record, request, reference, stage, form, files)
     if result.problems:
         return await run_in_threadpool(_show, request, reference, result)

@@ -38,6 +38,7 @@ from portal.stage_forms import (
     field_problem,
     read_record,
     record_entry,
+    recorded_preparation,
     report_values,
 )
 from portal.timeline import Timeline, timeline
@@ -60,6 +61,7 @@ from services.inbox import (
     receive,
     submitter,
 )
+from services.invitations import recorded_dates
 from services.rendering import preview_family_letter
 from services.setup import la_directory, rule_set, working_days
 
@@ -318,6 +320,8 @@ def record_stage_entry(
         ensure_open(session, review, stage, how.wait)
     except Refused as exc:
         return StageResult(None, [field_problem(p) for p in exc.problems], form)
+    if stage == 1:  # the dates the product recorded win, whichever door the entry came through
+        entry = recorded_preparation(entry, recorded_dates(session, review).fields())
     if stage == 3:
         return _record_report(session, principal, review, entry, action or ("send" if sending else "save"),
                               files=files or {}, form=form, how=how, today=today, source=source)  # fmt: skip

@@ -102,6 +102,9 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+NOBODY_INVITED: Final = "Enter the date the parent or young person was invited"
+
+
 def preparation_entry(
     entry: StageEntry, *, planned: date | None, invited: Mapping[str, date | None], requested: date | None,
     circulated: date | None, other_invitees: str = "", advice_from: str = "",
@@ -110,7 +113,7 @@ def preparation_entry(
     dates = [day for day in invited.values() if day is not None]
     if not dates and not any(p.field.startswith("invited_") for p in entry.problems):
         before = sum(1 for p in entry.problems if p.field == "meeting_planned_on")  # in the page's order
-        missing = Problem("invited_family", "Enter the date the parent or young person was invited")
+        missing = Problem("invited_family", NOBODY_INVITED)
         entry.problems.insert(before, missing)
     entry.values = {
         "meeting_planned_on": _iso(planned),
@@ -124,6 +127,27 @@ def preparation_entry(
         "advice_requested_on": _iso(requested),
     }
     return entry
+
+
+def recorded_preparation(entry: StageEntry, recorded: Mapping[str, date]) -> StageEntry:
+    """Stage 1's entry, from any door, with each date the product recorded (``recorded``: by form field,
+    ``services.invitations.ProductDates.fields``) in place of the date given: the product's record wins."""
+    if not recorded:
+        return entry
+
+    def given(iso: object) -> date | None:
+        return date.fromisoformat(iso) if isinstance(iso, str) and iso else None
+
+    invited_on = entry.content.get("invited_on") or {}
+    invited = {key: recorded.get(f"invited_{key}") or given(invited_on.get(key)) for key, _ in INVITEES}
+    kept = StageEntry(problems=[p for p in entry.problems  # the "nobody invited" problem is asked again below
+                                if p.field not in recorded and p.message != NOBODY_INVITED])
+    return preparation_entry(
+        kept, planned=recorded.get("meeting_planned_on") or given(entry.values.get("meeting_planned_on")),
+        invited=invited, requested=given(entry.content.get("advice_requested_on")),
+        circulated=recorded.get("advice_circulated_on") or given(entry.values.get("advice_circulated_on")),
+        other_invitees=str(entry.content.get("other_invitees") or ""),
+        advice_from=str(entry.content.get("advice_from") or ""))
 
 
 def read_preparation(form: Mapping[str, str], today: date) -> StageEntry:

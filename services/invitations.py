@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
@@ -34,11 +34,12 @@ from records.models import FamilyContact, Invitee, InviteeKind, LinkPurpose, Mee
 from rules.addressees import ContactRole
 from rules.errors import Problem
 from rules.rule_set import RuleSet
-from services.advice import channels_for, queue_for_invitee, request_advice
+from services.advice import channels_for, circulated_on, queue_for_invitee, request_advice
 from services.family_letters import addressing_of
 
 __all__ = [
     "PROFESSIONAL_ROLES",
+    "ProductDates",
     "SETTING_ROLES",
     "InvitationRefused",
     "SentInvitations",
@@ -48,6 +49,7 @@ __all__ = [
     "invite_family",
     "invited_late",
     "invitees_of",
+    "recorded_dates",
     "remove_invitee",
     "send_invitations",
 ]
@@ -268,3 +270,29 @@ def invitation_dates(invitees: Iterable[Invitee]) -> dict[str, date]:
         if key is not None:
             dates[key] = max(dates.get(key, one.invited_on), one.invited_on)
     return dates
+
+
+@dataclass(frozen=True, slots=True)
+class ProductDates:
+    """Stage 1's dates as the product itself recorded them (the meeting it invited people to, the day each was
+    invited, the day the advice was circulated); a date the product recorded wins over one typed at any door."""
+
+    meeting_on: date | None = None
+    invited: Mapping[str, date] = field(default_factory=dict)
+    circulated_on: date | None = None
+
+    def fields(self) -> dict[str, date]:
+        """The stage-1 form's date fields the product fills, by field name."""
+        named = {f"invited_{key}": day for key, day in self.invited.items()}
+        if self.meeting_on is not None:
+            named["meeting_planned_on"] = self.meeting_on
+        if self.circulated_on is not None:
+            named["advice_circulated_on"] = self.circulated_on
+        return named
+
+
+def recorded_dates(session: Session, review: Review) -> ProductDates:
+    """What the product recorded for the review's stage 1."""
+    meeting = arrangement_of(session, review.id)
+    return ProductDates(meeting.meeting_on if meeting is not None else None,
+                        invitation_dates(invitees_of(session, review.id)), circulated_on(session, review.id))

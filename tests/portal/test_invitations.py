@@ -232,3 +232,29 @@ def test_only_those_who_lead_stage_one_act_and_others_cannot_see_it(factory: Ses
     make_account(factory, "other@school.example", Role.SETTING, (other or "",))
     stranger = client_for("other@school.example")
     assert stranger.get(f"/reviews/{reference}/invitations").status_code == 404
+
+
+def test_the_api_too_records_the_dates_the_product_recorded(factory: SessionFactory, app_client: TestClient) -> None:
+    from portal.accounts import create_api_token, find_user
+    from records.models import InboxEntry
+
+    review_id, reference, urn = _stage_one(factory)
+    make_account(factory, "senco@school.example", Role.SETTING, (urn,))
+    with session_scope(factory) as session:
+        review = session.get_one(Review, review_id)
+        _arrange(session, review)
+        invite_family(session, review, today=TODAY, actor="S-1")
+        send_invitations(session, review, today=TODAY, actor="S-1", rule_set=ENGLAND_2014)
+        user = find_user(session, "senco@school.example")
+        assert user is not None
+        token = create_api_token(session, user, "test")
+    typed = {"meeting_planned_on": "2027-01-20", "invited_on": {"family": "2026-11-20", "head": "2026-11-21"},
+             "advice_circulated_on": "2026-11-30"}
+    answer = app_client.post(f"/api/reviews/{reference}/preparation", json=typed,
+                             headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code in (200, 202), answer.text
+    with session_scope(factory) as session:
+        form = session.scalars(select(InboxEntry.form).where(InboxEntry.review_id == review_id)).one()
+    # the product's meeting date and family invitation win; the head teacher's typed date stands (not product-sent)
+    assert form["meeting_planned_on"] == MEETING_ON.isoformat()
+    assert form["invitations_sent_on"] == max(TODAY, date(2026, 11, 21)).isoformat()
