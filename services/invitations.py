@@ -30,7 +30,17 @@ from notices.kinds import MessageKind
 from records import audit
 from records.links import move_expiry, revoke_links
 from records.meeting_arrangements import arrangement_of
-from records.models import FamilyContact, Invitee, InviteeKind, LinkPurpose, MeetingArrangement, Review
+from records.models import (
+    AdviceMessage,
+    FamilyContact,
+    Invitee,
+    InviteeKind,
+    LinkPurpose,
+    MeetingArrangement,
+    Notification,
+    NotificationStatus,
+    Review,
+)
 from rules.addressees import ContactRole
 from rules.errors import Problem
 from rules.rule_set import RuleSet
@@ -109,6 +119,17 @@ def _queue(session: Session, review: Review, invitee: Invitee, kind: MessageKind
                for channel in channels_for(session, invitee))
 
 
+def _invitation_unsent(session: Session, invitee_id: int, channel: str) -> bool:
+    """Whether the person's invitation by ``channel`` is still in the outbox: rendered at send time, it carries the
+    new arrangement, so no change notice goes with it. Its rows are locked first, so a delivery running at the same
+    moment either sends it before (and the change notice is queued) or after (with the new arrangement)."""
+    rows = session.scalars(select(Notification).join(AdviceMessage, AdviceMessage.notification_id == Notification.id)
+                           .where(AdviceMessage.invitee_id == invitee_id, Notification.channel == channel,
+                                  Notification.template == MessageKind.MEETING_INVITATION.value)
+                           .with_for_update(of=Notification)).all()
+    return any(row.status != NotificationStatus.SENT.value for row in rows)
+
+
 def _meeting_problems(meeting_on: date | None, time: str | None, place: str, online_link: str,
                       today: date) -> list[Problem]:
     problems = []
@@ -132,7 +153,8 @@ def _meeting_problems(meeting_on: date | None, time: str | None, place: str, onl
 def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None, starts_at: str, place: str,
                     online_link: str, today: date, actor: str) -> int:
     """Record when and where the meeting is; when it moved after invitations went, send each person invited a
-    change notice and move the last day of the review's links. Return how many change notices were queued."""
+    change notice (unless their invitation is still unsent: it will carry the change) and move the last day of the
+    review's links. Return how many change notices were queued."""
     time = _parse_time(starts_at)
     place, online_link = place.strip(), online_link.strip()
     problems = _meeting_problems(meeting_on, time, place, online_link, today)
@@ -152,8 +174,10 @@ def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None
     move_expiry(session, review_id=review.id, expires_on=meeting_on + timedelta(days=1))
     where = hashlib.sha256(f"{place}\x1f{online_link}".encode()).hexdigest()[:12]
     change = f"{meeting_on.isoformat()}/{time}/{where}"
-    queued = sum(_queue(session, review, one, MessageKind.MEETING_CHANGED, f"{one.id}/{change}", today)
-                 for one in _invited(session, review.id))
+    queued = sum(queue_for_invitee(session, review, one.id, MessageKind.MEETING_CHANGED, f"{one.id}/{change}",
+                                   today, channel)
+                 for one in _invited(session, review.id) for channel in channels_for(session, one)
+                 if not _invitation_unsent(session, one.id, channel))
     audit.record(session, actor=actor, action="meeting.arranged", review_id=review.id,
                  detail={"meeting_on": meeting_on.isoformat(), "change_notices": queued})
     return queued

@@ -22,6 +22,7 @@ from records.models import (
     InviteeKind,
     LinkPurpose,
     Notification,
+    NotificationStatus,
     Plan,
     Review,
     Setting,
@@ -151,6 +152,11 @@ def test_moving_the_meeting_tells_everyone_invited_once_and_moves_the_links(fact
         send_invitations(session, review, today=TODAY, actor="S-1", rule_set=ENGLAND_2014)
         _, token = issue_link(session, review_id=review_id, purpose=LinkPurpose.ADVICE,
                               expires_on=MEETING_ON + timedelta(days=1), created_by="S-1")
+        sooner = MEETING_ON + timedelta(days=1)
+        assert _arrange(session, review, sooner) == 0  # the invitation is still unsent: it will carry the new date
+        for row in session.scalars(select(Notification).where(
+                Notification.template == MessageKind.MEETING_INVITATION.value)):
+            row.status = NotificationStatus.SENT.value
         later = MEETING_ON + timedelta(days=7)
         assert _arrange(session, review, later) == 1
         assert _arrange(session, review, later) == 0  # the same arrangement again tells nobody
@@ -232,3 +238,27 @@ def test_only_those_who_lead_stage_one_act_and_others_cannot_see_it(factory: Ses
     make_account(factory, "other@school.example", Role.SETTING, (other or "",))
     stranger = client_for("other@school.example")
     assert stranger.get(f"/reviews/{reference}/invitations").status_code == 404
+
+
+def test_a_young_person_is_invited_in_their_own_words_and_told_how_to_send_views(factory: SessionFactory) -> None:
+    """Over compulsory school age the invitation goes to the young person (STATUTORY.md section 9), in words a
+    17-year-old reads as theirs; the parent they asked to copy is invited too, as a parent."""
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == "AR-2027-00017")).one()
+        _arrange(session, review)
+        assert invite_family(session, review, today=TODAY, actor="S-1") == 2
+        kinds = sorted(one.kind for one in invitees_of(session, review.id))
+        assert kinds == [InviteeKind.FAMILY.value, InviteeKind.YOUNG_PERSON.value]
+        send_invitations(session, review, today=TODAY, actor="S-1", rule_set=ENGLAND_2014)
+    with session_scope(factory) as session:
+        rows = session.scalars(select(Notification).where(Notification.review_id == review.id,
+                               Notification.template == MessageKind.MEETING_INVITATION.value)).all()
+        rendered = [render_advice_message(session, row, la=LA, today=TODAY, portal_url="https://ar.example")
+                    for row in rows]
+    mine = [m for m in rendered if m[0].subject.startswith("Your annual review meeting")]
+    parents = [m for m in rendered if m[0].subject.startswith("Invitation:")]
+    assert len(mine) == 1 and len(parents) == 1
+    body = mine[0][0].body_text
+    assert "It is your meeting" in body and "record a message" in body and "by letter, email or phone" in body
+    assert "When: Tuesday 12 January 2027 at 14:30" in body and "annual review system" not in body
+    assert "It is your meeting" not in parents[0][0].body_text
