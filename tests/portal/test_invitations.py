@@ -4,6 +4,7 @@ meeting announced, and stage 1's form filled from what the product recorded."""
 
 from __future__ import annotations
 
+from base64 import b64decode
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,9 @@ def test_a_senco_arranges_invites_and_stage_one_is_filled_by_the_product(factory
     added = _post(client, reference, {"action": "add", "role": "Educational psychologist", "name": "Dr Pretend EP",
                                       "email": "ep@la.example", "advice_requested": "yes"})
     assert added.status_code == 303
+    cookie = str(client.cookies.get("ehcp_session"))  # Starlette's: base64 JSON, signed but not encrypted
+    assert "Pretend" not in b64decode(cookie.split(".")[0] + "==").decode()  # no name in it
+    assert "Dr Pretend EP was added to the list" in client.get(f"/reviews/{reference}/invitations").text
     assert _post(client, reference, {"action": "send"}).status_code == 303
     page = client.get(f"/reviews/{reference}/invitations").text
     assert "Invitations sent to" in page and "with 1 advice request" in page and "Dr Pretend EP" in page
