@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from notices.kinds import MessageKind
@@ -102,7 +102,7 @@ def invited_late(invited_on: date, meeting_on: date, rule_set: RuleSet) -> bool:
 def invitees_of(session: Session, review_id: int) -> list[Invitee]:
     """The review's invitees still on the list, in the order they were added."""
     return list(session.scalars(select(Invitee).where(Invitee.review_id == review_id, Invitee.removed.is_(False))
-                                .order_by(Invitee.id)))
+                                .order_by(Invitee.id).execution_options(populate_existing=True)))
 
 
 def _invited(session: Session, review_id: int) -> list[Invitee]:
@@ -117,6 +117,16 @@ def _parse_time(value: str) -> str | None:
 def _queue(session: Session, review: Review, invitee: Invitee, kind: MessageKind, key: str, today: date) -> int:
     return sum(queue_for_invitee(session, review, invitee.id, kind, key, today, channel)
                for channel in channels_for(session, invitee))
+
+
+def _hold_list(session: Session, review_id: int) -> None:
+    """Take the review's write lock before reading its list, so a double submit (two clicks, two tabs) is done once:
+    the second waits for the first and then sees what it did. PostgreSQL locks the review's row; SQLite takes its
+    database write lock with a no-op write (its reads alone lock nothing)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE reviews SET id = id WHERE id = :id"), {"id": review_id})
+    else:
+        session.execute(select(Review.id).where(Review.id == review_id).with_for_update())
 
 
 def _invitation_unsent(session: Session, invitee_id: int, channel: str) -> bool:
@@ -160,7 +170,9 @@ def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None
     problems = _meeting_problems(meeting_on, time, place, online_link, today)
     if problems or meeting_on is None or time is None:
         raise InvitationRefused(problems)
-    arranged = arrangement_of(session, review.id)
+    _hold_list(session, review.id)
+    arranged = session.scalar(select(MeetingArrangement).where(MeetingArrangement.review_id == review.id)
+                              .execution_options(populate_existing=True))
     wanted = (meeting_on, time, place or None, online_link or None)
     if arranged is not None and (arranged.meeting_on, arranged.starts_at, arranged.place,
                                  arranged.online_link) == wanted:
@@ -186,6 +198,7 @@ def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None
 def invite_family(session: Session, review: Review, *, today: date, actor: str) -> int:
     """Put the family's lawful addressees on the list (the parents of a child; the young person, or their
     representative, and parents they agreed to copy); return how many were added. Nobody is added twice."""
+    _hold_list(session, review.id)
     on_list = {one.family_contact_id for one in invitees_of(session, review.id)}
     child = review.plan.child
     added = 0
@@ -209,6 +222,7 @@ def add_invitee(session: Session, review: Review, *, kind: InviteeKind, role: st
                 email: str, advice_requested: bool, actor: str) -> Invitee:
     """Add a member of the setting's staff or a professional, named and with a work email; raise
     InvitationRefused naming each field that is wrong."""
+    _hold_list(session, review.id)
     problems = []
     roles = SETTING_ROLES if kind is InviteeKind.SETTING else PROFESSIONAL_ROLES
     if kind not in (InviteeKind.SETTING, InviteeKind.PROFESSIONAL):
@@ -254,6 +268,7 @@ def send_invitations(session: Session, review: Review, *, today: date, actor: st
                      rule_set: RuleSet) -> SentInvitations:
     """Invite everyone on the list not yet invited (once each, by each channel), record the day per person, then
     request the advice asked for; raise InvitationRefused when there is no meeting or nobody to invite."""
+    _hold_list(session, review.id)
     arranged = arrangement_of(session, review.id)
     waiting = [one for one in invitees_of(session, review.id) if one.invited_on is None]
     problems = []

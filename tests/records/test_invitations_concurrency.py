@@ -64,3 +64,54 @@ def test_two_sends_at_once_invite_each_person_once(cli_env: str, factory: Sessio
     assert requests == 1
     assert links == 1
     assert invited == [TODAY, TODAY]
+
+
+def test_the_same_person_added_twice_at_once_is_on_the_list_once(cli_env: str, factory: SessionFactory) -> None:
+    review_id = _review_with_invitees(factory)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def add() -> None:
+        barrier.wait()
+        try:
+            with session_scope(factory) as session:
+                add_invitee(session, session.get_one(Review, review_id), kind=InviteeKind.SETTING, role="SENCO",
+                            other_role="", name="Pretend SENCO", email="senco@school.example",
+                            advice_requested=False, actor="S-1")
+            outcomes.append("added")
+        except InvitationRefused as refused:
+            outcomes.append(refused.problems[0].field)
+
+    threads = [threading.Thread(target=add) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added", "email"]  # the second is told the person is already on the list
+    with session_scope(factory) as session:
+        assert session.scalar(select(func.count()).select_from(Invitee).where(
+            Invitee.review_id == review_id, Invitee.email == "senco@school.example")) == 1
+
+
+def test_two_sends_at_once_are_one_send(cli_env: str, factory: SessionFactory) -> None:
+    """With the list held, the second send waits for the first and finds nobody left to invite."""
+    review_id = _review_with_invitees(factory)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        barrier.wait()
+        try:
+            with session_scope(factory) as session:
+                send_invitations(session, session.get_one(Review, review_id), today=TODAY, actor="S-1",
+                                 rule_set=ENGLAND_2014)
+            outcomes.append("sent")
+        except InvitationRefused as refused:
+            outcomes.append(refused.problems[0].field)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["invitees", "sent"]
