@@ -51,6 +51,7 @@ __all__ = ["NOTICE_KEY", "InvitationsPanel", "ProductDates", "invitations_page_w
 
 router = APIRouter(include_in_schema=False)
 NOTICE_KEY = "invitations_notice"
+ADDED: Final = "added:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,9 @@ def _page(request: Request, reference: str, status: int = 200, problems: list[Pr
         except NotInScope:
             raise NotFound from None
         panel = invitations_panel(session, principal, review)
+        if notice is not None and notice.startswith(ADDED):
+            added = next((one for one in panel.invitees if str(one.id) == notice[len(ADDED):]), None)
+            notice = f"{added.name} was added to the list" if added is not None else "The person was added to the list"
         child = review.plan.child
         values: dict[str, Any] = dict(entered or {})
         if panel.meeting is not None and not entered:
@@ -162,7 +166,7 @@ def _add(session: Session, review: Review, form: Mapping[str, str], today: date,
     added = add_invitee(session, review, kind=kind, role=role, other_role=str(form.get("other_role", "")),
                         name=str(form.get("name", "")), email=str(form.get("email", "")),
                         advice_requested=form.get("advice_requested") == "yes", actor=actor)
-    return f"{added.name} was added to the list"
+    return f"{ADDED}{added.id}"  # the name is read back from the records: no personal data in the session cookie
 
 
 def _send(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:

@@ -23,14 +23,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from notices.kinds import MessageKind
 from records import audit
 from records.links import move_expiry, revoke_links
 from records.meeting_arrangements import arrangement_of
-from records.models import FamilyContact, Invitee, InviteeKind, LinkPurpose, MeetingArrangement, Review
+from records.models import (
+    AdviceMessage,
+    FamilyContact,
+    Invitee,
+    InviteeKind,
+    LinkPurpose,
+    MeetingArrangement,
+    Notification,
+    NotificationStatus,
+    Review,
+)
 from rules.addressees import ContactRole
 from rules.errors import Problem
 from rules.rule_set import RuleSet
@@ -94,7 +104,7 @@ def invited_late(invited_on: date, meeting_on: date, rule_set: RuleSet) -> bool:
 def invitees_of(session: Session, review_id: int) -> list[Invitee]:
     """The review's invitees still on the list, in the order they were added."""
     return list(session.scalars(select(Invitee).where(Invitee.review_id == review_id, Invitee.removed.is_(False))
-                                .order_by(Invitee.id)))
+                                .order_by(Invitee.id).execution_options(populate_existing=True)))
 
 
 def _invited(session: Session, review_id: int) -> list[Invitee]:
@@ -109,6 +119,27 @@ def _parse_time(value: str) -> str | None:
 def _queue(session: Session, review: Review, invitee: Invitee, kind: MessageKind, key: str, today: date) -> int:
     return sum(queue_for_invitee(session, review, invitee.id, kind, key, today, channel)
                for channel in channels_for(session, invitee))
+
+
+def _hold_list(session: Session, review_id: int) -> None:
+    """Take the review's write lock before reading its list, so a double submit (two clicks, two tabs) is done once:
+    the second waits for the first and then sees what it did. PostgreSQL locks the review's row; SQLite takes its
+    database write lock with a no-op write (its reads alone lock nothing)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE reviews SET id = id WHERE id = :id"), {"id": review_id})
+    else:
+        session.execute(select(Review.id).where(Review.id == review_id).with_for_update())
+
+
+def _invitation_unsent(session: Session, invitee_id: int, channel: str) -> bool:
+    """Whether the person's invitation by ``channel`` is still in the outbox: rendered at send time, it carries the
+    new arrangement, so no change notice goes with it. Its rows are locked first, so a delivery running at the same
+    moment either sends it before (and the change notice is queued) or after (with the new arrangement)."""
+    rows = session.scalars(select(Notification).join(AdviceMessage, AdviceMessage.notification_id == Notification.id)
+                           .where(AdviceMessage.invitee_id == invitee_id, Notification.channel == channel,
+                                  Notification.template == MessageKind.MEETING_INVITATION.value)
+                           .with_for_update(of=Notification)).all()
+    return any(row.status != NotificationStatus.SENT.value for row in rows)
 
 
 def _meeting_problems(meeting_on: date | None, time: str | None, place: str, online_link: str,
@@ -134,13 +165,16 @@ def _meeting_problems(meeting_on: date | None, time: str | None, place: str, onl
 def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None, starts_at: str, place: str,
                     online_link: str, today: date, actor: str) -> int:
     """Record when and where the meeting is; when it moved after invitations went, send each person invited a
-    change notice and move the last day of the review's links. Return how many change notices were queued."""
+    change notice (unless their invitation is still unsent: it will carry the change) and move the last day of the
+    review's links. Return how many change notices were queued."""
     time = _parse_time(starts_at)
     place, online_link = place.strip(), online_link.strip()
     problems = _meeting_problems(meeting_on, time, place, online_link, today)
     if problems or meeting_on is None or time is None:
         raise InvitationRefused(problems)
-    arranged = arrangement_of(session, review.id)
+    _hold_list(session, review.id)
+    arranged = session.scalar(select(MeetingArrangement).where(MeetingArrangement.review_id == review.id)
+                              .execution_options(populate_existing=True))
     wanted = (meeting_on, time, place or None, online_link or None)
     if arranged is not None and (arranged.meeting_on, arranged.starts_at, arranged.place,
                                  arranged.online_link) == wanted:
@@ -154,8 +188,10 @@ def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None
     move_expiry(session, review_id=review.id, expires_on=meeting_on + timedelta(days=1))
     where = hashlib.sha256(f"{place}\x1f{online_link}".encode()).hexdigest()[:12]
     change = f"{meeting_on.isoformat()}/{time}/{where}"
-    queued = sum(_queue(session, review, one, MessageKind.MEETING_CHANGED, f"{one.id}/{change}", today)
-                 for one in _invited(session, review.id))
+    queued = sum(queue_for_invitee(session, review, one.id, MessageKind.MEETING_CHANGED, f"{one.id}/{change}",
+                                   today, channel)
+                 for one in _invited(session, review.id) for channel in channels_for(session, one)
+                 if not _invitation_unsent(session, one.id, channel))
     audit.record(session, actor=actor, action="meeting.arranged", review_id=review.id,
                  detail={"meeting_on": meeting_on.isoformat(), "change_notices": queued})
     return queued
@@ -164,6 +200,7 @@ def arrange_meeting(session: Session, review: Review, *, meeting_on: date | None
 def invite_family(session: Session, review: Review, *, today: date, actor: str) -> int:
     """Put the family's lawful addressees on the list (the parents of a child; the young person, or their
     representative, and parents they agreed to copy); return how many were added. Nobody is added twice."""
+    _hold_list(session, review.id)
     on_list = {one.family_contact_id for one in invitees_of(session, review.id)}
     child = review.plan.child
     added = 0
@@ -187,6 +224,7 @@ def add_invitee(session: Session, review: Review, *, kind: InviteeKind, role: st
                 email: str, advice_requested: bool, actor: str) -> Invitee:
     """Add a member of the setting's staff or a professional, named and with a work email; raise
     InvitationRefused naming each field that is wrong."""
+    _hold_list(session, review.id)
     problems = []
     roles = SETTING_ROLES if kind is InviteeKind.SETTING else PROFESSIONAL_ROLES
     if kind not in (InviteeKind.SETTING, InviteeKind.PROFESSIONAL):
@@ -232,6 +270,7 @@ def send_invitations(session: Session, review: Review, *, today: date, actor: st
                      rule_set: RuleSet) -> SentInvitations:
     """Invite everyone on the list not yet invited (once each, by each channel), record the day per person, then
     request the advice asked for; raise InvitationRefused when there is no meeting or nobody to invite."""
+    _hold_list(session, review.id)
     arranged = arrangement_of(session, review.id)
     waiting = [one for one in invitees_of(session, review.id) if one.invited_on is None]
     problems = []

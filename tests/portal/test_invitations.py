@@ -4,6 +4,7 @@ meeting announced, and stage 1's form filled from what the product recorded."""
 
 from __future__ import annotations
 
+from base64 import b64decode
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from records.models import (
     InviteeKind,
     LinkPurpose,
     Notification,
+    NotificationStatus,
     Plan,
     Review,
     Setting,
@@ -151,6 +153,11 @@ def test_moving_the_meeting_tells_everyone_invited_once_and_moves_the_links(fact
         send_invitations(session, review, today=TODAY, actor="S-1", rule_set=ENGLAND_2014)
         _, token = issue_link(session, review_id=review_id, purpose=LinkPurpose.ADVICE,
                               expires_on=MEETING_ON + timedelta(days=1), created_by="S-1")
+        sooner = MEETING_ON + timedelta(days=1)
+        assert _arrange(session, review, sooner) == 0  # the invitation is still unsent: it will carry the new date
+        for row in session.scalars(select(Notification).where(
+                Notification.template == MessageKind.MEETING_INVITATION.value)):
+            row.status = NotificationStatus.SENT.value
         later = MEETING_ON + timedelta(days=7)
         assert _arrange(session, review, later) == 1
         assert _arrange(session, review, later) == 0  # the same arrangement again tells nobody
@@ -211,6 +218,9 @@ def test_a_senco_arranges_invites_and_stage_one_is_filled_by_the_product(factory
     added = _post(client, reference, {"action": "add", "role": "Educational psychologist", "name": "Dr Pretend EP",
                                       "email": "ep@la.example", "advice_requested": "yes"})
     assert added.status_code == 303
+    cookie = str(client.cookies.get("ehcp_session"))  # Starlette's: base64 JSON, signed but not encrypted
+    assert "Pretend" not in b64decode(cookie.split(".")[0] + "==").decode()  # no name in it
+    assert "Dr Pretend EP was added to the list" in client.get(f"/reviews/{reference}/invitations").text
     assert _post(client, reference, {"action": "send"}).status_code == 303
     page = client.get(f"/reviews/{reference}/invitations").text
     assert "Invitations sent to" in page and "with 1 advice request" in page and "Dr Pretend EP" in page
@@ -258,3 +268,27 @@ def test_the_api_too_records_the_dates_the_product_recorded(factory: SessionFact
     # the product's meeting date and family invitation win; the head teacher's typed date stands (not product-sent)
     assert form["meeting_planned_on"] == MEETING_ON.isoformat()
     assert form["invitations_sent_on"] == max(TODAY, date(2026, 11, 21)).isoformat()
+
+
+def test_a_young_person_is_invited_in_their_own_words_and_told_how_to_send_views(factory: SessionFactory) -> None:
+    """Over compulsory school age the invitation goes to the young person (STATUTORY.md section 9), in words a
+    17-year-old reads as theirs; the parent they asked to copy is invited too, as a parent."""
+    with session_scope(factory) as session:
+        review = session.scalars(select(Review).where(Review.reference == "AR-2027-00017")).one()
+        _arrange(session, review)
+        assert invite_family(session, review, today=TODAY, actor="S-1") == 2
+        kinds = sorted(one.kind for one in invitees_of(session, review.id))
+        assert kinds == [InviteeKind.FAMILY.value, InviteeKind.YOUNG_PERSON.value]
+        send_invitations(session, review, today=TODAY, actor="S-1", rule_set=ENGLAND_2014)
+    with session_scope(factory) as session:
+        rows = session.scalars(select(Notification).where(Notification.review_id == review.id,
+                               Notification.template == MessageKind.MEETING_INVITATION.value)).all()
+        rendered = [render_advice_message(session, row, la=LA, today=TODAY, portal_url="https://ar.example")
+                    for row in rows]
+    mine = [m for m in rendered if m[0].subject.startswith("Your annual review meeting")]
+    parents = [m for m in rendered if m[0].subject.startswith("Invitation:")]
+    assert len(mine) == 1 and len(parents) == 1
+    body = mine[0][0].body_text
+    assert "It is your meeting" in body and "record a message" in body and "by letter, email or phone" in body
+    assert "When: Tuesday 12 January 2027 at 14:30" in body and "annual review system" not in body
+    assert "It is your meeting" not in parents[0][0].body_text

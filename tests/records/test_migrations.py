@@ -164,3 +164,30 @@ def test_migration_0021_adds_the_advice_tables_and_keeps_invitees_and_links_both
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM advice_replies")).scalar() == 0
         assert connection.execute(text("SELECT count(*) FROM review_invitees")).scalar() == 1
+
+
+def test_migration_0023_adds_the_meeting_arrangements_and_keeps_invitees_both_ways(
+    cli_env: str, database_url: str
+) -> None:
+    """0023 adds ``review_meetings`` only: the invitees (0019) and their invitation days survive both ways."""
+    from sqlalchemy import text
+
+    assert run("demo-data", "--plans", "6", "--seed", "1", "--as-of", "2026-12-01").exit_code == 0
+    engine = get_engine(database_url)
+    with engine.begin() as connection:
+        review_id = connection.execute(text("SELECT min(id) FROM reviews")).scalar()
+        connection.execute(text("INSERT INTO review_invitees (review_id, kind, role, name, invited_on, "
+                                "advice_requested, removed, created_by) VALUES (:r, 'professional', 'EP', "
+                                "'Pretend', '2026-12-01', false, false, 'test')"), {"r": review_id})  # fmt: skip
+        connection.execute(text("INSERT INTO review_meetings (review_id, meeting_on, starts_at, place, updated_by) "
+                                "VALUES (:r, '2027-01-12', '14:30', 'Pretend room', 'test')"), {"r": review_id})
+    downgrade(engine, "0021")
+    assert "review_meetings" not in inspect(engine).get_table_names()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_invitees WHERE invited_on IS NOT NULL")
+                                  ).scalar() == 1
+    upgrade(engine)
+    assert current_revision(engine) == head_revision(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_meetings")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM review_invitees")).scalar() == 1
