@@ -180,6 +180,7 @@ def keep_serving(env: dict[str, str], runner: subprocess.Popen[bytes]) -> subpro
 
 def main() -> None:
     env = stack_environment()
+    env.setdefault("EHCP_PORTAL_URL", f"http://127.0.0.1:{env.get('EHCP_PORTAL_PORT', '8000')}")  # links in messages
     server = runner = mailbox = portal = None
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     signal.signal(signal.SIGTERM, signal.default_int_handler)

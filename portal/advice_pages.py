@@ -25,17 +25,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from portal.accounts import Role
-from portal.link_access import LinkRefused, OpenedLink, open_or_refuse
+from portal.link_access import LinkRefused, OpenedLink, open_or_refuse, thanked_once
+from portal.preparation_access import leads_preparation, preparing
 from portal.review_service import NotInScope, in_scope
 from portal.scope import Principal
-from portal.web import NotAllowed, NotFound, page, portal_of, posted, posted_with_files, signed_in
+from portal.web import NotFound, page, portal_of, posted, posted_with_files, signed_in
 from records.meeting_arrangements import planned_meeting_on
 from records.models import Invitee, LinkPurpose, Review
 from records.session import session_scope
 from records.system_time import system_now
 from rules.advice import needed_by_on
-from rules.facts import LedBy
 from services.advice import (
     MAX_ADVICE_CHARS,
     AdviceRefused,
@@ -48,7 +47,7 @@ from services.advice import (
 )
 from services.attachments import MAX_BYTES, UploadRefused, check_upload
 
-__all__ = ["leads_preparation", "panel_for", "router"]
+__all__ = ["panel_for", "router"]
 
 router = APIRouter(include_in_schema=False)
 ADVICE = frozenset({LinkPurpose.ADVICE})
@@ -69,13 +68,6 @@ class AdvicePanel:
     @property
     def replied(self) -> int:
         return sum(1 for row in self.rows if row.reply_id is not None)
-
-
-def leads_preparation(principal: Principal, review: Review) -> bool:
-    """The setting's staff circulate a setting-led review's advice; the council's caseworkers an LA-led one's."""
-    if review.led_by == LedBy.LA:
-        return principal.is_la
-    return principal.role is Role.SETTING
 
 
 def panel_for(session: Session, principal: Principal, reference: str) -> AdvicePanel | None:
@@ -114,9 +106,7 @@ def _link_page(request: Request, opened: OpenedLink, status: int = 200, *, error
 @router.get("/link/advice/sent", response_class=HTMLResponse)
 def advice_sent(request: Request) -> Response:
     """The thank-you page (names nothing: shown only once, after a submission from this browser)."""
-    if not request.session.pop(DONE_KEY, False):
-        raise LinkRefused()
-    return page(request, "advice_sent.html.j2", path="/link")
+    return thanked_once(request, DONE_KEY, "advice_sent.html.j2")
 
 
 @router.get("/link/advice/{token}", response_class=HTMLResponse)
@@ -177,16 +167,8 @@ def advice_page(request: Request, reference: str) -> Response:
 
 
 def _circulate(request: Request, reference: str) -> str:
-    principal = signed_in(request)
-    portal = portal_of(request)
-    with session_scope(portal.factory) as session:
-        try:
-            review = in_scope(session, principal, reference)
-        except NotInScope:
-            raise NotFound from None
-        if not leads_preparation(principal, review):
-            raise NotAllowed
-        sent = circulate_advice(session, review.id, today=portal.today(), actor=principal.staff_id)
+    with preparing(request, reference) as act:
+        sent = circulate_advice(act.session, act.review.id, today=act.today, actor=act.actor)
     return f"The advice was circulated: {sent} message{'s' if sent != 1 else ''} queued to the invitees"
 
 

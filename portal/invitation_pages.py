@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from portal.advice_pages import leads_preparation
 from portal.dates import DateEntryError, parse_date_parts
+from portal.preparation_access import leads_preparation, preparing
 from portal.review_service import NotInScope, in_scope
 from portal.scope import Principal
-from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
+from portal.web import NotFound, page, portal_of, posted, signed_in
 from records.meeting_arrangements import arrangement_of
 from records.models import Invitee, InviteeKind, MeetingArrangement, Review
 from records.session import session_scope
@@ -185,21 +185,14 @@ ACTIONS: Final = {"meeting": _meeting, "family": _family, "add": _add, "send": _
 
 def _act(request: Request, reference: str, form: Mapping[str, str]) -> str:
     """Do what the form asked; return what to tell the person. Raises InvitationRefused naming the fields."""
-    principal = signed_in(request)
-    portal = portal_of(request)
     action = str(form.get("action", ""))
-    with session_scope(portal.factory) as session:
-        try:
-            review = in_scope(session, principal, reference)
-        except NotInScope:
-            raise NotFound from None
-        if not leads_preparation(principal, review):
-            raise NotAllowed
+    with preparing(request, reference) as act:
+        session, review = act.session, act.review
         if action.startswith("remove_") and action[len("remove_"):].isdigit():
-            remove_invitee(session, review, int(action[len("remove_"):]), actor=principal.staff_id)
+            remove_invitee(session, review, int(action[len("remove_"):]), actor=act.actor)
             return "The person was taken off the list"
         if action in ACTIONS:
-            return ACTIONS[action](session, review, form, portal.today(), principal.staff_id)
+            return ACTIONS[action](session, review, form, act.today, act.actor)
     raise InvitationRefused([Problem("action", "Choose what to do on the page and try again")])
 
 

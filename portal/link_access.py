@@ -21,7 +21,7 @@ from records.links import open_link
 from records.models import LinkPurpose
 from records.session import session_scope
 
-__all__ = ["LinkRefused", "OpenedLink", "link_refused_page", "open_or_refuse"]
+__all__ = ["LinkRefused", "OpenedLink", "link_refused_page", "open_or_refuse", "thanked_once"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +78,10 @@ def link_refused_page(request: Request, exc: Exception) -> HTMLResponse:
                 message="The link may have been used already, been replaced by a newer one, or be past its date. "
                         "If you still need to send something for this review, reply to the email that gave you "
                         "the link and ask for a new one.", path="/link")
+
+
+def thanked_once(request: Request, key: str, template: str) -> HTMLResponse:
+    """A link form's thank-you page: shown once, to the browser that just sent the form (it names nothing)."""
+    if not request.session.pop(key, False):
+        raise LinkRefused()
+    return page(request, template, path="/link")

@@ -18,11 +18,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from portal.advice_pages import leads_preparation
 from portal.invitation_pages import NOTICE_KEY, invitations_page_with
-from portal.link_access import LinkRefused, OpenedLink, open_or_refuse
-from portal.review_service import NotInScope, in_scope
-from portal.web import NotAllowed, NotFound, page, portal_of, posted, signed_in
+from portal.link_access import LinkRefused, OpenedLink, open_or_refuse, thanked_once
+from portal.preparation_access import preparing
+from portal.web import page, portal_of, posted
 from records.meeting_arrangements import planned_meeting_on
 from records.models import LinkPurpose, Review
 from records.session import session_scope
@@ -65,9 +64,7 @@ def _form(request: Request, opened: OpenedLink, token: str, *, easy_read: bool, 
 @router.get("/link/views/sent", response_class=HTMLResponse)
 def views_sent(request: Request) -> Response:
     """The thank-you page (names nothing: shown once, after a submission from this browser)."""
-    if not request.session.pop(DONE_KEY, False):
-        raise LinkRefused()
-    return page(request, "views_sent.html.j2", path="/link")
+    return thanked_once(request, DONE_KEY, "views_sent.html.j2")
 
 
 @router.get("/link/views/{token}", response_class=HTMLResponse)
@@ -114,16 +111,8 @@ async def views_send_easy(request: Request, token: str) -> Response:
 
 
 def _ask(request: Request, reference: str) -> str:
-    principal = signed_in(request)
-    portal = portal_of(request)
-    with session_scope(portal.factory) as session:
-        try:
-            review = in_scope(session, principal, reference)
-        except NotInScope:
-            raise NotFound from None
-        if not leads_preparation(principal, review):
-            raise NotAllowed
-        queued = send_views_links(session, review, today=portal.today(), actor=principal.staff_id)
+    with preparing(request, reference) as act:
+        queued = send_views_links(act.session, act.review, today=act.today, actor=act.actor)
     if not queued:
         return "The views links were sent already"
     return f"The views links were sent: {queued} message{'s' if queued != 1 else ''} queued to the family"
