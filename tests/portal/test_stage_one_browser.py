@@ -61,6 +61,11 @@ def _views(browser: Any, factory: SessionFactory, base_url: str) -> None:  # noq
             assert row is not None
             message, _ = render_advice_message(session, row, la=LA, today=TODAY, portal_url="http://unused")
             links[kind] = link_in(message.body_text)
+    for width, variant in ((390, ""), (1280, "/easy-read")):  # the other form of each link, at the other width
+        other = browser.new_page(viewport={"width": width, "height": 900}, bypass_csp=True)
+        other.goto(base_url + links[MessageKind.FAMILY_VIEWS_REQUEST].removesuffix("/easy-read") + variant)
+        _axe(other, f"59-family-views-{width}")
+        other.close()
     page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # axe is an injected script
     page.goto(base_url + links[MessageKind.FAMILY_VIEWS_REQUEST])
     _axe(page, "59-family-views")
