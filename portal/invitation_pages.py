@@ -171,7 +171,8 @@ def _add(session: Session, review: Review, form: Mapping[str, str], today: date,
 
 def _send(session: Session, review: Review, form: Mapping[str, str], today: date, actor: str) -> str:
     sent = send_invitations(session, review, today=today, actor=actor, rule_set=rule_set())
-    told = f"Invitations sent to {_plural(sent.people, 'person')}"
+    people = "1 person" if sent.people == 1 else f"{sent.people} people"
+    told = f"Invitations sent to {people}"
     if sent.advice_requests:
         told += f", with {_plural(sent.advice_requests, 'advice request')}"
     if sent.late:
