@@ -58,10 +58,16 @@ def open_link(session: Session, token: str, purposes: frozenset[LinkPurpose], to
 
 
 def use_link(session: Session, link: ReviewLink, at: datetime) -> bool:
-    """Mark ``link`` used at ``at``; return False when another request used it first (nothing to store then)."""
+    """Mark ``link`` used at ``at`` and revoke the person's other live links to the same form (a message sent by
+    email and by post carries one each: the first used counts); return False when another request used it first
+    (nothing to store then)."""
     done = session.execute(update(ReviewLink).where(ReviewLink.id == link.id, ReviewLink.used_at.is_(None))
                            .values(used_at=at))
-    return bool(getattr(done, "rowcount", 0))
+    if not getattr(done, "rowcount", 0):
+        return False
+    if link.invitee_id is not None:
+        revoke_links(session, review_id=link.review_id, purpose=LinkPurpose(link.purpose), invitee_id=link.invitee_id)
+    return True
 
 
 def revoke_links(session: Session, *, review_id: int, purpose: LinkPurpose, invitee_id: int | None = None) -> int:

@@ -93,7 +93,6 @@ class SentInvitations:
     advice_requests: int
     late: bool
     invitations_due: date
-    names: tuple[str, ...] = field(default=())
 
 
 def invited_late(invited_on: date, meeting_on: date, rule_set: RuleSet) -> bool:
@@ -294,8 +293,7 @@ def send_invitations(session: Session, review: Review, *, today: date, actor: st
     audit.record(session, actor=actor, action="invitations.sent", review_id=review.id,
                  detail={"people": len(waiting), "messages": messages, "advice_requests": advice, "late": late})
     return SentInvitations(len(waiting), messages, advice, late,
-                           rule_set.periods.invitations_notice.apply(arranged.meeting_on),
-                           tuple(one.name for one in waiting))
+                           rule_set.periods.invitations_notice.apply(arranged.meeting_on))
 
 
 def invitation_dates(invitees: Iterable[Invitee]) -> dict[str, date]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from notices.kinds import MessageKind
 from records import audit
-from records.links import revoke_links, use_link
+from records.links import use_link
 from records.meeting_arrangements import planned_meeting_on
 from records.models import (
     AdviceMessage,
@@ -140,8 +140,6 @@ def receive_views(session: Session, *, link_id: int, given: dict[str, str], easy
     purpose = LinkPurpose(link.purpose)
     if purpose not in RECORD_FIELD or not use_link(session, link, at):
         raise ViewsRefused("link", "This link has been used already")
-    if link.invitee_id is not None:
-        revoke_links(session, review_id=link.review_id, purpose=purpose, invitee_id=link.invitee_id)
     reply = ViewsReply(review_id=link.review_id, link_id=link.id, invitee_id=link.invitee_id, purpose=purpose.value,
                        answers=answers, easy_read=easy_read, received_on=today, received_at=at)
     session.add(reply)

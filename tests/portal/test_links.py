@@ -117,3 +117,21 @@ def test_a_moved_meeting_moves_the_last_day_of_live_links_only(factory: SessionF
         assert move_expiry(session, review_id=_review_id(factory), expires_on=later) == 1
         assert open_link(session, live, ADVICE, later) is not None
         assert open_link(session, spent, ADVICE, later) is None
+
+
+def test_the_first_of_a_persons_links_used_revokes_their_others_to_the_same_form(factory: SessionFactory) -> None:
+    from records.models import Invitee
+
+    review_id = _review_id(factory)
+    with session_scope(factory) as session:
+        person = Invitee(review_id=review_id, kind="family", role="Parent", name="Pretend", created_by="S-1")
+        session.add(person)
+        session.flush()
+        made = [issue_link(session, review_id=review_id, purpose=purpose, expires_on=date(2027, 1, 31),
+                           created_by="S-1", invitee_id=person.id)[1]
+                for purpose in (LinkPurpose.FAMILY_VIEWS, LinkPurpose.FAMILY_VIEWS, LinkPurpose.ADVICE)]
+        views = frozenset({LinkPurpose.FAMILY_VIEWS})
+        by_email = open_link(session, made[0], views, TODAY)
+        assert by_email is not None and use_link(session, by_email, AT)
+        assert open_link(session, made[1], views, TODAY) is None  # the letter's link to the same form
+        assert open_link(session, made[2], ADVICE, TODAY) is not None  # another form stays open
