@@ -23,11 +23,13 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +92,50 @@ def wait_until_waiting(
     if len(seen) < len(ids):
         print(f"  ! {len(ids) - len(seen)} runs did not reach their wait in {timeout_s:.0f} s")
     return seen
+
+
+def group_cpu_seconds(matches: Callable[[int, str], bool]) -> float:
+    """CPU seconds (user + system, with reaped children's) of the live processes ``matches(pgid, name)`` picks."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in Path("/proc").iterdir():
+        try:
+            name, rest = (entry / "stat").read_text().rsplit(")", 1) if entry.name.isdigit() else ("", "")
+        except OSError:
+            continue
+        fields = rest.split()
+        if fields and matches(int(fields[2]), name.split("(", 1)[1]):
+            total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
+def _in_groups(ids: frozenset[int], pgid: int, _name: str) -> bool:
+    return pgid in ids
+
+
+def _is_postgres(_pgid: int, name: str) -> bool:
+    return name.startswith("postgres")
+
+
+def stack_cpu(stack: ProductionStack) -> dict[str, float]:
+    """CPU seconds so far of each part of the stack (each started in its own process group) and of PostgreSQL."""
+    groups: dict[str, list[subprocess.Popen[bytes] | None]] = {
+        "Prefect server": [stack.server],
+        "workers": list(stack.workers.values()),
+        "front door": [stack.portal],
+    }
+    seconds: dict[str, float] = {}
+    for part, processes in groups.items():
+        ids = frozenset(process.pid for process in processes if process is not None)
+        seconds[part] = group_cpu_seconds(partial(_in_groups, ids))
+    seconds["PostgreSQL"] = group_cpu_seconds(_is_postgres)
+    return seconds
+
+
+def cpu_per_execution(before: dict[str, float], after: dict[str, float], executions: int) -> str:
+    """One line: core-seconds per execution for each part of the stack, and their total."""
+    parts = {part: (after[part] - before[part]) / max(1, executions) for part in after}
+    split = ", ".join(f"{part} {value:.2f}" for part, value in parts.items())
+    return f"core-seconds per execution: {split}; total {sum(parts.values()):.2f}"
 
 
 def start_many(create: Callable[[int], str], count: int) -> tuple[list[str], float]:
@@ -188,8 +234,10 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     print(f"  review flow  start -> first wait: {len(waited)} runs in {elapsed:.1f} s ({rate:.2f} runs/s;")
     print(f"               created in {created:.1f} s); Prefect database +{per_review / 1024:.1f} KiB per review")
     token = portal_token(stack, references[:resumes])
+    cpu_before = stack_cpu(stack)
     review_resumes = resume_many(review_ids[:resumes], portal_resume(references, token), "stage-1-1", stack)
     review = figures("review flow", review_resumes)
+    print(f"               {cpu_per_execution(cpu_before, stack_cpu(stack), len(review_resumes))}")
 
     def bare(n: int) -> str:
         run = run_deployment("bare-wait/scale", parameters={"name": f"b{n}"}, timeout=0, as_subflow=False)
@@ -203,9 +251,11 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     from services.runs import resume_review_run
 
     bare_resumes = bare_ids[: min(resumes, bare_starts // 2)]
+    cpu_before = stack_cpu(stack)
     bare_resume = figures(
         "bare flow", resume_many(bare_resumes, lambda n: resume_review_run(bare_ids[n], {"value": "x"}), "first", stack)
     )
+    print(f"               {cpu_per_execution(cpu_before, stack_cpu(stack), len(bare_resumes))}")
     starts_ratio = (elapsed / len(waited)) / (bare_elapsed / len(bare_waited))
     print(f"ratios (review / bare; goal <= 1.2x): seconds per start {starts_ratio:.2f}x")
     if len(review_resumes) == len(bare_resumes):
@@ -273,6 +323,8 @@ def main() -> None:
             "scale",
             "--pool",
             "ehcp-process",
+            "--job-variable",
+            "command=ehcp-engine",  # the same warm engine as the review flow's deployment (deployments/prefect.yaml)
         )
         pause_clock_schedule(stack)
         print(f"production profile up: {', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())}")

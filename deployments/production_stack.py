@@ -103,6 +103,7 @@ def profile_environment(profile: Profile, secret: str, webhook_url: str) -> dict
     """Return the environment every process of the profile shares (server, workers, ``ehcp``)."""
     return {
         **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # the pool's command, ehcp-engine, is in BIN
         "PREFECT_HOME": str(profile.home / "prefect"),
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(profile.prefect_port),
@@ -183,7 +184,7 @@ class ProductionStack:
             time.sleep(0.5)
 
     def start_worker(self, name: str) -> None:
-        args = [str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--type", "process", "--name", name]
+        args = [sys.executable, "-m", "deployments.worker", "--pool", POOL, "--type", "process", "--name", name]
         args += ["--limit", str(self.profile.worker_limit)]
         self.workers[name] = self.spawn(args, f"{name}.log")
 
