@@ -23,7 +23,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -95,47 +94,64 @@ def wait_until_waiting(
 
 
 def group_cpu_seconds(matches: Callable[[int, str], bool]) -> float:
-    """CPU seconds (user + system, with reaped children's) of the live processes ``matches(pgid, name)`` picks."""
+    """CPU seconds (user + system, with reaped children's) of the live processes ``matches(pgid, command)`` picks."""
     tick, total = os.sysconf("SC_CLK_TCK"), 0
     for entry in Path("/proc").iterdir():
         try:
-            name, rest = (entry / "stat").read_text().rsplit(")", 1) if entry.name.isdigit() else ("", "")
+            rest = (entry / "stat").read_text().rsplit(")", 1)[1] if entry.name.isdigit() else ""
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode() if rest else ""
         except OSError:
             continue
         fields = rest.split()
-        if fields and matches(int(fields[2]), name.split("(", 1)[1]):
+        if fields and matches(int(fields[2]), command):
             total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
     return total / tick
 
 
-def _in_groups(ids: frozenset[int], pgid: int, _name: str) -> bool:
-    return pgid in ids
+def _in_groups(ids: frozenset[int], warm: bool | None, pgid: int, command: str) -> bool:
+    return pgid in ids and (warm is None or warm == ("deployments.warm_engine" in command))
 
 
-def _is_postgres(_pgid: int, name: str) -> bool:
-    return name.startswith("postgres")
+def _is_postgres(_pgid: int, command: str) -> bool:
+    program = command.split(" ", 1)[0]
+    return program.startswith("postgres:") or program.rsplit("/", 1)[-1] == "postgres"  # backends, postmaster
 
 
 def stack_cpu(stack: ProductionStack) -> dict[str, float]:
-    """CPU seconds so far of each part of the stack (each started in its own process group) and of PostgreSQL."""
-    groups: dict[str, list[subprocess.Popen[bytes] | None]] = {
-        "Prefect server": [stack.server],
-        "workers": list(stack.workers.values()),
-        "front door": [stack.portal],
+    """CPU seconds so far of each part of the stack (each started in its own process group) and of PostgreSQL.
+
+    A worker's group holds the Prefect worker and its warm engine, whose forked children are the flow runs."""
+    workers = frozenset(process.pid for process in stack.workers.values())
+    single = {"Prefect server": stack.server, "front door": stack.portal}
+    seconds = {
+        part: group_cpu_seconds(partial(_in_groups, frozenset([process.pid]), None))
+        for part, process in single.items()
+        if process is not None
     }
-    seconds: dict[str, float] = {}
-    for part, processes in groups.items():
-        ids = frozenset(process.pid for process in processes if process is not None)
-        seconds[part] = group_cpu_seconds(partial(_in_groups, ids))
+    seconds["Prefect workers"] = group_cpu_seconds(partial(_in_groups, workers, False))
+    seconds["flow runs (warm engines)"] = group_cpu_seconds(partial(_in_groups, workers, True))
     seconds["PostgreSQL"] = group_cpu_seconds(_is_postgres)
     return seconds
 
 
-def cpu_per_execution(before: dict[str, float], after: dict[str, float], executions: int) -> str:
-    """One line: core-seconds per execution for each part of the stack, and their total."""
+def cpu_per_execution(before: dict[str, float], after: dict[str, float], executions: int) -> float:
+    """Print core-seconds per execution for each part of the stack; return their total."""
     parts = {part: (after[part] - before[part]) / max(1, executions) for part in after}
     split = ", ".join(f"{part} {value:.2f}" for part, value in parts.items())
-    return f"core-seconds per execution: {split}; total {sum(parts.values()):.2f}"
+    print(f"               core-seconds per execution: {split}; total {sum(parts.values()):.2f}")
+    return sum(parts.values())
+
+
+NORFOLK_REVIEWS = 11_000
+
+
+def print_goals(rows: list[tuple[str, str, str, str, str]]) -> None:
+    """The issue's goals side by side: what issue 22 measured, this run, the bare flow on the same stack."""
+    header = ("figure", "issue 22 measured", "this run", "bare flow", "goal")
+    widths = [max(len(row[n]) for row in [header, *rows]) for n in range(len(header))]
+    print("goals (issue 22):")
+    for row in [header, *rows]:
+        print("  " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def start_many(create: Callable[[int], str], count: int) -> tuple[list[str], float]:
@@ -225,6 +241,7 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
             set_flow_run(session, ref, run_id, actor="bench")
         return run_id
 
+    cpu_before, own_before = stack_cpu(stack), os.times()
     review_ids, began = start_many(start, len(references))
     created = time.perf_counter() - began
     waited = wait_until_waiting(stack, review_ids, None, 3600)
@@ -233,11 +250,18 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     rate = len(waited) / elapsed
     print(f"  review flow  start -> first wait: {len(waited)} runs in {elapsed:.1f} s ({rate:.2f} runs/s;")
     print(f"               created in {created:.1f} s); Prefect database +{per_review / 1024:.1f} KiB per review")
-    token = portal_token(stack, references[:resumes])
+    own = os.times()
+    starter = (own.user + own.system - own_before.user - own_before.system) / max(1, len(waited))
+    print(f"               the starting process (as ehcp start): {starter:.2f} core-seconds per start")
+    cpu_per_execution(cpu_before, stack_cpu(stack), len(waited))
+    token = portal_token(stack, references[: resumes + 1])
+    single = resume_many(review_ids[:1], portal_resume(references, token), "stage-1-1", stack)
+    print(f"  review flow  one input on the idle stack: {single[0] if single else float('nan'):.2f} s to its next wait")
     cpu_before = stack_cpu(stack)
-    review_resumes = resume_many(review_ids[:resumes], portal_resume(references, token), "stage-1-1", stack)
+    burst, burst_references = review_ids[1 : resumes + 1], references[1:]  # the first one was the single input
+    review_resumes = resume_many(burst, portal_resume(burst_references, token), "stage-1-1", stack)
     review = figures("review flow", review_resumes)
-    print(f"               {cpu_per_execution(cpu_before, stack_cpu(stack), len(review_resumes))}")
+    review_cpu = cpu_per_execution(cpu_before, stack_cpu(stack), len(review_resumes))
 
     def bare(n: int) -> str:
         run = run_deployment("bare-wait/scale", parameters={"name": f"b{n}"}, timeout=0, as_subflow=False)
@@ -255,13 +279,22 @@ def measure_flows(stack: ProductionStack, starts: int, resumes: int, bare_starts
     bare_resume = figures(
         "bare flow", resume_many(bare_resumes, lambda n: resume_review_run(bare_ids[n], {"value": "x"}), "first", stack)
     )
-    print(f"               {cpu_per_execution(cpu_before, stack_cpu(stack), len(bare_resumes))}")
+    bare_cpu = cpu_per_execution(cpu_before, stack_cpu(stack), len(bare_resumes))
     starts_ratio = (elapsed / len(waited)) / (bare_elapsed / len(bare_waited))
     print(f"ratios (review / bare; goal <= 1.2x): seconds per start {starts_ratio:.2f}x")
     if len(review_resumes) == len(bare_resumes):
         print(f"  resume median {review[0] / bare_resume[0]:.2f}x, p95 {review[1] / bare_resume[1]:.2f}x")
     else:  # latency under a burst is queueing: it grows with the burst, so only equal bursts compare
         print(f"  resume latencies not compared: {len(review_resumes)} review resumes against {len(bare_resumes)} bare")
+    bare_rate = len(bare_waited) / bare_elapsed
+    print_goals([
+        ("11,000 reviews live", "7 h (0.43 starts/s)", f"{NORFOLK_REVIEWS / rate / 60:.0f} min ({rate:.2f}/s)",
+         f"{NORFOLK_REVIEWS / bare_rate / 60:.0f} min ({bare_rate:.2f}/s)", "< 30 min"),
+        (f"burst of {len(review_resumes)} inputs, p95", "1,201 s (500 inputs)", f"{review[1]:.0f} s",
+         f"{bare_resume[1]:.0f} s ({len(bare_resumes)} resumes)", "< 300 s for 500"),
+        ("one input, idle stack", "-", f"{single[0]:.1f} s" if single else "-", "-", "< 10 s"),
+        ("core-seconds per execution", "3.6", f"{review_cpu:.2f}", f"{bare_cpu:.2f}", "-"),
+    ])  # fmt: skip
 
 
 def measure_clock(stack: ProductionStack, plans: int) -> None:
