@@ -310,6 +310,32 @@ def measure_clock(stack: ProductionStack, plans: int) -> None:
         print(f"  {label:<15} {time.perf_counter() - began:7.1f} s  rc={result.returncode}  {line}")
 
 
+def measure_all_due(stack: ProductionStack) -> None:
+    """Time ``ehcp start --all-due`` over every open review of the caseload (the day an installation goes live),
+    on a business date by which every review's preparation is open, and count the runs Prefect then holds."""
+    as_of = (date.today() + timedelta(days=400)).isoformat()
+    cpu_before, began = stack_cpu(stack), time.perf_counter()
+    result = stack.run("ehcp", "start", "--all-due", "--as-of", as_of, check=False, timeout_s=4 * 3600)
+    elapsed = time.perf_counter() - began
+    counts = {
+        kind: stack.api("POST", "/flow_runs/count", json={"flow_runs": {"state": {"type": {"any_": kinds}}}}).json()
+        for kind, kinds in (("waiting", ["PAUSED"]), ("other", ["SCHEDULED", "PENDING", "RUNNING", "COMPLETED"]),
+                            ("ended badly", ["FAILED", "CRASHED", "CANCELLED"]))
+    }  # fmt: skip
+    last = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
+    print(f"ehcp start --all-due (as of {as_of}): {elapsed:.0f} s, rc={result.returncode}: {last}")
+    print(f"  runs: {counts['waiting']} waiting for a person, {counts['other']} scheduled/running/completed, "
+          f"{counts['ended badly']} failed/crashed/cancelled")  # fmt: skip
+    stack_seconds = stack_cpu(stack)
+    per_start = {part: (stack_seconds[part] - cpu_before[part]) / max(1, counts["waiting"]) for part in stack_seconds}
+    print("  core-seconds per start (stack, without the ehcp process): "
+          + ", ".join(f"{part} {value:.2f}" for part, value in per_start.items()))  # fmt: skip
+    rate = counts["waiting"] / elapsed
+    print_goals([("11,000 reviews live (ehcp start --all-due)", "7 h (0.43 starts/s)",
+                  f"{NORFOLK_REVIEWS / rate / 60:.0f} min at {rate:.2f}/s ({counts['waiting']} measured)", "-",
+                  "< 30 min")])  # fmt: skip
+
+
 def pause_clock_schedule(stack: ProductionStack) -> None:
     """Pause the schedules of the clock (every 15 minutes) and of the liveness flow (every minute): each would start
     runs for every other due review of the caseload on the same two workers while the starts and resumes are
@@ -339,6 +365,8 @@ def main() -> None:
     parser.add_argument("--bare-starts", type=int, default=0, help="bare-flow runs (default: as many as --starts)")
     parser.add_argument("--clock-plans", type=int, default=100_000)
     parser.add_argument("--worker-limit", type=int, default=PROFILE.worker_limit, help="flow runs per worker at once")
+    parser.add_argument("--all-due", type=int, default=0, metavar="PLANS",
+                        help="only time `ehcp start --all-due` over PLANS plans (11000: Norfolk)")  # fmt: skip
     args = parser.parse_args()
     PROFILE.worker_limit = args.worker_limit
     shutil.rmtree(PROFILE.home, ignore_errors=True)
@@ -346,7 +374,7 @@ def main() -> None:
     stack = ProductionStack(PROFILE)
     os.environ.update(stack.env)  # before Prefect is first imported, so the run bridge reaches this server
     try:
-        stack.start(demo_plans=args.starts * 4, start_due=False)
+        stack.start(demo_plans=args.all_due or args.starts * 4, start_due=False)
         stack.run(
             "prefect",
             "--no-prompt",
@@ -361,6 +389,9 @@ def main() -> None:
         )
         pause_clock_schedule(stack)
         print(f"production profile up: {', '.join(f'{k} {v:.1f} s' for k, v in stack.timings.items())}")
+        if args.all_due:
+            measure_all_due(stack)
+            return
         if not stack.start_portal():
             raise SystemExit("this version has no front door (ehcp portal) to resume through")
         wait_for_portal()
