@@ -142,7 +142,7 @@ def check_workers(api: PrefectApi, pool: str, thresholds: Thresholds) -> Check:
             "workers", Level.FAIL, f"no work pool {pool!r}", "create it and deploy (deployments/README.md, Production)"
         )
     online = sorted(w["name"] for w in workers if w.get("status") == "ONLINE")
-    start = f"`prefect worker start --pool {pool}` on a worker machine"
+    start = f"`python -m deployments.worker --pool {pool}` (a worker and its warm engine) on a worker machine"
     if not online:
         return Check("workers", Level.FAIL, f"no worker online for pool {pool!r}: nothing runs reviews", start)
     if len(online) < thresholds.min_workers:

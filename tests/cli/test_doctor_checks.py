@@ -76,7 +76,7 @@ def test_workers_missing_pool_none_online_one_online_and_enough() -> None:
     offline = FakePrefect(workers=[{"name": "w1", "status": "OFFLINE"}])
     assert check_workers(offline, "ehcp-process", thresholds).level is Level.FAIL
     one = check_workers(FakePrefect(workers=[online]), "ehcp-process", thresholds)
-    assert one.level is Level.WARN and "prefect worker start --pool ehcp-process" in one.fix
+    assert one.level is Level.WARN and "python -m deployments.worker --pool ehcp-process" in one.fix
     two = FakePrefect(workers=[online, {"name": "w2", "status": "ONLINE"}])
     assert check_workers(two, "ehcp-process", thresholds).level is Level.OK
 
