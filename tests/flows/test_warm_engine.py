@@ -75,6 +75,18 @@ def client_env(engine_env: dict[str, str], run_id: UUID) -> dict[str, str]:
             "EHCP_PROBE_MARK": "given-by-the-worker"}  # fmt: skip
 
 
+def sleeping_run(engine_env: dict[str, str], folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start a run that sleeps through ``ehcp-engine``; return the client and, once it has begun, the run's pid."""
+    report = folder / "report.json"
+    client = subprocess.Popen(CLIENT, env=client_env(engine_env, new_run(report, sleep_s=120)), cwd=folder)
+    assert wait_until(report.exists, 60)
+    return client, int(json.loads(report.read_text())["pid"])
+
+
+def ended(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
 def test_a_forked_run_completes_with_the_clients_environment_and_folder(
     warm_parent: subprocess.Popen[bytes], engine_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -95,25 +107,19 @@ def test_the_forked_run_ends_with_its_client(
     warm_parent: subprocess.Popen[bytes], engine_env: dict[str, str], tmp_path: Path
 ) -> None:
     """A worker killed with its flow-run processes (kill -9) takes a forked run with it, as a cold one goes."""
-    report = tmp_path / "report.json"
-    client = subprocess.Popen(CLIENT, env=client_env(engine_env, new_run(report, sleep_s=120)), cwd=tmp_path)
-    assert wait_until(report.exists, 60)
-    child = json.loads(report.read_text())["pid"]
+    client, child = sleeping_run(engine_env, tmp_path)
     client.kill()
     client.wait(10)
-    assert wait_until(lambda: not Path(f"/proc/{child}").exists(), 10), "the forked run outlived its client"
+    assert wait_until(lambda: ended(child), 10), "the forked run outlived its client"
 
 
 def test_a_stop_signal_reaches_the_forked_run(
     warm_parent: subprocess.Popen[bytes], engine_env: dict[str, str], tmp_path: Path
 ) -> None:
-    report = tmp_path / "report.json"
-    client = subprocess.Popen(CLIENT, env=client_env(engine_env, new_run(report, sleep_s=120)), cwd=tmp_path)
-    assert wait_until(report.exists, 60)
-    child = json.loads(report.read_text())["pid"]
+    client, child = sleeping_run(engine_env, tmp_path)
     client.send_signal(signal.SIGTERM)
     assert client.wait(60) != 0
-    assert wait_until(lambda: not Path(f"/proc/{child}").exists(), 10)
+    assert wait_until(lambda: ended(child), 10)
     assert warm_parent.poll() is None, "the warm parent must outlive the runs it forked"
 
 
