@@ -262,14 +262,16 @@ class Drills:
         return None
 
     def _owner_of(self, pid: int) -> str:
-        """The worker whose process is the flow-run process's parent (or, failing that, the first worker)."""
-        try:
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            parent = -1
-        for name, process in self.stack.workers.items():
-            if process.pid == parent:
-                return name
+        """The worker that started the flow-run process: the nearest ancestor that is a worker the stack started (the
+        ``deployments.worker`` launcher is the Prefect worker's parent), or, failing that, the first worker."""
+        by_pid = {process.pid: name for name, process in self.stack.workers.items()}
+        for _ in range(4):
+            try:
+                pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                break
+            if pid in by_pid:
+                return by_pid[pid]
         return next(iter(self.stack.workers))
 
     def _wait_for(self, condition: Callable[[], bool], timeout_s: float) -> bool:

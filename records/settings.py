@@ -39,8 +39,10 @@ class Settings(BaseSettings):
     carries on from the records."""
 
     run_pending_after_minutes: float = 10.0
-    """A review run Pending this long, or Running this long without ever sending a heartbeat, is taken as dead;
-    one Scheduled this long is reported (no runner or worker is taking runs)."""
+    """A review run Pending this long is taken as dead, and so is one Running this long without ever sending a
+    heartbeat where heartbeats are off (with ``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` set, ``run_silent_after_seconds``
+    applies: a run sends its first heartbeat as it starts); one Scheduled this long is reported (no runner or worker
+    is taking runs)."""
 
     liveness_every_seconds: int = 60
     """How often the liveness flow hands over waiting inputs and replaces dead review runs."""

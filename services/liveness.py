@@ -59,12 +59,18 @@ class Thresholds:
 
     silent_after: timedelta
     pending_after: timedelta
+    heartbeats_on: bool = False
+    """Runs here send heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` set): a run's first goes out as it starts
+    Running, so one Running for ``silent_after`` without any lost its process before it could send one."""
 
     @classmethod
     def configured(cls) -> Thresholds:
         chosen = settings()
+        frequency = os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "")
         return cls(
-            timedelta(seconds=chosen.run_silent_after_seconds), timedelta(minutes=chosen.run_pending_after_minutes)
+            timedelta(seconds=chosen.run_silent_after_seconds),
+            timedelta(minutes=chosen.run_pending_after_minutes),
+            heartbeats_on=frequency.isdigit() and int(frequency) > 0,
         )
 
 
@@ -97,7 +103,7 @@ def _verdict(
     if snapshot.state_type == "RUNNING":
         if heartbeat is not None and now - max(heartbeat, snapshot.state_since or heartbeat) > limits.silent_after:
             return "stale", f"its run sent no heartbeat for {_minutes(now - heartbeat)}: its process is gone"
-        if heartbeat is None and age > limits.pending_after:
+        if heartbeat is None and age > (limits.silent_after if limits.heartbeats_on else limits.pending_after):
             return "stale", f"its run has been RUNNING for {_minutes(age)} with no heartbeat"
     if snapshot.state_type == "PENDING" and age > limits.pending_after:
         return "stale", f"its run has been PENDING for {_minutes(age)}"

@@ -196,6 +196,24 @@ def test_a_run_that_stopped_sending_heartbeats_is_replaced_within_minutes(
     assert _state(run_id) == "CRASHED" and start.keys[-1] == f"{ref}/cycle-1/replaces-{run_id}"
 
 
+def test_a_run_killed_before_its_first_heartbeat_is_replaced_as_soon_as_a_silent_one(
+    factory: SessionFactory, review: tuple[int, str]
+) -> None:
+    """With heartbeats on, a run sends its first as it starts Running: none after the silent limit means its process
+    died first (a worker killed at once); with them off only the longer pending limit can tell."""
+    start, ref = Starter(), review[1]
+    ensure_live_runs(LATER, start=start, deployment="d")
+    run_id = _run_id(factory, ref)
+    _set(run_id, Running())
+    began = system_now()
+    off = Thresholds(silent_after=timedelta(seconds=90), pending_after=timedelta(minutes=10))
+    on = Thresholds(silent_after=timedelta(seconds=90), pending_after=timedelta(minutes=10), heartbeats_on=True)
+    later = began + timedelta(minutes=3)
+    assert ensure_live_runs(LATER, start=start, deployment="d", limits=off, now=later).replaced == {}
+    report = ensure_live_runs(LATER, start=start, deployment="d", limits=on, now=later, quick=True)
+    assert "RUNNING for 3 min with no heartbeat" in report.replaced[ref] and _state(run_id) == "CRASHED"
+
+
 def test_a_run_waiting_at_a_wait_the_record_left_is_retired_and_replaced(
     factory: SessionFactory, review: tuple[int, str]
 ) -> None:
