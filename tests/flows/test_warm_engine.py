@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from uuid import UUID
 
@@ -26,10 +26,10 @@ CLIENT = [sys.executable, "-m", "deployments.warm_engine"]
 ENTRYPOINT = f"{ROOT}/tests/flows/warm_probe.py:warm_probe"
 
 
-def wait_until(predicate: object, timeout_s: float = 30) -> bool:
+def wait_until(predicate: Callable[[], bool], timeout_s: float = 30) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
+        if predicate():
             return True
         time.sleep(0.05)
     return False
