@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from records.family import CONTACT_FIELDS, NAMED_FIELDS, FamilyValues, read_family, save_family
 from records.importing.cells import RowReader
 from records.models import Child, ContactSlot, Plan
+from records.queries import chunked
 
 __all__ = ["FAMILY_COLUMNS", "read_family_columns", "write_families"]
 
@@ -57,8 +58,9 @@ def write_families(session: Session, families: Mapping[str, FamilyValues], *, ac
     if not families:
         return 0
     query = select(Child.child_ref, Plan.id).join(Plan, Plan.child_id == Child.id)
-    found = session.execute(query.where(Child.child_ref.in_(list(families))))
-    plans: dict[str, int] = {ref: plan_id for ref, plan_id in found}  # noqa: C416 (rows, not pairs, to mypy)
+    plans: dict[str, int] = {}
+    for part in chunked(list(families)):  # one IN (...) of 100,000 refs is over PostgreSQL's 65,535 parameters
+        plans.update((ref, plan_id) for ref, plan_id in session.execute(query.where(Child.child_ref.in_(part))))
     return sum(
         save_family(session, plans[ref], family, actor=actor, source="import")
         for ref, family in families.items()

@@ -139,3 +139,21 @@ _TABLES = {
     "sqlite": "SELECT name FROM sqlite_master WHERE type = 'table'",
     "postgresql": "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
 }
+
+
+def test_families_of_more_children_than_one_statement_can_name_are_saved(
+    folder: Path, factory: SessionFactory
+) -> None:
+    """Found at 100,000 plans: one IN list of every child's reference broke PostgreSQL's 65,535-parameter limit."""
+    from records.family import CONTACT_FIELDS, read_family
+    from records.importing.family_columns import write_families
+    from records.models import ContactSlot
+
+    assert run("import", "caseload", str(_file(folder))).exit_code == 0
+    cells = {slot: {name: PARENTS.get(f"{slot.value}_{name}", "") for name in CONTACT_FIELDS} for slot in ContactSlot}
+    family, problems = read_family(cells, {"representative": "", "copy_parents": ""})
+    assert problems == []
+    families = {f"UNKNOWN{n:06}": family for n in range(70_000)} | {"T001": family}
+    with session_scope(factory) as session:
+        assert write_families(session, families, actor="test") == 1
+    assert [slot for slot, *_ in _contacts(factory)] == ["parent1", "parent2"]
