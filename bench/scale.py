@@ -367,8 +367,14 @@ def main() -> None:
     parser.add_argument("--worker-limit", type=int, default=PROFILE.worker_limit, help="flow runs per worker at once")
     parser.add_argument("--all-due", type=int, default=0, metavar="PLANS",
                         help="only time `ehcp start --all-due` over PLANS plans (11000: Norfolk)")  # fmt: skip
+    parser.add_argument("--profile-engine", type=Path, metavar="FOLDER",
+                        help="profile each flow-run execution (EHCP_ENGINE_PROFILE); print the sum")  # fmt: skip
     args = parser.parse_args()
     PROFILE.worker_limit = args.worker_limit
+    if args.profile_engine:
+        shutil.rmtree(args.profile_engine, ignore_errors=True)
+        args.profile_engine.mkdir(parents=True)
+        PROFILE.extra_env["EHCP_ENGINE_PROFILE"] = str(args.profile_engine.resolve())
     shutil.rmtree(PROFILE.home, ignore_errors=True)
     fresh_databases(PROFILE)
     stack = ProductionStack(PROFILE)
@@ -400,6 +406,23 @@ def main() -> None:
             measure_clock(stack, args.clock_plans)
     finally:
         stack.stop()
+    if args.profile_engine:
+        print_engine_profile(args.profile_engine)
+
+
+def print_engine_profile(folder: Path, lines: int = 40) -> None:
+    """Sum the executions' profiles (one file per flow-run process) and print where their time went."""
+    import pstats
+
+    files = sorted(str(path) for path in folder.glob("*.prof"))
+    if not files:
+        print(f"no execution profiles in {folder}")
+        return
+    stats = pstats.Stats(files[0])
+    for name in files[1:]:
+        stats.add(name)
+    print(f"flow-run executions profiled: {len(files)} (cumulative seconds, summed over all of them):")
+    stats.sort_stats("cumulative").print_stats(lines)
 
 
 if __name__ == "__main__":

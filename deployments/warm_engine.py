@@ -232,7 +232,7 @@ def _child(connection: socket.socket, request: dict[str, Any], streams: list[int
         refresh_global_settings_context()  # Prefect's settings from the worker's environment, not the parent's
         connection.sendall(f"pid {os.getpid()}\n".encode())
         _die_with_client(connection)
-        code = _run_engine(request.get("args") or [])
+        code = _profiled(request.get("args") or [], os.environ.get("EHCP_ENGINE_PROFILE"))
     except BaseException:  # whatever happens, the client is told and this process ends
         import traceback
 
@@ -245,6 +245,22 @@ def _child(connection: socket.socket, request: dict[str, Any], streams: list[int
         except OSError:
             pass
         os._exit(code)
+
+
+def _profiled(args: list[str], folder: str | None) -> int:
+    """Run the engine; with ``EHCP_ENGINE_PROFILE`` set to a folder, under cProfile, kept there as ``<pid>.prof``.
+
+    For measuring what an execution costs (``bench/scale.py --profile-engine``); off unless the pool's
+    environment sets it."""
+    if not folder:
+        return _run_engine(args)
+    import cProfile
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(_run_engine, args)
+    finally:
+        profile.dump_stats(os.path.join(folder, f"{os.getpid()}.prof"))
 
 
 def _run_engine(args: list[str]) -> int:

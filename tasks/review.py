@@ -68,12 +68,15 @@ class OpenWait:
 def open_wait(review_ref: str) -> OpenWait:
     """Read the review, refresh its run's tags and timeline, and say whether its open wait already has an input.
 
-    A plain function (a read and a view refresh, both safe to repeat on every replay), not a task."""
+    The refresh is skipped when an input is stored: the pass applies it at once and the next pass refreshes
+    what it changed, so publishing the old timeline first would be an API call thrown away (one per resume
+    through a door). A plain function (a read and a view refresh, both safe to repeat on every replay), not a task.
+    """
     review, as_of = stages.read_review(review_ref), stages.recorded_business_date()
-    context = FlowRunContext.get()
-    if context is not None and context.flow_run is not None:
-        context.flow_run.tags = refresh_run(review, str(context.flow_run.id), context.flow_run.tags, as_of)
     stored = review.stage is not None and stages.has_received_input(review_ref, review.wait_number)
+    context = FlowRunContext.get()
+    if not stored and context is not None and context.flow_run is not None:
+        context.flow_run.tags = refresh_run(review, str(context.flow_run.id), context.flow_run.tags, as_of)
     return OpenWait(review, stored, as_of)
 
 

@@ -103,6 +103,22 @@ def test_a_forked_run_completes_with_the_clients_environment_and_folder(
     assert state_of(run_id) == "COMPLETED"
 
 
+def test_a_run_given_a_profile_folder_leaves_its_profile_there(
+    warm_parent: subprocess.Popen[bytes], engine_env: dict[str, str], tmp_path: Path
+) -> None:
+    """``EHCP_ENGINE_PROFILE`` (set by ``bench/scale.py --profile-engine``) keeps each execution's cProfile."""
+    import pstats
+
+    report, profiles = tmp_path / "report.json", tmp_path / "profiles"
+    profiles.mkdir()
+    env = {**client_env(engine_env, new_run(report)), "EHCP_ENGINE_PROFILE": str(profiles)}
+    ended = subprocess.run(CLIENT, env=env, cwd=tmp_path, capture_output=True, timeout=120)
+    assert ended.returncode == 0, ended.stderr.decode()[-2000:]
+    kept = profiles / f"{json.loads(report.read_text())['pid']}.prof"
+    functions = {name for (_file, _line, name) in pstats.Stats(str(kept)).stats}  # type: ignore[attr-defined]
+    assert "warm_probe" in functions
+
+
 def test_the_forked_run_ends_with_its_client(
     warm_parent: subprocess.Popen[bytes], engine_env: dict[str, str], tmp_path: Path
 ) -> None:
