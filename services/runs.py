@@ -138,8 +138,9 @@ def start_review_run(
         # One Prefect client for the start's six calls, Prefect's own included (each client opened costs an SSL
         # context and a CSRF round trip: measured, a third of a start's CPU when each call opened its own).
         with SyncClientContext.get_or_create():
-            return create_run_at_wait(review, deployment, idempotency_key=idempotency_key,
-                                      as_of=stages.recorded_business_date())
+            return create_run_at_wait(
+                review, deployment, idempotency_key=idempotency_key, as_of=stages.recorded_business_date()
+            )
     from prefect.deployments import run_deployment
 
     run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync call: returns the run, not a coroutine
@@ -183,8 +184,10 @@ def create_run_at_wait(view: Any, deployment: str, *, idempotency_key: str, as_o
     instead of waiting again); the form's schema and description (the Prefect UI's Resume form); the tags and
     the timeline. Repeating it (the same idempotency key returns the same run) repairs a half-made one."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentFlowRunCreate
+    from prefect.client.schemas.objects import FlowRunPolicy
     from prefect.input.run_input import keyset_from_paused_state
-    from prefect.states import Suspended
+    from prefect.states import Suspended, to_state_create
 
     from services.timeline import form_description, refresh_run
 
@@ -194,11 +197,10 @@ def create_run_at_wait(view: Any, deployment: str, *, idempotency_key: str, as_o
     state.state_details.run_input_keyset = keyset
     tags = review_tags((), view.setting_urn, view.stage)
     with get_client(sync_client=True) as client:
-        found = client.read_deployment_by_name(deployment)
-        run = client.create_flow_run_from_deployment(
-            found.id, parameters={"review_ref": view.reference}, name=view.reference, tags=tags,
-            idempotency_key=idempotency_key, state=state,
-        )
+        run = _create_from_deployment(client, deployment, DeploymentFlowRunCreate(
+            parameters={"review_ref": view.reference}, name=view.reference, tags=tags, state=to_state_create(state),
+            idempotency_key=idempotency_key, empirical_policy=FlowRunPolicy(pause_keys={key}),
+        ))  # fmt: skip
         current = run.state
         if current is None or not current.is_paused() or current.state_details.pause_key != key:
             return str(run.id)  # an existing run of this key has moved on: it is its own
@@ -209,6 +211,36 @@ def create_run_at_wait(view: Any, deployment: str, *, idempotency_key: str, as_o
     wait_form(view.stage, form_description(view, as_of)).save(keyset, flow_run_id=run.id)
     refresh_run(view, str(run.id), tags, as_of)
     return str(run.id)
+
+
+_DEPLOYMENT_IDS: dict[str, UUID] = {}
+
+
+def _create_from_deployment(client: Any, deployment: str, run: Any) -> FlowRun:
+    """Create ``run`` (a DeploymentFlowRunCreate) from the deployment named ``deployment``; return it.
+
+    Prefect's client method takes no run policy, so the run is posted as a whole: created with its pause key
+    already fired, rather than created and then updated (a call saved per start). The deployment's id is kept
+    per process (a call saved per start) and looked up again if the deployment was recreated meanwhile."""
+    from httpx import HTTPStatusError
+    from prefect.client.schemas.objects import FlowRun
+
+    body = run.model_dump(mode="json", exclude_unset=True)
+    for attempt in (1, 2):
+        if deployment not in _DEPLOYMENT_IDS:
+            _DEPLOYMENT_IDS[deployment] = client.read_deployment_by_name(deployment).id
+        try:
+            response = client.request(
+                "POST", "/deployments/{id}/create_flow_run", path_params={"id": _DEPLOYMENT_IDS[deployment]}, json=body
+            )
+        except HTTPStatusError as exc:
+            if exc.response.status_code != 404 or attempt == 2:
+                raise
+            _DEPLOYMENT_IDS.pop(deployment, None)  # recreated under the same name: look it up again
+            continue
+        found: FlowRun = FlowRun.model_validate(response.json())
+        return found
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 def resume_review_run(flow_run_id: str, run_input: dict[str, Any]) -> None:

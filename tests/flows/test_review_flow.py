@@ -120,3 +120,36 @@ def test_a_run_suspended_before_the_service_layer_moved_resumes_after_it(
     old = ReviewRun(reference, run_id, factory)
     old.drive()
     assert old.stage() == 2 and old.pause_key == "stage-2-2"
+
+
+def test_a_run_created_at_its_wait_takes_its_input_and_survives_a_recreated_deployment(
+    review_run: ReviewRun,
+) -> None:
+    """``ehcp start``'s run is created suspended with its pause key fired (one call), from a deployment id kept per
+    process; a deployment recreated under the same name is looked up again, not an error."""
+    from uuid import uuid4
+
+    from flows.annual_review import annual_review
+    from services.runs import start_review_run
+
+    name = f"recreated-{uuid4().hex[:8]}"  # one per test, as its idempotency keys: the backends share a server
+
+    def deploy() -> UUID:
+        deployment_id: UUID = annual_review.to_deployment(name=name).apply()
+        return deployment_id
+
+    first_id = deploy()
+    made = start_review_run(review_run.reference, "900000", 1, f"annual-review/{name}", idempotency_key=f"{name}-1")
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(UUID(made))
+        assert run.deployment_id == first_id and run.run_count == 0  # created at its wait: no process spawned
+        assert run.state is not None and run.state.state_details.pause_key == "stage-1-1"
+        assert run.empirical_policy.pause_keys == {"stage-1-1"}
+        client.delete_deployment(first_id)
+    second_id = deploy()
+    again = start_review_run(review_run.reference, "900000", 1, f"annual-review/{name}", idempotency_key=f"{name}-2")
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(UUID(again)).deployment_id == second_id != first_id
+    created = ReviewRun(review_run.reference, UUID(made), review_run.factory)
+    created.answer(**PREPARATION)
+    assert created.stage() == 2 and created.pause_key == "stage-2-2"
