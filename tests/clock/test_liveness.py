@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
+import pytest
 from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.events import emit_event
@@ -239,3 +240,27 @@ def _heartbeat_seen(run_id: str) -> datetime:
             return found[run_id]
         time.sleep(0.5)
     raise AssertionError("the heartbeat event never reached Prefect's event store")
+
+
+@pytest.mark.parametrize("threads", ["1", "4"])
+def test_once_a_start_finds_no_deployment_the_pass_tries_no_more(threads: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 100,000 reviews a missing deployment cost 90,000 failing lookups in every clock pass: one is enough."""
+    from prefect.exceptions import ObjectNotFound
+
+    from records.review_runs import ReviewRun
+    from services.liveness import LivenessReport, _start_all
+
+    monkeypatch.setenv("EHCP_START_THREADS", threads)
+    tried: list[str] = []
+
+    def start(review_ref: str, setting_urn: str, stage: int, deployment: str, *, idempotency_key: str) -> str:
+        tried.append(review_ref)
+        time.sleep(0.05)  # the other threads' starts are under way meanwhile
+        raise ObjectNotFound(http_exc=Exception("Deployment not found"))
+
+    missing = [ReviewRun(f"AR-2026-{n:05}", "900000", 1, 1, None) for n in range(50)]
+    report = LivenessReport()
+    assert [started for _, started in _start_all(missing, start, "annual-review/gone", report)] == [False] * 50
+    assert len(tried) <= int(threads)  # the ones already under way when the first failed; no more
+    assert set(report.could_not_start) == {r.reference for r in missing}
+    assert sum(why.startswith("not tried") for why in report.could_not_start.values()) == 50 - len(tried)
