@@ -47,12 +47,15 @@ production-local: $(STAMP)
 drills: $(STAMP)
 	$(BIN)/python -m deployments.drills
 
-## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432
+## test: the whole test suite; the records tests also run on PostgreSQL when it answers on 127.0.0.1:5432.
+## Test files are shared out over TEST_WORKERS processes (one per core by default; each file stays whole in one,
+## so a file's server or browser starts once); TEST_WORKERS=0 runs them all in this process.
 PG_TEST_URL := postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+TEST_WORKERS ?= auto
 test: $(STAMP) $(ASSETS)
 	@if [ -z "$$EHCP_TEST_POSTGRES_URL" ] && command -v pg_isready >/dev/null 2>&1 \
 		&& pg_isready -q -h 127.0.0.1 -p 5432; then export EHCP_TEST_POSTGRES_URL='$(PG_TEST_URL)'; fi; \
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## test-fast: the tests that start no server (rules, records, notices, services, front door with a Prefect stand-in)
 test-fast: $(STAMP)
