@@ -20,13 +20,21 @@ SLOW_PLACES: Final = (
 """Where tests start servers: Prefect's test harness, a Prefect server and runner, Chromium."""
 
 
+def _runs_late(where: str) -> int:
+    """The longest files run first (end-to-end: a Prefect server, a runner and whole reviews; then the browser
+    files), so that under ``make test``'s processes (``--dist loadfile``) short files fill the other processes
+    meanwhile instead of one long file running alone at the end. The order within each group is kept."""
+    return 0 if where.startswith("tests/e2e/") else 1 if where.endswith("_browser.py") else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test in a slow place ``slow``, so ``-m "not slow"`` runs the fast ones alone."""
+    """Mark every test in a slow place ``slow``, so ``-m "not slow"`` runs the fast ones alone; longest first."""
     root = Path(str(config.rootpath))
+    places = {id(item): Path(str(item.path)).relative_to(root).as_posix() for item in items}
     for item in items:
-        where = Path(str(item.path)).relative_to(root).as_posix()
-        if where.startswith(SLOW_PLACES):
+        if places[id(item)].startswith(SLOW_PLACES):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: _runs_late(places[id(item)]))  # a stable sort
 
 
 @pytest.fixture(scope="session")
