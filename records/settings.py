@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     """The Prefect deployment that runs review flows (``annual-review/production`` with prefect.yaml)."""
 
     clock_cron: str = "*/15 * * * *"
-    """When the statutory clock runs (cron, Europe/London); every 15 minutes by default."""
+    """When the statutory clock runs (cron, Europe/London); every 15 minutes by default. ``off``: only when
+    asked (``ehcp clock``), as the end-to-end tests need."""
 
     run_silent_after_seconds: float = 90.0
     """A review run Running whose heartbeats (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY``, 30 s in the stacks here)

@@ -28,6 +28,14 @@ def test_the_clock_runs_every_15_minutes_in_london() -> None:
     assert clock["schedules"] == [{"cron": "*/15 * * * *", "timezone": "Europe/London", "slug": "statutory-clock"}]
 
 
+def test_the_served_clock_runs_on_its_cron_unless_it_is_off() -> None:
+    from deployments.serve import clock_schedules
+
+    (every_quarter,) = clock_schedules("*/15 * * * *")
+    assert (every_quarter.cron, every_quarter.timezone) == ("*/15 * * * *", "Europe/London")
+    assert clock_schedules("off") == [] and clock_schedules(" OFF ") == []
+
+
 def test_example_automation_is_valid() -> None:
     path = ROOT / "deployments" / "automations" / "missed-deadline-webhook.yaml"
     automation = AutomationCore.model_validate(yaml.safe_load(path.read_text()))

@@ -83,6 +83,7 @@ class Stack:
             "PREFECT_LOGGING_LEVEL": "INFO",
             "EHCP_DATABASE_URL": database_url,
             "EHCP_ACTOR": "e2e-test",
+            "EHCP_CLOCK_CRON": "off",  # the tests run the clock on the dates they travel to, never on today's
             "EHCP_SMTP_HOST": "127.0.0.1",
             "EHCP_SMTP_PORT": str(self.mail_port),
             "EHCP_LA_ROLES_FILE": str(ROOT / "examples" / "la_roles.toml"),
