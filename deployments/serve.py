@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from prefect import serve
 from prefect.deployments.runner import RunnerDeployment
-from prefect.schedules import Cron
+from prefect.schedules import Cron, Schedule
 
 from flows.annual_review import annual_review
 from flows.review_liveness import review_liveness
@@ -26,7 +26,7 @@ EMBEDDED = "embedded"
 CLOCK_OFF = "off"
 
 
-def clock_schedules(cron: str) -> list[Cron]:
+def clock_schedules(cron: str) -> list[Schedule]:
     """The clock's schedule: ``cron`` in London time, or none for ``off`` (the clock then runs only when asked,
     ``ehcp clock``: the end-to-end tests travel in time, and a scheduled pass on today's date would fire their
     steps early)."""
@@ -38,7 +38,8 @@ def clock_schedules(cron: str) -> list[Cron]:
 def main() -> None:
     """Serve the deployments until stopped."""
     review = annual_review.to_deployment(name=EMBEDDED, tags=["ehcp"])
-    clock = statutory_clock.to_deployment(name=EMBEDDED, tags=["ehcp"], schedules=clock_schedules(get_settings().clock_cron))
+    schedules = clock_schedules(get_settings().clock_cron)
+    clock = statutory_clock.to_deployment(name=EMBEDDED, tags=["ehcp"], schedules=schedules)
     liveness = review_liveness.to_deployment(
         name=EMBEDDED, tags=["ehcp"], interval=timedelta(seconds=get_settings().liveness_every_seconds)
     )

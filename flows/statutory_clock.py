@@ -5,7 +5,7 @@ in its own run and never by resuming a review run:
 
 1. records the due ladder events and ended waits (an indexed query; a unique key per review,
    deadline and step);
-2. raises each review's escalations as task runs named by the review reference and the step,
+2. raises the reviews' escalations in task runs of 20 reviews each, named by their references,
    catch-up safe (``rules.catch_up``: no stale reminder, one step per deadline and role, true
    lateness) and concurrency safe (a lost race is a skip);
 3. queues the termly lists that are due (once per setting and term) and the advice reminders due (14 and 3

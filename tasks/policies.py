@@ -26,7 +26,7 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def records_task(name: str, task_run_name: str | None = None) -> Callable[[Any], Any]:
+def records_task(name: str, task_run_name: str | Callable[..., str] | None = None) -> Callable[[Any], Any]:
     """The decorator of a task that writes the records: named for operators, retried on a database hiccup."""
     return task(
         name=name,

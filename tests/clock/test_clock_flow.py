@@ -10,7 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,11 +18,19 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from sqlalchemy import select, update
 
-from records.models import ClockEvent, DeadlineRecord, Notification, Setting
+from records.models import ClockEvent, DeadlineRecord, Notification, Review, Setting
 from records.session import SessionFactory, session_scope
 from rules.bank_holidays import england_and_wales_working_days
 from rules.catch_up import working_days_late
-from tests.notifications.conftest import CHILD_FAMILY_NAME, HEAD_EMAIL, SENCO_EMAIL, Mailbox, clear_task_caches
+from tests.notifications.conftest import (
+    CHILD,
+    CHILD_FAMILY_NAME,
+    HEAD_EMAIL,
+    SENCO_EMAIL,
+    Mailbox,
+    clear_task_caches,
+)
+from tests.records.support import run, write_csv
 
 REMINDER_KINDS = {"setting-reminder", "la-reminder"}
 
@@ -81,15 +89,28 @@ def test_five_weeks_late_the_clock_sends_one_true_message_per_deadline_and_role_
             assert any(f"{late} working days overdue" in str(m["Subject"]) for m in bodies)
 
 
-def test_escalation_task_runs_are_named_by_the_review_reference(
-    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox
+def test_escalation_task_runs_are_named_by_the_references_they_escalate(
+    factory: SessionFactory, review: tuple[int, str], mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Five reviews due the same steps, two to a task run: three task runs, each review's reference in one name."""
+    import tasks.escalation
+
+    monkeypatch.setattr(tasks.escalation, "REVIEWS_PER_TASK_RUN", 2)
+    siblings = [{**CHILD, "child_ref": f"NOTE-{n}", "given_name": f"Sibling{n}"} for n in range(2, 6)]
+    assert run("import", "caseload", str(write_csv(tmp_path / "more.csv", [CHILD, *siblings]))).exit_code == 0
+    with session_scope(factory) as session:
+        references = sorted(session.scalars(select(Review.reference)))
+    assert len(references) == 5
     last = _last_open_deadline(factory, review[0])
-    _clock(last.due_on + timedelta(days=1))
+    started = datetime.now(UTC)
+    summary = _clock(last.due_on + timedelta(days=1))
+    assert summary["raised"] >= 5
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(limit=200)
-    named = [r.name for r in runs if r.name.startswith(f"{review[1]} · ")]
-    assert f"{review[1]} · escalations" in named, "one task run per review, found by its reference"
+    named = sorted(r.name for r in runs if r.name.endswith(" · escalations") and r.created and r.created >= started)
+    assert len(named) == 3, named
+    found = [reference for name in named for reference in name.removesuffix(" · escalations").split(", ")]
+    assert sorted(found) == references, "every reference in exactly one task run's name"
     assert not any(name.endswith((" missed", " reminder")) or " escalation-" in name for name in named)
 
 
@@ -98,8 +119,6 @@ def test_a_pass_announces_each_review_once_with_every_step_it_raised(
 ) -> None:
     """Five weeks late, one pass raises several steps of the review: Prefect gets one event for them, not one each
     (at 100,000 plans one per step flooded the server's event queue)."""
-    from datetime import UTC, datetime
-
     last = _last_open_deadline(factory, review[0])
     started = datetime.now(UTC).isoformat()  # the test server is shared: only this pass's events count
     summary = _clock(last.due_on + timedelta(weeks=5))
@@ -139,7 +158,9 @@ def _failed_events(wanted: Callable[[dict], bool], timeout_s: float = 30) -> lis
 
 
 def _events_named(
-    names: list[str], wanted: Callable[[dict], bool], timeout_s: float = 30  # type: ignore[type-arg]
+    names: list[str],
+    wanted: Callable[[dict], bool],
+    timeout_s: float = 30,  # type: ignore[type-arg]
 ) -> list[dict]:  # type: ignore[type-arg]
     """The events of these names the Prefect server holds, once one it is awaited for is there.
 
