@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,18 @@ from tests.records.support import run, write_csv
 
 WORKING_DAYS = england_and_wales_working_days()
 TODAY = date(2026, 12, 4)
+SENT_AT = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+"""When these tests send: on TODAY, whatever the machine's date (a letter bears the day it is sent)."""
+
+
+@pytest.fixture(autouse=True)
+def on_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wall clock reads TODAY (the business date a delivery falls back on), so the tests pass on any date."""
+    import services.setup
+
+    monkeypatch.setattr(services.setup, "today_in_london", lambda: TODAY)
+
+
 HELD = date(2026, 11, 2)
 TO_DECISION = (
     PreparationDone(HELD, date(2026, 10, 1), date(2026, 10, 2)),
@@ -144,11 +156,12 @@ def test_a_year_13_students_decision_letter_is_their_own(
     reference = _import(tmp_path, STUDENT)["FAM-13"]
     ids = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
     assert [(r.channel, r.family_copy) for r in (_row(factory, i) for i in ids)] == [
-        ("email", None), ("post", None)
+        ("email", None),
+        ("post", None),
     ]  # the young person by both channels; the parent is not copied (the young person said no)
     for one in ids:
-        assert deliver_now(one).status == "sent"
-    (to, mail), = mailbox.messages
+        assert deliver_now(one, now=SENT_AT).status == "sent"
+    ((to, mail),) = mailbox.messages
     assert to == ["harpwell.young@example.invalid"]
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert body.startswith("Dear Harpwell,") and "Your education, health and care (EHC) plan" in body
@@ -167,8 +180,8 @@ def test_a_year_4_pupils_letter_goes_to_each_parent_by_their_channel(
     reference = _import(tmp_path, PUPIL)["FAM-4"]
     ids = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
     assert sorted(_row(factory, i).channel for i in ids) == ["email", "post"]
-    assert all(deliver_now(i).status == "sent" for i in ids)
-    (to, mail), = mailbox.messages
+    assert all(deliver_now(i, now=SENT_AT).status == "sent" for i in ids)
+    ((to, mail),) = mailbox.messages
     assert to == ["robin.parent@example.invalid"]
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert body.startswith("Dear Robin Synthetic-Parent,") and "keep (maintain) Quillon's EHC plan" in body
@@ -220,7 +233,7 @@ def test_a_missing_young_person_contact_fails_that_row_saying_so(
     parents_only = {k: v for k, v in STUDENT.items() if not k.startswith("young_person_")}
     reference = _import(tmp_path, parents_only)["FAM-13"]
     (only,) = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
-    outcome = deliver_now(only)
+    outcome = deliver_now(only, now=SENT_AT)
     row = _row(factory, only)
     assert outcome.status == "failed" and row.status == "failed" and row.family_contact_id is None
     assert "the young person is over compulsory school age and has no contact on record" in (row.last_error or "")
@@ -237,8 +250,8 @@ def test_a_representative_is_written_to_naming_the_young_person(
     }  # fmt: skip
     reference = _import(tmp_path, acting)["FAM-13"]
     (only,) = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
-    assert deliver_now(only).status == "sent"
-    (to, mail), = mailbox.messages
+    assert deliver_now(only, now=SENT_AT).status == "sent"
+    ((to, mail),) = mailbox.messages
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert to == ["deputy@example.invalid"] and body.startswith("Dear Dana Synthetic-Deputy,")
     assert "as Harpwell's representative" in body and "keep (maintain) Harpwell's EHC plan" in body
@@ -251,8 +264,8 @@ def test_parents_copied_by_the_young_persons_choice_get_a_copy_saying_so(
     ids = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
     copies = [i for i in ids if _row(factory, i).family_copy]
     assert len(ids) == 3 and len(copies) == 1
-    assert deliver_now(copies[0]).status == "sent"
-    (to, mail), = mailbox.messages
+    assert deliver_now(copies[0], now=SENT_AT).status == "sent"
+    ((to, mail),) = mailbox.messages
     body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert to == ["morgan.parent@example.invalid"]
     assert body.startswith("This is a copy of our letter to Harpwell") and "Dear Harpwell," in body
@@ -264,7 +277,7 @@ def test_the_letter_bears_the_day_it_is_sent_and_the_appeal_counts_from_it(
     reference = _import(tmp_path, PUPIL)["FAM-4"]
     ids = _decide(factory, reference, date(2026, 11, 20), queued_on=TODAY)
     email = next(i for i in ids if _row(factory, i).channel == "email")
-    assert deliver_now(email).status == "sent"  # sent on the business date, Fri 4 December 2026
+    assert deliver_now(email, now=SENT_AT).status == "sent"  # sent on the business date, Fri 4 December 2026
     body = mailbox.messages[0][1].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Date of this letter: Friday 4 December 2026" in body
     assert "Your appeal must reach the Tribunal by Thursday 4 February 2027" in body  # 2 months from the letter
@@ -285,7 +298,7 @@ def test_a_pdf_that_cannot_be_made_fails_its_row_with_the_reason(
     reference = _import(tmp_path, PUPIL)["FAM-4"]
     ids = _decide(factory, reference, date(2026, 12, 1), queued_on=TODAY)
     posted = next(i for i in ids if _row(factory, i).channel == "post")
-    outcome = deliver_now(posted)  # never raises
+    outcome = deliver_now(posted, now=SENT_AT)  # never raises
     row = _row(factory, posted)
     assert outcome.status == "failed" and "no return address" in (row.last_error or "")
     assert not (batch_dir / TODAY.isoformat()).exists()
@@ -298,7 +311,8 @@ def test_the_late_letter_reaches_each_parent_too(factory: SessionFactory, tmp_pa
         planned = notifications_for_event(LATE_LETTER, review_id=review_id, review_ref=reference)
         rows = [row for item in planned for row in enqueue_planned(session, item)]
         assert sorted((r.channel, r.idempotency_key.rsplit("/", 1)[1]) for r in rows) == [
-            ("email", "email"), ("post", "post")
+            ("email", "email"),
+            ("post", "post"),
         ]
         again = [row.id for item in planned for row in enqueue_planned(session, item)]
         assert sorted(again) == sorted(r.id for r in rows)  # queued once per person and channel
