@@ -159,8 +159,8 @@ def _failed_events(wanted: Callable[[dict], bool], timeout_s: float = 30) -> lis
 
 def _events_named(
     names: list[str],
-    wanted: Callable[[dict], bool],
-    timeout_s: float = 30,  # type: ignore[type-arg]
+    wanted: Callable[[dict], bool],  # type: ignore[type-arg]
+    timeout_s: float = 30,
 ) -> list[dict]:  # type: ignore[type-arg]
     """The events of these names the Prefect server holds, once one it is awaited for is there.
 

@@ -38,16 +38,6 @@ WORKING_DAYS = england_and_wales_working_days()
 TODAY = date(2026, 12, 4)
 SENT_AT = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 """When these tests send: on TODAY, whatever the machine's date (a letter bears the day it is sent)."""
-
-
-@pytest.fixture(autouse=True)
-def on_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The wall clock reads TODAY (the business date a delivery falls back on), so the tests pass on any date."""
-    import services.setup
-
-    monkeypatch.setattr(services.setup, "today_in_london", lambda: TODAY)
-
-
 HELD = date(2026, 11, 2)
 TO_DECISION = (
     PreparationDone(HELD, date(2026, 10, 1), date(2026, 10, 2)),
@@ -91,6 +81,14 @@ STUDENT = {  # Year 13, born 31 May 2009: over compulsory school age since the e
     "young_person_channel": "both",
     "young_person_copy_parents": "no",
 }
+
+
+@pytest.fixture(autouse=True)
+def on_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wall clock reads TODAY (the business date a delivery falls back on), so the tests pass on any date."""
+    import services.setup
+
+    monkeypatch.setattr(services.setup, "today_in_london", lambda: TODAY)
 
 
 @pytest.fixture
